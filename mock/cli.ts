@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+/**
+ * tanma-mock: `serve` (the default) runs the fake upstream; `sign` prints signed headers and a curl
+ * line for a body. Flags mirror MockOptions (mock/options.ts); credentials also come from
+ * TANMA_APP_ID / TANMA_APP_KEY.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { readFileSync } from 'node:fs'
+import { createMock, startServer, type MockOptions } from './index.js'
+import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
+import { DEMO_CREDENTIALS } from './options.js'
+import { ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
+import { signHeaders } from './protocol/signing.js'
+
+/** The package's version, from mock/ (source) or dist/mock/ (built). */
+function packageVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string }
+      if (pkg.name === 'tanma-mock' && pkg.version) return pkg.version
+    } catch {
+      // not there: try one level up
+    }
+  }
+  return 'dev'
+}
+const VERSION = packageVersion()
+const DEFAULT_PORT = 20066
+const ENDPOINT = listByRelationCreateTimeAsc.path
+
+function integer(min: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`)
+    return n
+  }
+}
+
+/** `--error kind=code[:message]`, repeatable. */
+function errorOverride(value: string, previous: MockOptions['errors'] = {}): NonNullable<MockOptions['errors']> {
+  const m = /^([A-Za-z]+)=(-?\d+)?(?::(.*))?$/s.exec(value)
+  if (!m || !ERROR_KINDS.includes(m[1] as ErrorKind) || (m[2] === undefined && m[3] === undefined)) {
+    throw new InvalidArgumentError(`expected kind=code[:message] with kind one of ${ERROR_KINDS.join(', ')}`)
+  }
+  return { ...previous, [m[1]!]: { ...(m[2] !== undefined ? { code: Number(m[2]) } : {}), ...(m[3] !== undefined ? { message: m[3] } : {}) } }
+}
+
+const credentialOptions = (command: Command) =>
+  command
+    .addOption(new Option('--app-id <appId>', 'appId the server accepts').env('TANMA_APP_ID').default(DEMO_CREDENTIALS.appId))
+    .addOption(new Option('--app-key <appKey>', 'appKey of that appId').env('TANMA_APP_KEY').default(DEMO_CREDENTIALS.appKey))
+
+const program = new Command('tanma-mock').description('A high-fidelity fake of the Tanma (探马) SCRM OpenAPI').version(VERSION)
+
+credentialOptions(
+  program
+    .command('serve', { isDefault: true })
+    .description('serve the fake upstream on a generated world')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0), DEFAULT_PORT)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--seed <seed>', 'world seed: the same seed and flags give the same bytes', 'tanma')
+    .option('--customers <n>', 'followed customers in the world', integer(0), 1000)
+    .option('--staff <n>', 'sales members in the world', integer(1), 20),
+)
+  .option('--skew-ms <ms>', 'allowed |server time − timestamp| in ms', integer(0), 300_000)
+  .addOption(new Option('--end-cursor <mode>', 'end of data: nextCursor null on the last page, or one more empty page').choices(['null', 'empty-page']).default('null'))
+  .option('--size-default <n>', 'page size when the request has none', integer(1), 20)
+  .option('--size-max <n>', 'largest page size', integer(1), 100)
+  .addOption(new Option('--oversize <mode>', 'a size above --size-max').choices(['clamp', 'error']).default('clamp'))
+  .addOption(new Option('--inverted-window <mode>', 'before ≤ since').choices(['empty', 'error']).default('empty'))
+  .addOption(new Option('--unknown-member <mode>', 'a qwUserId that follows nobody').choices(['empty', 'error']).default('empty'))
+  .addOption(new Option('--nulls <mode>', 'body properties that are null').choices(['absent', 'error']).default('absent'))
+  .addOption(new Option('--types <mode>', 'strict JSON integers, or Jackson-like coercion of "20" and 20.5').choices(['strict', 'lenient']).default('strict'))
+  .addOption(new Option('--http-status <mode>', 'HTTP status of 404/405/413/500 answers').choices(['real', 'always-200']).default('real'))
+  .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
+  .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
+  .option('--verbose', 'trace every request, stage by stage, to stderr', false)
+  .action(async (flags) => {
+    const started = performance.now()
+    const progress = process.stderr.isTTY && flags.customers >= 100_000 ? progressBar('building world') : undefined
+    const mock = await createMock(
+      {
+        seed: flags.seed, customers: flags.customers, staff: flags.staff, appId: flags.appId, appKey: flags.appKey,
+        skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
+        oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
+        types: flags.types, httpStatus: flags.httpStatus, bodyLimit: flags.bodyLimit, errors: flags.error, log: flags.verbose,
+      },
+      { onProgress: progress },
+    )
+    const built = performance.now() - started
+    const server = await startServer(mock, { port: flags.port, host: flags.host })
+    const { world } = mock
+    const members = world.memberList.slice(0, 4).map((m) => m.qwUserId).join(', ')
+    const lines = [
+      `tanma-mock ${VERSION} · fake Tanma SCRM OpenAPI`,
+      `  world      seed "${flags.seed}": ${world.customerCount.toLocaleString('en')} customers, ${world.relations.length.toLocaleString('en')} follow relations, ${world.memberList.length} members (built in ${Math.round(built)} ms)`,
+      `  listening  ${server.origin}`,
+      `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
+      `  endpoint   POST ${server.baseUrl}${ENDPOINT}`,
+      `  appId      ${mock.credentials.appId}`,
+      `  appKey     ${mock.credentials.appKey}`,
+      `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,
+      `  try        npx tanma-mock sign --body '{"size":2}' --url ${server.baseUrl}   (prints headers and a curl line)`,
+      `  members    ${members}${world.memberList.length > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
+      `  Ctrl-C stops the server`,
+    ]
+    process.stdout.write(lines.join('\n') + '\n')
+    const stop = () => void server.close().then(() => process.exit(0))
+    process.once('SIGINT', stop).once('SIGTERM', stop)
+  })
+
+credentialOptions(
+  program
+    .command('sign')
+    .description('print signed headers and a curl line for a request body')
+    .option('--body <json>', 'the exact request body (signed byte for byte)', '{}')
+    .option('--timestamp <ms>', 'epoch milliseconds (default: now)')
+    .option('--url <baseUrl>', 'base URL for the curl line', `http://127.0.0.1:${DEFAULT_PORT}/api`)
+    .option('--json', 'print the headers as JSON only', false),
+).action((flags) => {
+  const headers = signHeaders({ appId: flags.appId, appKey: flags.appKey }, flags.body, flags.timestamp === undefined ? Date.now() : integer(0)(flags.timestamp))
+  if (flags.json) return void process.stdout.write(JSON.stringify(headers) + '\n')
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+  process.stdout.write(
+    [
+      `appId: ${headers.appId}`,
+      `timestamp: ${headers.timestamp}`,
+      `sign: ${headers.sign}`,
+      '',
+      `curl -sS -X POST ${quote(flags.url.replace(/\/$/, '') + ENDPOINT)} -H 'Content-Type: application/json' -H ${quote(`appId: ${headers.appId}`)} -H ${quote(`timestamp: ${headers.timestamp}`)} -H ${quote(`sign: ${headers.sign}`)} --data-raw ${quote(flags.body)}`,
+      `(valid for 5 minutes: the server refuses timestamps outside its skew window)`,
+    ].join('\n') + '\n',
+  )
+})
+
+/** A one-line progress bar on stderr. */
+function progressBar(label: string) {
+  let last = -1
+  return (done: number, total: number) => {
+    const pct = Math.floor((done / total) * 100)
+    if (pct === last) return
+    last = pct
+    const width = 30
+    const filled = Math.round((pct / 100) * width)
+    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% (${done.toLocaleString('en')}/${total.toLocaleString('en')})${done === total ? '\n' : ''}`)
+  }
+}
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`tanma-mock: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,144 @@
+/**
+ * POST …/v3/customer-relation/list-by-relation-create-time-asc (UPSTREAM.md §3): followed customers
+ * in ascending order of follow-relation creation time, one item per relation, keyset-paged.
+ *
+ * Stages: check the body → pick the keyset list for the filters → slice the window after the
+ * cursor → shape the items → nextCursor.
+ */
+import { z } from 'zod'
+import { CursorError, decodeCursor, encodeCursor } from '../protocol/cursor.js'
+import { UpstreamError } from '../protocol/errors.js'
+import { formatBeijing, parseBeijing } from '../protocol/time.js'
+import type { ResolvedOptions } from '../options.js'
+import type { World } from '../world/world.js'
+import type { Endpoint, MockContext } from './endpoint.js'
+
+const TIME_FORMAT = 'yyyy-MM-dd HH:mm:ss'
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text
+}
+
+const beijingTime = (name: string) =>
+  z.unknown().transform((value, ctx) => {
+    const sec = typeof value === 'string' ? parseBeijing(value) : undefined
+    if (sec === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${name} 应为 ${TIME_FORMAT} 格式的北京时间（收到 ${shown(value)}）` })
+      return z.NEVER
+    }
+    return sec
+  })
+
+/** Jackson's default coercions, for `types: lenient`: "20" → 20, 20.7 → 20. */
+function coerceInteger(value: unknown): unknown {
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim())
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value)
+  return value
+}
+
+function requestSchema(options: ResolvedOptions) {
+  const integer = (name: string, rule: string, ok: (n: number) => boolean) =>
+    z.unknown().transform((raw, ctx) => {
+      const value = options.types === 'lenient' ? coerceInteger(raw) : raw
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || !ok(value)) {
+        ctx.addIssue({ code: 'custom', message: `${name} ${rule}（收到 ${shown(raw)}）` })
+        return z.NEVER
+      }
+      return value
+    })
+  return z.object({
+    since: beijingTime('since').optional(),
+    before: beijingTime('before').optional(),
+    type: integer('type', '只能是 1（个人客户）或 2（企业客户）', (n) => n === 1 || n === 2).optional(),
+    qwUserId: z.string({ error: (issue) => `qwUserId 应为字符串（收到 ${shown(issue.input)}）` }).optional(),
+    size: integer('size', options.oversize === 'error' ? `应为 1 到 ${options.sizeMax} 之间的整数` : '应为大于等于 1 的整数', (n) => n >= 1 && (options.oversize === 'clamp' || n <= options.sizeMax)).optional(),
+    cursor: z.unknown().transform((value, ctx) => {
+      try {
+        if (typeof value !== 'string') throw new CursorError(`cursor 应为上一页返回的 nextCursor 字符串（收到 ${shown(value)}）`)
+        return decodeCursor(value)
+      } catch (error) {
+        if (!(error instanceof CursorError)) throw error
+        ctx.addIssue({ code: 'custom', message: error.message })
+        return z.NEVER
+      }
+    }).optional(),
+  })
+}
+
+type ListRequest = z.output<ReturnType<typeof requestSchema>>
+
+const schemas = new WeakMap<ResolvedOptions, ReturnType<typeof requestSchema>>()
+
+/** The checked request, or the upstream's validation error naming the first thing wrong. */
+export function parseListRequest(options: ResolvedOptions, body: Record<string, unknown>): ListRequest {
+  let input = body
+  const nullKey = Object.keys(body).find((k) => body[k] === null)
+  if (nullKey !== undefined) {
+    if (options.nulls === 'error') throw new UpstreamError('validation', `${nullKey} 不能为 null`)
+    input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null))
+  }
+  let schema = schemas.get(options)
+  if (!schema) schemas.set(options, (schema = requestSchema(options)))
+  const result = schema.safeParse(input)
+  if (!result.success) throw new UpstreamError('validation', result.error.issues[0]!.message)
+  return result.data
+}
+
+/** One list item, in the documented property order. */
+export function relationItem(world: World, slot: number): Record<string, unknown> {
+  const customer = world.customer(world.relations.customer[slot]!)
+  const relation = world.relation(slot, customer)
+  return {
+    customerId: customer.customerId,
+    qwUserId: relation.qwUserId,
+    type: customer.type,
+    fields: customer.fields,
+    tagIds: customer.tagIds,
+    createTime: formatBeijing(customer.createTime),
+    lastUpdateTime: formatBeijing(customer.lastUpdateTime),
+    ...(customer.company ? { companyInfo: { id: customer.company.id, name: customer.company.name } } : {}),
+    wechatNickname: customer.wechatNickname,
+    wechatAvatar: customer.wechatAvatar,
+    wechatLocation: customer.wechatLocation,
+    convertCustomerTime: customer.convertCustomerTime === null ? null : formatBeijing(customer.convertCustomerTime),
+    qwRemark: relation.qwRemark,
+    externalUserId: customer.externalUserId,
+  }
+}
+
+const EMPTY_PAGE = '{"list":[],"nextCursor":null}'
+
+export const listByRelationCreateTimeAsc: Endpoint = {
+  path: '/v3/customer-relation/list-by-relation-create-time-asc',
+
+  handle({ world, options, logger }: MockContext, body) {
+    const request = parseListRequest(options, body)
+    const size = Math.min(request.size ?? options.sizeDefault, options.sizeMax)
+
+    if (request.since !== undefined && request.before !== undefined && request.before <= request.since) {
+      if (options.invertedWindow === 'error') throw new UpstreamError('validation', 'before 应晚于 since')
+      logger.log('page', 'before ≤ since: empty page')
+      return EMPTY_PAGE
+    }
+    let member: number | undefined
+    if (request.qwUserId !== undefined) {
+      member = world.memberIndex(request.qwUserId)
+      if (member === undefined) {
+        if (options.unknownMember === 'error') throw new UpstreamError('validation', `qwUserId 不存在：${request.qwUserId}`)
+        logger.log('page', `qwUserId ${request.qwUserId} follows nobody: empty page`)
+        return EMPTY_PAGE
+      }
+    }
+
+    const slice = world.page(
+      { type: request.type as 1 | 2 | undefined, member },
+      { sinceSec: request.since, beforeSec: request.before, after: request.cursor, size },
+    )
+    const last = slice.slots[slice.slots.length - 1]
+    const hasCursor = last !== undefined && (slice.more || options.endCursor === 'empty-page')
+    const nextCursor = hasCursor ? encodeCursor(world.relationKey(last)) : null
+    logger.log('page', `${slice.slots.length} item(s) of size ${size}, ${slice.more ? 'more follow' : 'window exhausted'}, nextCursor ${nextCursor ?? 'null'}`)
+    return JSON.stringify({ list: slice.slots.map((slot) => relationItem(world, slot)), nextCursor })
+  },
+}

@@ -1,0 +1,99 @@
+/**
+ * The msw request handlers: the single definition of every endpoint, run in-process by
+ * `setupServer(...handlers)` and behind the standalone server alike.
+ *
+ * Pipeline for an upstream endpoint: route (path ending) → method → body size → signature over the
+ * raw bytes → JSON body → the endpoint → envelope. Every failure leaves as the upstream's envelope.
+ */
+import { http, type HttpHandler } from 'msw'
+import type { Endpoint, MockContext } from './endpoints/endpoint.js'
+import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
+import { envelopeJson, SUCCESS, UpstreamError } from './protocol/errors.js'
+import { verifySignature } from './protocol/signing.js'
+
+export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
+
+const JSON_TYPE = 'application/json;charset=UTF-8'
+
+export interface HandlerOptions {
+  /**
+   * Which unmatched requests get the envelope's 404: `upstream-hosts` (in-process: only requests to
+   * the real service's hosts, so a consumer's other traffic is left alone) or `all` (the standalone server).
+   */
+  readonly unknownPaths?: 'upstream-hosts' | 'all'
+}
+
+export function createHandlers(context: MockContext, { unknownPaths = 'upstream-hosts' }: HandlerOptions = {}): HttpHandler[] {
+  const endpointHandlers = ENDPOINTS.map((endpoint) =>
+    http.all(({ request }) => new URL(request.url).pathname.endsWith(endpoint.path), ({ request }) => serveEndpoint(context, endpoint, request)),
+  )
+  const hosts = new Set(context.options.upstreamHosts)
+  const notFound = http.all(
+    ({ request }) => unknownPaths === 'all' || hosts.has(new URL(request.url).hostname),
+    ({ request }) => {
+      const path = new URL(request.url).pathname
+      context.logger.log('route', `${request.method} ${path}: no such endpoint`)
+      return errorResponse(context, new UpstreamError('notFound', `${request.method} ${path}`))
+    },
+  )
+  return [...endpointHandlers, notFound]
+}
+
+async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {
+  const { options, logger } = context
+  try {
+    logger.log('route', `${request.method} ${new URL(request.url).pathname} → ${endpoint.path}`)
+    if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', request.method)
+    const raw = new Uint8Array(await request.arrayBuffer())
+    if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
+
+    const appId = verifySignature(request.headers, raw, {
+      appKeyFor: (id) => (id === options.appId ? options.appKey : undefined),
+      nowMs: options.now(),
+      skewMs: options.skewMs,
+    })
+    logger.log('signature', `valid for ${appId}`)
+
+    const data = endpoint.handle(context, parseBody(raw))
+    return new Response(envelopeJson(SUCCESS.code, SUCCESS.message, data), { status: 200, headers: { 'content-type': JSON_TYPE } })
+  } catch (error) {
+    return errorResponse(context, error)
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The body as a JSON object; an empty body is `{}` (clients send one). */
+function parseBody(raw: Uint8Array): Record<string, unknown> {
+  let text: string
+  try {
+    text = utf8.decode(raw)
+  } catch {
+    throw new UpstreamError('validation', '请求体不是合法的 UTF-8 文本')
+  }
+  if (text.trim() === '') return {}
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new UpstreamError('validation', '请求体不是合法的 JSON')
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new UpstreamError('validation', `请求体应为 JSON 对象（收到 ${Array.isArray(body) ? '数组' : body === null ? 'null' : typeof body}）`)
+  }
+  return body as Record<string, unknown>
+}
+
+/** An error in the upstream's envelope. Anything that is not an UpstreamError is our bug: logged, never shown. */
+export function errorResponse(context: MockContext, error: unknown): Response {
+  let upstream: UpstreamError
+  if (error instanceof UpstreamError) {
+    upstream = error
+    context.logger.log('error', error.message)
+  } else {
+    upstream = new UpstreamError('internal')
+    process.stderr.write(`[tanma-mock] internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  }
+  const { status, code, message } = context.errors.render(upstream)
+  return new Response(envelopeJson(code, message), { status, headers: { 'content-type': JSON_TYPE } })
+}

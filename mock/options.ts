@@ -1,0 +1,72 @@
+/**
+ * Everything a user can set, in one zod schema: the world, the credentials, and a switch for every
+ * behaviour where the upstream is unknown (README's fidelity table lists each with its source).
+ */
+import { z } from 'zod'
+import { ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
+import { WORLD_DEFAULTS } from './world/world.js'
+
+/** Demo credentials in the upstream's shapes: appId `<corpid>_<6 alnum>`, appKey 32 alnum. */
+export const DEMO_CREDENTIALS = {
+  appId: 'wwd3a0c0ffee5eed00_Demo01',
+  appKey: 'tanmaMockDemoKey2026ForLocalTest',
+} as const
+
+/** Hosts of the real service: in-process, unknown paths on them answer 404 in the envelope. */
+export const UPSTREAM_HOSTS = ['api.tanmarket.cn', 'account.tanmarket.cn'] as const
+
+const errorOverride = z.strictObject({ code: z.number().int().optional(), message: z.string().optional() })
+
+export const mockOptionsSchema = z.strictObject({
+  // The world
+  seed: z.union([z.string(), z.number()]).default(WORLD_DEFAULTS.seed),
+  customers: z.number().int().min(0).max(20_000_000).default(WORLD_DEFAULTS.customers),
+  staff: z.number().int().min(1).max(10_000).default(WORLD_DEFAULTS.staff),
+  from: z.string().default(WORLD_DEFAULTS.from),
+  until: z.string().default(WORLD_DEFAULTS.until),
+  // Credentials
+  appId: z.string().min(1).default(DEMO_CREDENTIALS.appId),
+  appKey: z.string().min(1).default(DEMO_CREDENTIALS.appKey),
+  // Behaviour: documented, seen in clients, or chosen (and switchable)
+  /** Largest accepted |server time − timestamp| in ms, both ways. */
+  skewMs: z.number().int().min(0).default(300_000),
+  /** End of data: `null` — the exhausting page has nextCursor null; `empty-page` — it still has a cursor, and the next call gets an empty list. */
+  endCursor: z.enum(['null', 'empty-page']).default('null'),
+  sizeDefault: z.number().int().min(1).default(20),
+  sizeMax: z.number().int().min(1).default(100),
+  /** A size above sizeMax is clamped, or refused with a validation error. */
+  oversize: z.enum(['clamp', 'error']).default('clamp'),
+  /** `before` ≤ `since`: an empty page, or a validation error. */
+  invertedWindow: z.enum(['empty', 'error']).default('empty'),
+  /** A `qwUserId` that follows nobody: an empty page, or a validation error. */
+  unknownMember: z.enum(['empty', 'error']).default('empty'),
+  /** A body property that is `null`: treated as absent, or a validation error. */
+  nulls: z.enum(['absent', 'error']).default('absent'),
+  /** `strict`: numbers must be JSON integers; `lenient`: numeric strings and fractions are coerced, as Jackson does by default. */
+  types: z.enum(['strict', 'lenient']).default('strict'),
+  /** `real`: 404/405/413/500 where no upstream endpoint is involved; `always-200`: every answer is HTTP 200. */
+  httpStatus: z.enum(['real', 'always-200']).default('real'),
+  /** Largest accepted request body, bytes. */
+  bodyLimit: z.number().int().min(1).default(1024 * 1024),
+  /** Codes and messages by error kind, replacing the defaults in protocol/errors.ts. */
+  errors: z.partialRecord(z.enum(ERROR_KINDS as [ErrorKind, ...ErrorKind[]]), errorOverride).default({}),
+  /** Hosts whose unknown paths the in-process handlers answer with 404 (the standalone server answers every path). */
+  upstreamHosts: z.array(z.string()).default([...UPSTREAM_HOSTS]),
+  /** Server time, epoch ms. */
+  now: z.custom<() => number>((v) => typeof v === 'function').default(() => Date.now),
+  /** Trace every request's decisions to stderr (or to this function). */
+  log: z.union([z.boolean(), z.custom<(line: string) => void>((v) => typeof v === 'function')]).default(false),
+})
+
+export type MockOptions = z.input<typeof mockOptionsSchema>
+export type ResolvedOptions = z.output<typeof mockOptionsSchema>
+
+/** Options with defaults applied; throws an Error naming every wrong option. */
+export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
+  const result = mockOptionsSchema.safeParse(options)
+  if (!result.success) {
+    throw new Error(`invalid options: ${result.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ')}`)
+  }
+  if (result.data.sizeDefault > result.data.sizeMax) throw new Error(`invalid options: sizeDefault ${result.data.sizeDefault} exceeds sizeMax ${result.data.sizeMax}`)
+  return result.data
+}

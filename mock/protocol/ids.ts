@@ -1,0 +1,56 @@
+/**
+ * The upstream's id layout (UPSTREAM.md §5, derived): every Tanma id — customer, company, option,
+ * tag — is `(milliseconds since 2015-01-01 00:00:00 UTC+8) << 11 | 64`. The low 11 bits hold 64 in
+ * every documented id; we read them as a fixed worker bit plus a 6-bit sequence that keeps two ids
+ * minted in the same millisecond apart.
+ *
+ * Ids stay below 2^53 until the year 2154, so plain JS numbers hold them exactly.
+ */
+
+/** 2015-01-01 00:00:00 in Beijing time, as epoch milliseconds. */
+export const ID_EPOCH_MS = Date.UTC(2015, 0, 1) - 8 * 3600_000
+const SHIFT = 2048 // 2^11
+const WORKER_BITS = 64
+const MAX_SEQUENCE = 63
+
+/** The id minted at `epochMs` (with an optional same-millisecond sequence number). */
+export function mintId(epochMs: number, sequence = 0): number {
+  if (!Number.isInteger(epochMs) || epochMs < ID_EPOCH_MS) throw new RangeError(`cannot mint an id at ${epochMs}`)
+  if (sequence < 0 || sequence > MAX_SEQUENCE) throw new RangeError(`id sequence ${sequence} out of range`)
+  return (epochMs - ID_EPOCH_MS) * SHIFT + WORKER_BITS + sequence
+}
+
+/** The epoch milliseconds at which `id` was minted. */
+export function idMintedAt(id: number): number {
+  return Math.floor(id / SHIFT) + ID_EPOCH_MS
+}
+
+/** Whether `id` has the upstream's layout (positive integer, worker bit set). */
+export function isTanmaId(id: number): boolean {
+  return Number.isSafeInteger(id) && id > 0 && (id % SHIFT) >= WORKER_BITS && (id % SHIFT) <= WORKER_BITS + MAX_SEQUENCE
+}
+
+/**
+ * Mints ids that never repeat: an id whose millisecond is taken gets the next sequence number,
+ * then the next millisecond. Deterministic for a deterministic call order.
+ */
+export class IdMinter {
+  readonly #taken = new Set<number>()
+
+  mint(epochMs: number): number {
+    for (let ms = epochMs; ; ms++) {
+      for (let seq = 0; seq <= MAX_SEQUENCE; seq++) {
+        const id = mintId(ms, seq)
+        if (!this.#taken.has(id)) {
+          this.#taken.add(id)
+          return id
+        }
+      }
+    }
+  }
+
+  /** Records an id minted elsewhere (a fixture) so it is never minted again. */
+  reserve(id: number): void {
+    this.#taken.add(id)
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Times on the wire are Beijing time (Asia/Shanghai, UTC+8, no daylight saving), written
+ * `yyyy-MM-dd HH:mm:ss` with no zone suffix (UPSTREAM.md §3, derived from the documented cursor).
+ */
+
+const OFFSET_MS = 8 * 3600_000
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** `yyyy-MM-dd HH:mm:ss` in Beijing time for epoch seconds. */
+export function formatBeijing(epochSec: number): string {
+  const iso = new Date(epochSec * 1000 + OFFSET_MS).toISOString()
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
+}
+
+/** `yyyy-MM-dd` in Beijing time for epoch seconds. */
+export function formatBeijingDate(epochSec: number): string {
+  return new Date(epochSec * 1000 + OFFSET_MS).toISOString().slice(0, 10)
+}
+
+/** Epoch seconds for a `yyyy-MM-dd HH:mm:ss` Beijing time, or undefined when it is not one (bad format or no such date). */
+export function parseBeijing(text: string): number | undefined {
+  const m = DATE_TIME.exec(text)
+  if (!m) return undefined
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number]
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s)
+  // Date.UTC rolls 02-30 over to 03-02 and 24:00 to the next day: reject whatever does not round-trip.
+  if (formatBeijing(ms / 1000 - OFFSET_MS / 1000) !== text) return undefined
+  return (ms - OFFSET_MS) / 1000
+}
+
+/** Epoch seconds of 00:00:00 Beijing time on a `yyyy-MM-dd` date, or undefined. */
+export function parseBeijingDate(text: string): number | undefined {
+  return DATE.test(text) ? parseBeijing(`${text} 00:00:00`) : undefined
+}

@@ -1,0 +1,116 @@
+/**
+ * The standalone HTTP host: Express in front of the very same msw handlers (msw's `getResponse`).
+ * It only moves bytes — a Node request into a Fetch Request, the handlers' Response back out — and
+ * holds no endpoint logic. It reads at most bodyLimit + 1 bytes of a body: enough for the handler
+ * to refuse it with 413, never enough to exhaust memory.
+ */
+import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from 'express'
+import { getResponse } from 'msw'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createHandlers, errorResponse } from './handlers.js'
+import type { Mock } from './index.js'
+import { envelopeJson, UpstreamError } from './protocol/errors.js'
+
+export interface ServerOptions {
+  /** Default 20066, the real service's port; 0 picks a free one. */
+  readonly port?: number
+  /** Default 127.0.0.1. */
+  readonly host?: string
+}
+
+export interface RunningServer {
+  readonly host: string
+  readonly port: number
+  /** `http://host:port`. */
+  readonly origin: string
+  /** The base URL a consumer configures: `origin + /api`. */
+  readonly baseUrl: string
+  close(): Promise<void>
+}
+
+/** Reads up to `max` bytes; the rest of an oversized body is left unread. */
+function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk)
+      size += chunk.length
+      if (size >= max) finish(true)
+    }
+    const finish = (truncated: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', reject)
+      if (truncated) req.pause()
+      resolve({ body: Buffer.concat(chunks).subarray(0, max), truncated })
+    }
+    const onEnd = () => finish(false)
+    req.on('data', onData).on('end', onEnd).on('error', reject)
+  })
+}
+
+function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+  }
+  return headers
+}
+
+export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1' }: ServerOptions = {}): Promise<RunningServer> {
+  const handlers = createHandlers(mock.context, { unknownPaths: 'all' })
+  const app = express()
+  app.disable('x-powered-by')
+  app.disable('etag')
+
+  app.use(async (req: ExpressRequest, res: ExpressResponse) => {
+    const withBody = req.method !== 'GET' && req.method !== 'HEAD'
+    const { body, truncated } = withBody ? await readBody(req, mock.options.bodyLimit + 1) : { body: undefined, truncated: false }
+    const request = new Request(new URL(req.originalUrl, `http://${host}`), { method: req.method, headers: toFetchHeaders(req.headers), body: body && new Uint8Array(body) })
+    const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, new UpstreamError('notFound', req.path))
+    res.status(response.status)
+    response.headers.forEach((value, name) => res.setHeader(name, value))
+    if (truncated) {
+      // Answer now, discard the rest of the upload, and do not reuse the connection.
+      res.setHeader('connection', 'close')
+      req.resume()
+    }
+    res.end(Buffer.from(await response.arrayBuffer()))
+  })
+
+  // Whatever escapes (a bug of ours, a broken socket) still leaves as the envelope, without a stack trace.
+  app.use((error: unknown, _req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
+    const response = errorResponse(mock.context, error)
+    if (res.headersSent) return res.end()
+    res.status(response.status).type('application/json;charset=UTF-8')
+    void response.text().then((text) => res.end(text))
+  })
+
+  const server: Server = createServer(app)
+  server.on('clientError', (error, socket) => {
+    if (!socket.writable) return socket.destroy()
+    const { status, code, message } = mock.context.errors.render(new UpstreamError('malformedHttp', String(error)))
+    const text = envelopeJson(code, message)
+    socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use: pass another with --port (0 picks a free one)`) : error)
+    })
+    server.listen(port, host, () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  return {
+    host: address.address,
+    port: address.port,
+    origin,
+    baseUrl: `${origin}/api`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}

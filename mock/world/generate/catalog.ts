@@ -1,0 +1,77 @@
+/**
+ * A tenant's configuration: the ten documented profile fields (in the documented order) with their
+ * option lists, and a tag tree. Option lists for stage, source and intention are per tenant
+ * (UPSTREAM.md §4, our choice of realistic ones).
+ */
+import { IdMinter } from '../../protocol/ids.js'
+import { FIELD_TYPES, type FieldDefinition, type FieldType, type Tag } from '../schema.js'
+import { hashString, stream } from './rng.js'
+import { URL_SAFE } from './pools.js'
+
+interface FieldSpec {
+  readonly key: string
+  readonly name: string
+  readonly type: FieldType
+  /** Option names, for select fields; `fixedIds` pins documented option ids. */
+  readonly options?: readonly string[]
+  readonly fixedIds?: readonly number[]
+  readonly importRequired?: boolean
+}
+
+/** The ten fields of the documented example, in its order. */
+export const PROFILE_FIELDS: readonly FieldSpec[] = [
+  { key: 'customer_source', name: '客户来源', type: FIELD_TYPES.select, options: ['企微扫码', '官网', '转介绍', '展会', '电话营销', '广告投放'] },
+  { key: 'description', name: '描述', type: FIELD_TYPES.text },
+  { key: 'mobile', name: '手机号', type: FIELD_TYPES.phones },
+  { key: 'address', name: '地址', type: FIELD_TYPES.text },
+  { key: 'birthday', name: '生日', type: FIELD_TYPES.date },
+  { key: 'corp_name', name: '公司名称', type: FIELD_TYPES.text },
+  { key: 'name', name: '姓名', type: FIELD_TYPES.text, importRequired: true },
+  { key: 'purchase_intention', name: '购买意向', type: FIELD_TYPES.select, options: ['强烈', '一般', '较弱', '暂无'] },
+  { key: 'gender', name: '性别', type: FIELD_TYPES.select, options: ['其它', '男', '女'], fixedIds: [0, 1, 2] },
+  { key: 'customer_stage', name: '客户阶段', type: FIELD_TYPES.select, options: ['初步接触', '需求确认', '方案报价', '谈判', '成交', '流失'] },
+]
+
+export const TAG_GROUPS: ReadonlyArray<readonly [group: string, tags: readonly string[]]> = [
+  ['客户等级', ['A类客户', 'B类客户', 'C类客户']],
+  ['行业', ['教育', '金融', '制造业', '互联网', '医疗', '零售']],
+  ['意向', ['高意向', '待培育']],
+  ['活动', ['618活动', '双11活动', '直播报名']],
+]
+
+export interface Catalog {
+  readonly fields: readonly FieldDefinition[]
+  readonly tags: readonly Tag[]
+  /** Option ids of a select field by option name. */
+  optionId(fieldKey: string, optionName: string): number
+}
+
+const TAG_STREAM = hashString('catalog.tag')
+
+/** The catalog of a tenant created at `tenantCreatedMs`: ids minted a few ms apart from then. */
+export function generateCatalog(seed: number, tenantCreatedMs: number, minter: IdMinter): Catalog {
+  let clock = tenantCreatedMs
+  const fields: FieldDefinition[] = PROFILE_FIELDS.map((spec) => {
+    const fieldId = minter.mint((clock += 17))
+    const items = (spec.options ?? []).map((name, k) => ({ id: spec.fixedIds?.[k] ?? minter.mint((clock += 3)), name }))
+    return { id: fieldId, name: spec.name, type: spec.type, outerField: spec.key, items, stable: true, customerImportRequired: spec.importRequired ?? false }
+  })
+  const tags: Tag[] = []
+  for (const [groupName, names] of TAG_GROUPS) {
+    clock += 86_400_000 // each group added on another day
+    for (const name of names) {
+      const rng = stream(seed, TAG_STREAM, tags.length)
+      tags.push({ id: minter.mint((clock += 1000 + rng.int(5000))), name, groupName, qwTagId: `et${rng.chars(URL_SAFE, 30)}` })
+    }
+  }
+  const byField = new Map(fields.map((f) => [f.outerField, new Map(f.items.map((o) => [o.name, o.id]))]))
+  return {
+    fields,
+    tags,
+    optionId(fieldKey, optionName) {
+      const id = byField.get(fieldKey)?.get(optionName)
+      if (id === undefined) throw new Error(`no option ${fieldKey}.${optionName}`)
+      return id
+    },
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Generated customers. A customer is a pure function of (world seed, its index): its skeleton
+ * (creation time, type, who follows it and since when) is drawn at build time for the keyset index;
+ * the rest of the record is drawn only when it is read, each part from its own stream.
+ */
+import type { Catalog } from './catalog.js'
+import { cumulative, hashString, stream, type Rng } from './rng.js'
+import {
+  COMPANY_CATEGORIES, DESCRIPTIONS, FEMALE_NAMES, LAST_NAMES, LATIN_NAMES, LEGAL_ENTITY_TYPES, MALE_NAMES,
+  MOBILE_PREFIXES, PET_NAMES, REGIONS, STREETS, URL_SAFE, ALNUM,
+} from './pools.js'
+import { formatBeijingDate, parseBeijing } from '../../protocol/time.js'
+import type { Customer, CustomerType, ProfileValue } from '../schema.js'
+
+/** What a generated world looks like; everything else follows from the seed. */
+export interface WorldShape {
+  readonly seed: number
+  readonly customers: number
+  readonly staff: number
+  /** Customers are created within [fromSec, untilSec). */
+  readonly fromSec: number
+  readonly untilSec: number
+}
+
+export interface Follow {
+  /** Index of the member in the world's member list. */
+  readonly member: number
+  readonly sec: number
+  readonly micros: number
+}
+
+export interface CustomerSkeleton {
+  readonly createSec: number
+  readonly type: CustomerType
+  /** The first follow is the one that created the customer, in the same second. */
+  readonly follows: readonly Follow[]
+}
+
+const S = {
+  skeleton: hashString('customer.skeleton'),
+  follows: hashString('customer.follows'),
+  id: hashString('customer.id'),
+  company: hashString('customer.company'),
+  gender: hashString('customer.gender'),
+  name: hashString('customer.name'),
+  mobile: hashString('customer.mobile'),
+  source: hashString('customer.source'),
+  description: hashString('customer.description'),
+  address: hashString('customer.address'),
+  birthday: hashString('customer.birthday'),
+  corpName: hashString('customer.corp_name'),
+  intention: hashString('customer.purchase_intention'),
+  stage: hashString('customer.stage'),
+  tags: hashString('customer.tags'),
+  wechat: hashString('customer.wechat'),
+  update: hashString('customer.update'),
+  convert: hashString('customer.convert'),
+  remark: hashString('relation.remark'),
+}
+
+const DAY = 86_400
+/** Customers arrive faster as the tenant grows: density ∝ e^(GROWTH·x) over the window. */
+const GROWTH = 1.2
+/** Beijing hour-of-day weights of new customers: office hours, a lunch dip, a tail in the evening. */
+const HOURS = cumulative([0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0.6, 1.5, 4, 5, 4.5, 2, 2.5, 4.5, 5, 4.5, 3.5, 2, 1.8, 1.6, 1.2, 0.6, 0.3])
+/** How many members follow a customer: mostly one, some several. */
+const FOLLOWERS = cumulative([72, 18, 6, 3, 1])
+const ENTERPRISE_SHARE = 0.3
+
+/** Follower weights of the members (some sell far more than others), by member index. */
+export function memberWeights(seed: number, staff: number): number[] {
+  const weights = Array.from({ length: staff }, (_, j) => 0.4 + 2.6 * stream(seed, S.follows, -1 - j).next() ** 2)
+  return cumulative(weights)
+}
+
+export function customerSkeleton(shape: WorldShape, memberCumulative: readonly number[], i: number): CustomerSkeleton {
+  const rng = stream(shape.seed, S.skeleton, i)
+  const days = Math.max(1, Math.floor((shape.untilSec - shape.fromSec) / DAY))
+  const q = (i + rng.next()) / shape.customers
+  const x = Math.log1p(q * Math.expm1(GROWTH)) / GROWTH
+  const day = Math.min(days - 1, Math.floor(x * days))
+  const createSec = Math.min(shape.untilSec - 1, shape.fromSec + day * DAY + rng.weighted(HOURS) * 3600 + rng.int(3600))
+  const type: CustomerType = rng.chance(ENTERPRISE_SHARE) ? 2 : 1
+
+  const count = Math.min(shape.staff, 1 + rng.weighted(FOLLOWERS))
+  const follows: Follow[] = []
+  const taken = new Set<number>()
+  while (follows.length < count) {
+    const member = rng.weighted(memberCumulative)
+    if (taken.has(member)) continue
+    taken.add(member)
+    const sec = follows.length === 0 ? createSec : Math.min(shape.untilSec - 1, createSec + 1 + Math.floor((shape.untilSec - createSec) * rng.next() ** 3))
+    follows.push({ member, sec, micros: rng.int(1_000_000) })
+  }
+  return { createSec, type, follows }
+}
+
+/** When the customer's id was minted: shortly before its creation time (the documented one: 13 s). */
+export function customerMintMs(shape: WorldShape, i: number, skeleton: CustomerSkeleton): number {
+  return skeleton.createSec * 1000 - stream(shape.seed, S.id, i).between(1_000, 30_000)
+}
+
+/** The company of an enterprise customer is registered a few seconds before the customer. */
+export function companyMintMs(shape: WorldShape, i: number, customerMintMs: number): number {
+  return customerMintMs - stream(shape.seed, S.company, i).between(1_000, 8_000)
+}
+
+export function companyName(rng: Rng): string {
+  const [province, short, cities] = rng.pick(REGIONS)
+  const place = rng.chance(0.5) ? rng.pick(cities) : short || province
+  return `${place}${rng.pick(MALE_NAMES)}${rng.pick(COMPANY_CATEGORIES)}${rng.pick(LEGAL_ENTITY_TYPES)}`
+}
+
+function mobile(rng: Rng): string {
+  return rng.pick(MOBILE_PREFIXES) + String(rng.int(100_000_000)).padStart(8, '0')
+}
+
+const SOURCE_WEIGHTS = cumulative([30, 12, 18, 10, 15, 15])
+const INTENTION_WEIGHTS = cumulative([20, 40, 25, 15])
+const STAGE_WEIGHTS = cumulative([35, 22, 15, 10, 12, 6])
+const FROM_BIRTHDAY = parseBeijing('1965-01-01 00:00:00')!
+const TO_BIRTHDAY = parseBeijing('2004-12-31 00:00:00')!
+
+/** The full record of generated customer `i`, whose id (and company id) the world minted at build. */
+export function generateCustomer(
+  shape: WorldShape,
+  catalog: Catalog,
+  i: number,
+  skeleton: CustomerSkeleton,
+  customerId: number,
+  companyId: number,
+): Customer {
+  const { seed } = shape
+  const r = (what: number) => stream(seed, what, i)
+  const option = (field: string, weights: readonly number[], rng: Rng) => {
+    const def = catalog.fields.find((f) => f.outerField === field)!
+    return String(def.items[rng.weighted(weights)]!.id)
+  }
+
+  const genderRng = r(S.gender)
+  const gender = genderRng.chance(0.1) ? 0 : genderRng.chance(0.51) ? 1 : 2
+  const nameRng = r(S.name)
+  const nameRoll = nameRng.next()
+  const givenName = nameRng.pick(gender === 2 ? FEMALE_NAMES : MALE_NAMES)
+  const fullName = nameRng.pick(LAST_NAMES) + givenName
+  // Tanma names customers added without a name 客户 + 6 characters (the documented 客户A3ooIc).
+  const name = nameRoll < 0.75 ? fullName : nameRoll < 0.85 ? `客户${nameRng.chars(ALNUM, 6)}` : null
+
+  const company = skeleton.type === 2 ? { id: companyId, name: companyName(r(S.company)) } : null
+
+  const wechatRng = r(S.wechat)
+  const viaWecom = wechatRng.chance(0.7)
+  let wechatNickname: string | null = null
+  let wechatAvatar: string | null = null
+  let wechatLocation: string | null = null
+  let externalUserId: string | null = null
+  if (viaWecom) {
+    const roll = wechatRng.next()
+    wechatNickname = roll < 0.35 ? fullName : roll < 0.6 ? givenName : roll < 0.8 ? wechatRng.pick(PET_NAMES) : wechatRng.pick(LATIN_NAMES)
+    wechatAvatar = `https://wx.qlogo.cn/mmhead/${wechatRng.chars(URL_SAFE, wechatRng.between(52, 64))}/0`
+    if (wechatRng.chance(0.6)) {
+      const [, short, cities] = wechatRng.pick(REGIONS)
+      wechatLocation = short === cities[0] ? short : `${short} ${wechatRng.pick(cities)}`
+    }
+    externalUserId = (wechatRng.chance(0.85) ? 'wm' : 'wo') + wechatRng.chars(URL_SAFE, 30)
+  }
+
+  const mobileRng = r(S.mobile)
+  const mobileRoll = mobileRng.next()
+  const mobiles = mobileRoll < 0.25 ? [] : mobileRoll < 0.9 ? [mobile(mobileRng)] : [mobile(mobileRng), mobile(mobileRng)]
+
+  const sourceRng = r(S.source)
+  const source = sourceRng.chance(viaWecom ? 0.8 : 0.6) ? option('customer_source', viaWecom ? cumulative([70, 5, 10, 5, 5, 5]) : SOURCE_WEIGHTS, sourceRng) : null
+
+  const descRng = r(S.description)
+  const descRoll = descRng.next()
+  const description = descRoll < 0.5 ? null : descRoll < 0.7 ? '' : descRng.pick(DESCRIPTIONS)
+
+  const addrRng = r(S.address)
+  let address: string | null = null
+  if (addrRng.chance(0.45)) {
+    const [province, short, cities] = addrRng.pick(REGIONS)
+    const city = addrRng.pick(cities)
+    address = `${province}${city === short ? '' : city + '市'}${addrRng.pick(STREETS)}${addrRng.between(1, 999)}号`
+  }
+
+  const birthdayRng = r(S.birthday)
+  const birthday = birthdayRng.chance(0.3) ? formatBeijingDate(FROM_BIRTHDAY + birthdayRng.int(Math.floor((TO_BIRTHDAY - FROM_BIRTHDAY) / DAY)) * DAY) : null
+
+  const corpRng = r(S.corpName)
+  const corpName = company ? (corpRng.chance(0.9) ? company.name : null) : corpRng.chance(0.12) ? companyName(corpRng) : null
+
+  const intentionRng = r(S.intention)
+  const intention = intentionRng.chance(0.55) ? option('purchase_intention', INTENTION_WEIGHTS, intentionRng) : null
+  const stage = option('customer_stage', STAGE_WEIGHTS, r(S.stage))
+
+  const tagRng = r(S.tags)
+  const tagCount = tagRng.chance(0.45) ? 0 : tagRng.between(1, 3)
+  const tagIds = new Set<number>()
+  while (tagIds.size < tagCount) tagIds.add(tagRng.pick(catalog.tags).id)
+
+  const lastFollow = Math.max(...skeleton.follows.map((f) => f.sec))
+  const updateRng = r(S.update)
+  const edited = updateRng.chance(0.6) ? skeleton.createSec + Math.floor((shape.untilSec - 1 - skeleton.createSec) * updateRng.next() ** 2) : skeleton.createSec
+  const lastUpdateTime = Math.max(edited, lastFollow)
+
+  const convertRng = r(S.convert)
+  const convertCustomerTime = convertRng.chance(0.15) ? skeleton.createSec + convertRng.int(lastUpdateTime - skeleton.createSec + 1) : null
+
+  const fields: ProfileValue[] = [
+    { field: 'customer_source', type: 2, valueAsText: source },
+    { field: 'description', type: 1, valueAsText: description },
+    { field: 'mobile', type: 8, valueAsText: JSON.stringify(mobiles) },
+    { field: 'address', type: 1, valueAsText: address },
+    { field: 'birthday', type: 3, valueAsText: birthday },
+    { field: 'corp_name', type: 1, valueAsText: corpName },
+    { field: 'name', type: 1, valueAsText: name },
+    { field: 'purchase_intention', type: 2, valueAsText: intention },
+    { field: 'gender', type: 2, valueAsText: String(gender) },
+    { field: 'customer_stage', type: 2, valueAsText: stage },
+  ]
+
+  return {
+    customerId,
+    type: skeleton.type,
+    fields,
+    tagIds: [...tagIds].sort((a, b) => a - b),
+    createTime: skeleton.createSec,
+    lastUpdateTime,
+    company,
+    wechatNickname,
+    wechatAvatar,
+    wechatLocation,
+    convertCustomerTime,
+    externalUserId,
+  }
+}
+
+/** The member's remark (备注) on a customer: usually its name, sometimes with its company, or the nickname. */
+export function generateRemark(seed: number, i: number, member: number, customer: Customer): string | null {
+  const rng = stream(seed, S.remark, i, member)
+  const name = customer.fields[6]!.valueAsText
+  const roll = rng.next()
+  if (name && roll < 0.45) return name
+  if (name && roll < 0.6) return customer.company ? `${name}-${customer.company.name.slice(0, 4)}` : `${name}${rng.pick(['先生', '女士', '总', '经理'])}`
+  if (customer.wechatNickname && roll < 0.8) return customer.wechatNickname
+  return null
+}

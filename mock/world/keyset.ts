@@ -1,0 +1,125 @@
+/**
+ * The keyset index behind cursor paging: follow relations as columns (one slot per relation), and
+ * lists of slots kept in (creation second, nanos, relation id) order — one for all relations and
+ * one per filter (type, member, member × type). A page is two binary searches and a slice:
+ * O(log n + page), whatever the world's size.
+ */
+import type { RelationKey } from '../protocol/cursor.js'
+
+/** A copy of a typed array with room for `capacity` elements. */
+export function grow<T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number): T {
+  const next = new (array.constructor as new (n: number) => T)(capacity)
+  next.set(array)
+  return next
+}
+
+/** Relation columns, indexed by slot. */
+export class RelationTable {
+  sec = new Float64Array(16)
+  nanos = new Int32Array(16)
+  id = new Float64Array(16)
+  /** The customer's index in the world. */
+  customer = new Int32Array(16)
+  /** The follower's index in the world's member list. */
+  member = new Int32Array(16)
+  /** The customer's type (1 or 2), denormalised for the type filters. */
+  type = new Uint8Array(16)
+  length = 0
+
+  push(sec: number, nanos: number, id: number, customer: number, member: number, type: number): number {
+    if (this.length === this.sec.length) this.#reserve(this.length * 2)
+    const slot = this.length++
+    this.sec[slot] = sec
+    this.nanos[slot] = nanos
+    this.id[slot] = id
+    this.customer[slot] = customer
+    this.member[slot] = member
+    this.type[slot] = type
+    return slot
+  }
+
+  reserve(capacity: number): void {
+    if (capacity > this.sec.length) this.#reserve(capacity)
+  }
+
+  #reserve(capacity: number): void {
+    this.sec = grow(this.sec, capacity)
+    this.nanos = grow(this.nanos, capacity)
+    this.id = grow(this.id, capacity)
+    this.customer = grow(this.customer, capacity)
+    this.member = grow(this.member, capacity)
+    this.type = grow(this.type, capacity)
+  }
+
+  key(slot: number): RelationKey {
+    return { sec: this.sec[slot]!, nanos: this.nanos[slot]!, id: this.id[slot]! }
+  }
+
+  /** Negative when the relation in `slot` comes before `key`. */
+  compare(slot: number, key: RelationKey): number {
+    return this.sec[slot]! - key.sec || this.nanos[slot]! - key.nanos || this.id[slot]! - key.id
+  }
+}
+
+/** Slots in key order. */
+export class KeysetList {
+  #slots = new Int32Array(8)
+  length = 0
+
+  constructor(private readonly table: RelationTable) {}
+
+  /** Appends a slot whose key is not before the last one's (the build order). */
+  append(slot: number): void {
+    if (this.length === this.#slots.length) this.#slots = grow(this.#slots, this.length * 2)
+    this.#slots[this.length++] = slot
+  }
+
+  at(position: number): number {
+    return this.#slots[position]!
+  }
+
+  /** The first position whose key is ≥ `key` (or > `key` when `after`). */
+  search(key: RelationKey, after: boolean): number {
+    let lo = 0
+    let hi = this.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      const c = this.table.compare(this.#slots[mid]!, key)
+      if (c < 0 || (after && c === 0)) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** Releases unused capacity once the build is done. */
+  trim(): void {
+    this.#slots = this.#slots.slice(0, this.length)
+  }
+}
+
+export interface WindowQuery {
+  /** Window start, inclusive (epoch seconds). */
+  readonly sinceSec?: number
+  /** Window end, exclusive (epoch seconds). */
+  readonly beforeSec?: number
+  /** Resume strictly after this key. */
+  readonly after?: RelationKey
+  readonly size: number
+}
+
+export interface WindowSlice {
+  readonly slots: number[]
+  /** Whether the window holds more relations after this slice. */
+  readonly more: boolean
+}
+
+/** The relations of `list` in a window, after a cursor, at most `size`. */
+export function sliceWindow(list: KeysetList, query: WindowQuery): WindowSlice {
+  let lo = query.sinceSec === undefined ? 0 : list.search({ sec: query.sinceSec, nanos: -1, id: -1 }, false)
+  if (query.after) lo = Math.max(lo, list.search(query.after, true))
+  const hi = query.beforeSec === undefined ? list.length : list.search({ sec: query.beforeSec, nanos: -1, id: -1 }, false)
+  const end = Math.min(hi, lo + query.size)
+  const slots: number[] = []
+  for (let p = lo; p < end; p++) slots.push(list.at(p))
+  return { slots, more: end < hi }
+}

@@ -1,0 +1,206 @@
+/**
+ * A world: one tenant's members, profile-field definitions, tags, customers and follow relations.
+ *
+ * Members, field definitions and tags are @msw/data collections. Generated customers and their
+ * relations are a pure function of (seed, index): the build draws only what the keyset index needs
+ * (decisions/0001-world-storage.md) and the rest of a record is drawn when it is read.
+ */
+import { Collection } from '@msw/data'
+import { IdMinter } from '../protocol/ids.js'
+import { parseBeijing } from '../protocol/time.js'
+import type { RelationKey } from '../protocol/cursor.js'
+import { generateCatalog, type Catalog } from './generate/catalog.js'
+import {
+  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generateRemark, memberWeights, type WorldShape,
+} from './generate/customers.js'
+import { generateMembers } from './generate/members.js'
+import { Rng, worldSeed } from './generate/rng.js'
+import { grow, KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
+import {
+  fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldDefinition, type Member,
+  type Relation, type Tag,
+} from './schema.js'
+
+export interface WorldOptions {
+  /** Any string or number; the same seed and options give the same world, byte for byte. */
+  readonly seed?: string | number
+  /** Followed customers; each has at least one follow relation, some several. */
+  readonly customers?: number
+  /** Sales members. */
+  readonly staff?: number
+  /** Customers are created in [from, until), Beijing time `yyyy-MM-dd HH:mm:ss`. */
+  readonly from?: string
+  readonly until?: string
+}
+
+export const WORLD_DEFAULTS = {
+  seed: 'tanma',
+  customers: 1000,
+  staff: 20,
+  from: '2019-01-01 00:00:00',
+  until: '2026-11-01 00:00:00',
+} as const satisfies Required<WorldOptions>
+
+export type ProgressListener = (done: number, total: number) => void
+
+/** Which relations a page is drawn from. */
+export interface RelationFilter {
+  readonly type?: CustomerType
+  /** Index of the follower in `world.memberList`. */
+  readonly member?: number
+}
+
+const RELATION_ID_BASE = 30_000_000
+
+export class World {
+  readonly members = new Collection({ schema: memberSchema })
+  readonly fieldDefinitions = new Collection({ schema: fieldDefinitionSchema })
+  readonly tags = new Collection({ schema: tagSchema })
+  /** Members in index order (the index the relation table refers to). */
+  memberList: Member[] = []
+  readonly relations = new RelationTable()
+  readonly #memberIndex = new Map<string, number>()
+  readonly #all: KeysetList
+  readonly #byType: KeysetList[]
+  #byMember: KeysetList[] = []
+  #byMemberType: KeysetList[][] = []
+  #customerIds = new Float64Array(0)
+  #companyIds = new Float64Array(0)
+  #memberCumulative: number[] = []
+
+  private constructor(
+    readonly shape: WorldShape,
+    readonly catalog: Catalog,
+  ) {
+    this.#all = new KeysetList(this.relations)
+    this.#byType = [new KeysetList(this.relations), new KeysetList(this.relations), new KeysetList(this.relations)]
+  }
+
+  static async build(options: WorldOptions = {}, onProgress?: ProgressListener): Promise<World> {
+    const o = { ...WORLD_DEFAULTS, ...options }
+    const fromSec = parseBeijing(o.from)
+    const untilSec = parseBeijing(o.until)
+    if (fromSec === undefined || untilSec === undefined || untilSec - fromSec < 86_400) {
+      throw new RangeError(`world window [${o.from}, ${o.until}) must be two Beijing times at least a day apart`)
+    }
+    if (!Number.isInteger(o.customers) || o.customers < 0) throw new RangeError(`customers must be a whole number ≥ 0, got ${o.customers}`)
+    if (!Number.isInteger(o.staff) || o.staff < 1 || o.staff > 10_000) throw new RangeError(`staff must be a whole number from 1 to 10000, got ${o.staff}`)
+
+    const seed = worldSeed(o.seed)
+    const shape: WorldShape = { seed, customers: o.customers, staff: o.staff, fromSec, untilSec }
+    const minter = new IdMinter()
+    // The tenant was set up a month before its first customer.
+    const world = new World(shape, generateCatalog(seed, (fromSec - 30 * 86_400) * 1000, minter))
+    await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
+    world.#generateRelations(minter, onProgress)
+    return world
+  }
+
+  async #storeDefinitions(members: Member[], fields: readonly FieldDefinition[], tags: readonly Tag[]): Promise<void> {
+    for (const member of members) {
+      this.#memberIndex.set(member.qwUserId, this.memberList.length)
+      this.memberList.push(await this.members.create(member))
+    }
+    for (const field of fields) await this.fieldDefinitions.create(field)
+    for (const tag of tags) await this.tags.create(tag)
+    this.#byMember = this.memberList.map(() => new KeysetList(this.relations))
+    this.#byMemberType = this.memberList.map(() => [new KeysetList(this.relations), new KeysetList(this.relations), new KeysetList(this.relations)])
+    this.#memberCumulative = memberWeights(this.shape.seed, this.memberList.length)
+  }
+
+  #generateRelations(minter: IdMinter, onProgress?: ProgressListener): void {
+    const n = this.shape.customers
+    this.#customerIds = new Float64Array(n)
+    this.#companyIds = new Float64Array(n)
+    // Follows in customer order first, then sorted into key order.
+    let count = 0
+    let sec = new Float64Array(Math.max(16, Math.ceil(n * 1.5)))
+    let micros = new Int32Array(sec.length)
+    let customer = new Int32Array(sec.length)
+    let member = new Int32Array(sec.length)
+    const type = new Uint8Array(n)
+    const step = Math.max(1, Math.floor(n / 100))
+    for (let i = 0; i < n; i++) {
+      const skeleton = customerSkeleton(this.shape, this.#memberCumulative, i)
+      const mintMs = customerMintMs(this.shape, i, skeleton)
+      this.#customerIds[i] = minter.mint(mintMs)
+      if (skeleton.type === 2) this.#companyIds[i] = minter.mint(companyMintMs(this.shape, i, mintMs))
+      type[i] = skeleton.type
+      for (const follow of skeleton.follows) {
+        if (count === sec.length) {
+          const grown = count * 2
+          ;[sec, micros, customer, member] = [grow(sec, grown), grow(micros, grown), grow(customer, grown), grow(member, grown)]
+        }
+        sec[count] = follow.sec
+        micros[count] = follow.micros
+        customer[count] = i
+        member[count] = follow.member
+        count++
+      }
+      if (onProgress && (i % step === 0 || i === n - 1)) onProgress(i + 1, n)
+    }
+
+    const order = new Int32Array(count)
+    for (let k = 0; k < count; k++) order[k] = k
+    order.sort((a, b) => sec[a]! - sec[b]! || micros[a]! - micros[b]! || customer[a]! - customer[b]! || member[a]! - member[b]!)
+
+    // Relation ids are global to the upstream (shared by all tenants): ascending, with gaps.
+    const idGaps = new Rng(this.shape.seed ^ 0x5eed)
+    let id = RELATION_ID_BASE + idGaps.int(1_000_000)
+    this.relations.reserve(count)
+    for (const k of order) {
+      id += 1 + idGaps.int(40)
+      const c = customer[k]!
+      const m = member[k]!
+      const t = type[c]!
+      const slot = this.relations.push(sec[k]!, micros[k]! * 1000, id, c, m, t)
+      this.#all.append(slot)
+      this.#byType[t]!.append(slot)
+      this.#byMember[m]!.append(slot)
+      this.#byMemberType[m]![t]!.append(slot)
+    }
+    for (const list of [this.#all, ...this.#byType, ...this.#byMember, ...this.#byMemberType.flat()]) list.trim()
+  }
+
+  get customerCount(): number {
+    return this.#customerIds.length
+  }
+
+  /** The member index of a `qwUserId`, or undefined when nobody has it. */
+  memberIndex(qwUserId: string): number | undefined {
+    return this.#memberIndex.get(qwUserId)
+  }
+
+  /** Customer `i` (0-based index in the world), drawn from the seed. */
+  customer(i: number): Customer {
+    const skeleton = customerSkeleton(this.shape, this.#memberCumulative, i)
+    return generateCustomer(this.shape, this.catalog, i, skeleton, this.#customerIds[i]!, this.#companyIds[i]!)
+  }
+
+  /** The relation in `slot`, with the member's remark on its customer. */
+  relation(slot: number, customer = this.customer(this.relations.customer[slot]!)): Relation {
+    const t = this.relations
+    const m = t.member[slot]!
+    return {
+      id: t.id[slot]!,
+      customerId: customer.customerId,
+      qwUserId: this.memberList[m]!.qwUserId,
+      createdSec: t.sec[slot]!,
+      createdNanos: t.nanos[slot]!,
+      qwRemark: generateRemark(this.shape.seed, t.customer[slot]!, m, customer),
+    }
+  }
+
+  relationKey(slot: number): RelationKey {
+    return this.relations.key(slot)
+  }
+
+  /** A page of relations in key order: the keyset list for the filter, sliced by window and cursor. */
+  page(filter: RelationFilter, window: WindowQuery): WindowSlice {
+    const list =
+      filter.member === undefined
+        ? filter.type === undefined ? this.#all : this.#byType[filter.type]!
+        : filter.type === undefined ? this.#byMember[filter.member]! : this.#byMemberType[filter.member]![filter.type]!
+    return sliceWindow(list, window)
+  }
+}
