@@ -166,6 +166,11 @@ export class World {
     return this.#customerIds.length
   }
 
+  /** The id of customer `i`. */
+  customerIdAt(i: number): number {
+    return this.#customerIds[i]!
+  }
+
   /** The member index of a `qwUserId`, or undefined when nobody has it. */
   memberIndex(qwUserId: string): number | undefined {
     return this.#memberIndex.get(qwUserId)

@@ -1,0 +1,102 @@
+/** The CLI as a user runs it: `serve` prints where it listens and how to sign; `sign` prints working headers. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { signHeaders } from '../mock/protocol/signing.js'
+import { DEMO_CREDENTIALS } from '../mock/options.js'
+
+const CLI = ['--import', 'tsx', 'mock/cli.ts']
+const PATH = '/v3/customer-relation/list-by-relation-create-time-asc'
+const running: ChildProcess[] = []
+afterEach(() => running.splice(0).forEach((p) => p.kill()))
+
+/** Starts `serve` and resolves with its banner once it listens. */
+function serve(args: string[], env: Record<string, string> = {}): Promise<{ banner: string; origin: string }> {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.push(child)
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let err = ''
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c
+      const m = /listening\s+(http:\/\/\S+)/.exec(out)
+      if (m && out.includes('Ctrl-C')) resolve({ banner: out, origin: m[1]! })
+    })
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c))
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)))
+  })
+}
+
+function sign(body: string, env: Record<string, string> = {}, extra: string[] = []) {
+  const r = spawnSync(process.execPath, [...CLI, 'sign', '--body', body, ...extra], { env: { ...process.env, ...env }, encoding: 'utf8' })
+  expect(r.status, r.stderr).toBe(0)
+  return r.stdout
+}
+
+describe('tanma-mock serve', () => {
+  it('prints the base URL, the demo credentials and how to sign, and answers a request signed by `tanma-mock sign`', async () => {
+    const { banner, origin } = await serve(['--customers', '50', '--seed', 'cli'])
+    expect(banner).toContain(`base URL   ${origin}/api`)
+    expect(banner).toContain('appId      wwd3a0c0ffee5eed00_Demo01')
+    expect(banner).toContain('appKey     tanmaMockDemoKey2026ForLocalTest')
+    expect(banner).toContain('sha256(appId + timestamp + rawBody + appKey)')
+    expect(banner).toMatch(/50 customers/)
+
+    const body = '{"size": 3}'
+    const headers = JSON.parse(sign(body, {}, ['--json'])) as Record<string, string>
+    const response = await fetch(`${origin}/api${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
+    const json = (await response.json()) as { code: number; data: { list: unknown[] } }
+    expect(json.code).toBe(0)
+    expect(json.data.list).toHaveLength(3)
+  })
+
+  it('prints a curl line that works as printed', async () => {
+    const { origin } = await serve(['--customers', '20'])
+    const out = sign('{"size":2}', {}, ['--url', `${origin}/api`])
+    const curl = out.split('\n').find((l) => l.startsWith('curl '))!
+    expect(curl).toContain(`'${origin}/api${PATH}'`)
+    const r = spawnSync('bash', ['-c', curl], { encoding: 'utf8' })
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 0 })
+  })
+
+  it('takes credentials from TANMA_APP_ID / TANMA_APP_KEY, for serve and sign alike', async () => {
+    const env = { TANMA_APP_ID: 'ww0123456789abcdef_Env001', TANMA_APP_KEY: 'EnvKey0000000000000000000000000A' }
+    const { banner, origin } = await serve(['--customers', '10'], env)
+    expect(banner).toContain(env.TANMA_APP_ID)
+    const headers = JSON.parse(sign('{}', env, ['--json'])) as Record<string, string>
+    expect(headers.appId).toBe(env.TANMA_APP_ID)
+    const ok = await fetch(`${origin}/api${PATH}`, { method: 'POST', headers, body: '{}' })
+    expect(((await ok.json()) as { code: number }).code).toBe(0)
+    const demo = signHeaders(DEMO_CREDENTIALS, '{}')
+    const refused = await fetch(`${origin}/api${PATH}`, { method: 'POST', headers: demo, body: '{}' })
+    expect(((await refused.json()) as { code: number }).code).toBe(1002)
+  })
+
+  it('applies behaviour flags (--end-cursor, --size-default, --error)', async () => {
+    const { origin } = await serve(['--customers', '5', '--staff', '1', '--end-cursor', 'empty-page', '--size-default', '2', '--error', 'validation=40001'])
+    const call = async (body: string) => {
+      const headers = signHeaders(DEMO_CREDENTIALS, body)
+      return (await (await fetch(`${origin}/api${PATH}`, { method: 'POST', headers, body })).json()) as { code: number; data: { list: unknown[]; nextCursor: string | null } }
+    }
+    expect((await call('{}')).data.list).toHaveLength(2)
+    const all = await call('{"size":100}')
+    expect(all.data.nextCursor).not.toBeNull() // empty-page mode: the last page still has a cursor
+    expect((await call('{"size":0}')).code).toBe(40001)
+  })
+
+  it('refuses bad flags and a taken port with a one-line message, no stack trace', async () => {
+    const bad = spawnSync(process.execPath, [...CLI, 'serve', '--customers', 'many'], { encoding: 'utf8' })
+    expect(bad.status).not.toBe(0)
+    expect(bad.stderr).toMatch(/customers/)
+    expect(bad.stderr).not.toMatch(/\n\s+at /)
+
+    const blocker = createServer().listen(0, '127.0.0.1')
+    await new Promise((r) => blocker.once('listening', r))
+    const port = (blocker.address() as { port: number }).port
+    const taken = spawnSync(process.execPath, [...CLI, 'serve', '--port', String(port), '--customers', '5'], { encoding: 'utf8' })
+    blocker.close()
+    expect(taken.status).toBe(1)
+    expect(taken.stderr).toMatch(new RegExp(`port ${port} .*in use`))
+    expect(taken.stderr).not.toMatch(/\n\s+at /)
+  })
+})
