@@ -72,6 +72,8 @@ credentialOptions(
   .addOption(new Option('--nulls <mode>', 'body properties that are null').choices(['absent', 'error']).default('absent'))
   .addOption(new Option('--types <mode>', 'strict JSON integers, or Jackson-like coercion of "20" and 20.5').choices(['strict', 'lenient']).default('strict'))
   .addOption(new Option('--http-status <mode>', 'HTTP status of 404/405/413/500 answers').choices(['real', 'always-200']).default('real'))
+  .addOption(new Option('--sign-case <mode>', 'hex case of sign: lowercase only, or any').choices(['lower', 'any']).default('lower'))
+  .addOption(new Option('--success-message <text>', 'message of successful answers').choices(['ok', 'success']).default('ok'))
   .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
   .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
   .option('--verbose', 'trace every request, stage by stage, to stderr', false)
@@ -83,7 +85,7 @@ credentialOptions(
         seed: flags.seed, customers: flags.customers, staff: flags.staff, appId: flags.appId, appKey: flags.appKey,
         skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
         oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
-        types: flags.types, httpStatus: flags.httpStatus, bodyLimit: flags.bodyLimit, errors: flags.error, log: flags.verbose,
+        types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, errors: flags.error, log: flags.verbose,
       },
       { onProgress: progress },
     )

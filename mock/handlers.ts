@@ -8,7 +8,7 @@
 import { http, type HttpHandler } from 'msw'
 import type { Endpoint, MockContext } from './endpoints/endpoint.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
-import { envelopeJson, SUCCESS, UpstreamError } from './protocol/errors.js'
+import { envelopeJson, SUCCESS_CODE, UpstreamError } from './protocol/errors.js'
 import { verifySignature } from './protocol/signing.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
@@ -51,11 +51,12 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
       appKeyFor: (id) => (id === options.appId ? options.appKey : undefined),
       nowMs: options.now(),
       skewMs: options.skewMs,
+      anyCase: options.signCase === 'any',
     })
     logger.log('signature', `valid for ${appId}`)
 
     const data = endpoint.handle(context, parseBody(raw))
-    return new Response(envelopeJson(SUCCESS.code, SUCCESS.message, data), { status: 200, headers: { 'content-type': JSON_TYPE } })
+    return new Response(envelopeJson(SUCCESS_CODE, options.successMessage, data), { status: 200, headers: { 'content-type': JSON_TYPE } })
   } catch (error) {
     return errorResponse(context, error)
   }

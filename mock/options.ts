@@ -46,6 +46,10 @@ export const mockOptionsSchema = z.strictObject({
   types: z.enum(['strict', 'lenient']).default('strict'),
   /** `real`: 404/405/413/500 where no upstream endpoint is involved; `always-200`: every answer is HTTP 200. */
   httpStatus: z.enum(['real', 'always-200']).default('real'),
+  /** `lower`: the sign must be the lowercase hex digest, as computed; `any`: hex case is ignored. */
+  signCase: z.enum(['lower', 'any']).default('lower'),
+  /** The success envelope's message: the documented example says `ok`, the docs allow `success`. */
+  successMessage: z.enum(['ok', 'success']).default('ok'),
   /** Largest accepted request body, bytes. */
   bodyLimit: z.number().int().min(1).default(1024 * 1024),
   /** Codes and messages by error kind, replacing the defaults in protocol/errors.ts. */

@@ -88,6 +88,14 @@ describe('switches for chosen behaviours', () => {
     }
   })
 
+  it('successMessage: success changes the success envelope\'s message', async () => {
+    const m = await withOptions({ successMessage: 'success' })
+    const body = '{}'
+    const { getResponse } = await import('msw')
+    const answered = await getResponse(m.handlers, new Request('https://api.tanmarket.cn:20066/api/v3/customer-relation/list-by-relation-create-time-asc', { method: 'POST', body, headers: m.sign(body) }))
+    expect(await answered!.json()).toMatchObject({ code: 0, message: 'success' })
+  })
+
   it('refuses invalid options with a message naming them', async () => {
     await expect(withOptions({ sizeDefault: 200, sizeMax: 100 })).rejects.toThrow(/sizeDefault/)
     await expect(withOptions({ endCursor: 'sometimes' as 'null' })).rejects.toThrow(/endCursor/)

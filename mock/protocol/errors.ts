@@ -93,7 +93,8 @@ export class ErrorCatalog {
   }
 }
 
-export const SUCCESS = { code: 0, message: 'ok' } as const
+/** `code` of every successful answer (its message is `ok`, or `success` by choice). */
+export const SUCCESS_CODE = 0
 
 /** The envelope as JSON text; `dataJson` is already-serialised JSON for `data`. */
 export function envelopeJson(code: number, message: string, dataJson = 'null'): string {

@@ -35,6 +35,8 @@ export interface VerifyOptions {
   readonly nowMs: number
   /** Largest accepted |server time − timestamp|, both ways. */
   readonly skewMs: number
+  /** Accept upper- or mixed-case hex (default: lowercase only). */
+  readonly anyCase?: boolean
 }
 
 /** Reads a header case-insensitively from a Fetch `Headers`. */
@@ -64,7 +66,8 @@ export function verifySignature(headers: HeaderSource, body: BodyBytes, options:
     throw new UpstreamError('staleTimestamp', `timestamp is ${Math.round(drift / 1000)} s ${drift > 0 ? 'behind' : 'ahead of'} server time (allowed ±${options.skewMs / 1000} s)`)
   }
   const expected = computeSign(appId, timestamp, body, appKey)
-  if (!HEX64.test(sign) || !timingSafeEqual(Buffer.from(sign), Buffer.from(expected))) {
+  const given = options.anyCase ? sign.toLowerCase() : sign
+  if (!HEX64.test(given) || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
     throw new UpstreamError('badSignature', 'sign does not match SHA-256(appId + timestamp + body + appKey)')
   }
   return appId

@@ -100,6 +100,14 @@ describe('signed requests over HTTP', () => {
     expect((await post('{}', { headers: { ...signed, timestamp: 'yesterday' } })).json.code).toBe(1003)
   })
 
+  it('answers byte-identically to the in-process handlers (one definition, two hosts)', async () => {
+    const { getResponse } = await import('msw')
+    for (const body of ['{"size":5}', '{"size":0}', '{"qwUserId":"nobody"}']) {
+      const inProcess = await getResponse(mock.handlers, new Request(`https://api.tanmarket.cn:20066/api${PATH}`, { method: 'POST', body, headers: mock.sign(body, NOW) }))
+      expect((await post(body)).text).toBe(await inProcess!.text())
+    }
+  })
+
   it.each(['/api', '/apiServer/api', '', '/gateway/tanma/api'])('answers under the prefix %j', async (prefix) => {
     const r = await post('{"size":5}', { path: prefix + PATH })
     expect(r.json.code).toBe(0)

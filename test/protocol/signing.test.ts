@@ -105,4 +105,10 @@ describe('request signing: sha256 hex of appId + timestamp + raw body + appKey',
     expect(kindOf(() => verify(headers({ appId: APP_ID, timestamp: TS, sign: sign.toUpperCase() }), ''))).toBe('badSignature')
     expect(kindOf(() => verify(headers({ appId: APP_ID, timestamp: TS, sign: sign.slice(1) }), ''))).toBe('badSignature')
   })
+
+  it('accepts any hex case when asked to (signCase: any)', () => {
+    const sign = VECTORS[0]!.sign.toUpperCase()
+    const anyCase = verifySignature(headers({ appId: APP_ID, timestamp: TS, sign }), '', { appKeyFor: () => APP_KEY, nowMs: Number(TS), skewMs: 1000, anyCase: true })
+    expect(anyCase).toBe(APP_ID)
+  })
 })
