@@ -64,6 +64,11 @@ export function generateCatalog(seed: number, tenantCreatedMs: number, minter: I
       tags.push({ id: minter.mint((clock += 1000 + rng.int(5000))), name, groupName, qwTagId: `et${rng.chars(URL_SAFE, 30)}` })
     }
   }
+  return catalogOf(fields, tags)
+}
+
+/** Kept apart from generateCatalog so the catalog's closure does not hold on to the id minter. */
+function catalogOf(fields: readonly FieldDefinition[], tags: readonly Tag[]): Catalog {
   const byField = new Map(fields.map((f) => [f.outerField, new Map(f.items.map((o) => [o.name, o.id]))]))
   return {
     fields,
