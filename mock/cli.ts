@@ -75,17 +75,18 @@ credentialOptions(
   .addOption(new Option('--sign-case <mode>', 'hex case of sign: lowercase only, or any').choices(['lower', 'any']).default('lower'))
   .addOption(new Option('--success-message <text>', 'message of successful answers').choices(['ok', 'success']).default('ok'))
   .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
+  .option('--item-cache-mb <mb>', 'memory for serialised items (pages are served from cached bytes)', integer(0), 256)
   .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
   .option('--verbose', 'trace every request, stage by stage, to stderr', false)
   .action(async (flags) => {
     const started = performance.now()
-    const progress = process.stderr.isTTY && flags.customers >= 100_000 ? progressBar('building world') : undefined
+    const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
     const mock = await createMock(
       {
         seed: flags.seed, customers: flags.customers, staff: flags.staff, appId: flags.appId, appKey: flags.appKey,
         skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
         oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
-        types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, errors: flags.error, log: flags.verbose,
+        types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose,
       },
       { onProgress: progress },
     )
@@ -135,13 +136,15 @@ credentialOptions(
   )
 })
 
-/** A one-line progress bar on stderr. */
+/** A one-line progress bar on stderr (on a terminal), or a line every 25 % (in a log). */
 function progressBar(label: string) {
   let last = -1
+  const tty = process.stderr.isTTY
   return (done: number, total: number) => {
     const pct = Math.floor((done / total) * 100)
-    if (pct === last) return
+    if (pct === last || (!tty && pct % 25 !== 0)) return
     last = pct
+    if (!tty) return void process.stderr.write(`${label}: ${pct}% (${done.toLocaleString('en')}/${total.toLocaleString('en')})\n`)
     const width = 30
     const filled = Math.round((pct / 100) * width)
     process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% (${done.toLocaleString('en')}/${total.toLocaleString('en')})${done === total ? '\n' : ''}`)

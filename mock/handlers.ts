@@ -6,10 +6,11 @@
  * raw bytes → JSON body → the endpoint → envelope. Every failure leaves as the upstream's envelope.
  */
 import { http, type HttpHandler } from 'msw'
-import type { Endpoint, MockContext } from './endpoints/endpoint.js'
+import type { Endpoint, JsonText, MockContext } from './endpoints/endpoint.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
 import { envelopeJson, SUCCESS_CODE, UpstreamError } from './protocol/errors.js'
 import { verifySignature } from './protocol/signing.js'
+import { requestBytes, respond } from './host-channel.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
 
@@ -33,7 +34,7 @@ export function createHandlers(context: MockContext, { unknownPaths = 'upstream-
     ({ request }) => {
       const path = new URL(request.url).pathname
       context.logger.log('route', `${request.method} ${path}: no such endpoint`)
-      return errorResponse(context, new UpstreamError('notFound', `${request.method} ${path}`))
+      return errorResponse(context, request, new UpstreamError('notFound', `${request.method} ${path}`))
     },
   )
   return [...endpointHandlers, notFound]
@@ -44,7 +45,7 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
   try {
     logger.log('route', `${request.method} ${new URL(request.url).pathname} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', request.method)
-    const raw = new Uint8Array(await request.arrayBuffer())
+    const raw = await requestBytes(request)
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
     const appId = verifySignature(request.headers, raw, {
@@ -56,10 +57,21 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
     logger.log('signature', `valid for ${appId}`)
 
     const data = endpoint.handle(context, parseBody(raw))
-    return new Response(envelopeJson(SUCCESS_CODE, options.successMessage, data), { status: 200, headers: { 'content-type': JSON_TYPE } })
+    return respond(request, 200, { 'content-type': JSON_TYPE }, successBody(options.successMessage, data))
   } catch (error) {
-    return errorResponse(context, error)
+    return errorResponse(context, request, error)
   }
+}
+
+const ENVELOPE_END = Buffer.from('}')
+const envelopeStarts = new Map<string, Buffer>()
+
+/** The success envelope around `data`, as one buffer. */
+function successBody(message: string, data: JsonText): Uint8Array<ArrayBuffer> {
+  if (typeof data === 'string') data = [Buffer.from(data)]
+  let start = envelopeStarts.get(message)
+  if (!start) envelopeStarts.set(message, (start = Buffer.from(envelopeJson(SUCCESS_CODE, message, '').slice(0, -1))))
+  return Buffer.concat([start, ...data, ENVELOPE_END]) as Uint8Array<ArrayBuffer>
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -86,7 +98,7 @@ function parseBody(raw: Uint8Array): Record<string, unknown> {
 }
 
 /** An error in the upstream's envelope. Anything that is not an UpstreamError is our bug: logged, never shown. */
-export function errorResponse(context: MockContext, error: unknown): Response {
+export function errorResponse(context: MockContext, request: Request, error: unknown): Response {
   let upstream: UpstreamError
   if (error instanceof UpstreamError) {
     upstream = error
@@ -96,5 +108,5 @@ export function errorResponse(context: MockContext, error: unknown): Response {
     process.stderr.write(`[tanma-mock] internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
   }
   const { status, code, message } = context.errors.render(upstream)
-  return new Response(envelopeJson(code, message), { status, headers: { 'content-type': JSON_TYPE } })
+  return respond(request, status, { 'content-type': JSON_TYPE }, Buffer.from(envelopeJson(code, message)) as Uint8Array<ArrayBuffer>)
 }

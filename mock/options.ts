@@ -50,6 +50,8 @@ export const mockOptionsSchema = z.strictObject({
   signCase: z.enum(['lower', 'any']).default('lower'),
   /** The success envelope's message: the documented example says `ok`, the docs allow `success`. */
   successMessage: z.enum(['ok', 'success']).default('ok'),
+  /** Memory for serialised list items, MiB: a page is served from cached bytes when it can be. */
+  itemCacheMb: z.number().min(0).default(256),
   /** Largest accepted request body, bytes. */
   bodyLimit: z.number().int().min(1).default(1024 * 1024),
   /** Codes and messages by error kind, replacing the defaults in protocol/errors.ts. */

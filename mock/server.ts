@@ -9,6 +9,7 @@ import { getResponse } from 'msw'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHandlers, errorResponse } from './handlers.js'
+import { hostRequest, hostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
 import { envelopeJson, UpstreamError } from './protocol/errors.js'
 
@@ -40,14 +41,18 @@ function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; tr
       if (size >= max) finish(true)
     }
     const finish = (truncated: boolean) => {
-      req.off('data', onData).off('end', onEnd).off('error', reject)
+      req.off('data', onData).off('end', onEnd).off('error', reject).off('close', onClose)
       if (truncated) req.pause()
       resolve({ body: Buffer.concat(chunks).subarray(0, max), truncated })
     }
     const onEnd = () => finish(false)
-    req.on('data', onData).on('end', onEnd).on('error', reject)
+    // A client that goes away mid-upload: release the handler with what arrived (nobody reads the answer).
+    const onClose = () => (req.complete ? undefined : finish(false))
+    req.on('data', onData).on('end', onEnd).on('error', reject).once('close', onClose)
   })
 }
+
+const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
 
 function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
   const headers = new Headers()
@@ -66,22 +71,32 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   app.use(async (req: ExpressRequest, res: ExpressResponse) => {
     const withBody = req.method !== 'GET' && req.method !== 'HEAD'
     const { body, truncated } = withBody ? await readBody(req, mock.options.bodyLimit + 1) : { body: undefined, truncated: false }
-    const request = new Request(new URL(req.originalUrl, `http://${host}`), { method: req.method, headers: toFetchHeaders(req.headers), body: body && new Uint8Array(body) })
-    const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, new UpstreamError('notFound', req.path))
-    res.status(response.status)
-    response.headers.forEach((value, name) => res.setHeader(name, value))
+    const url = new URL(req.originalUrl, `http://${host}`)
+    let request: Request
+    let response: Response | undefined
+    if (FETCH_FORBIDDEN_METHODS.has(req.method)) {
+      // Fetch cannot even represent these (CONNECT, TRACE, TRACK): no endpoint takes them.
+      request = hostRequest(url, 'GET', new Headers(), undefined)
+      response = errorResponse(mock.context, request, new UpstreamError('methodNotAllowed', req.method))
+    } else {
+      request = hostRequest(url, req.method, toFetchHeaders(req.headers), body)
+      response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', req.path))
+    }
+    const answer = await hostResponse(request, response)
+    res.status(answer.status)
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value)
     if (truncated) {
       // Answer now, discard the rest of the upload, and do not reuse the connection.
       res.setHeader('connection', 'close')
       req.resume()
     }
-    res.end(Buffer.from(await response.arrayBuffer()))
+    res.end(answer.body)
   })
 
   // Whatever escapes (a bug of ours, a broken socket) still leaves as the envelope, without a stack trace.
-  app.use((error: unknown, _req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
-    const response = errorResponse(mock.context, error)
+  app.use((error: unknown, req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
     if (res.headersSent) return res.end()
+    const response = errorResponse(mock.context, new Request(new URL(req.originalUrl, `http://${host}`)), error)
     res.status(response.status).type('application/json;charset=UTF-8')
     void response.text().then((text) => res.end(text))
   })

@@ -29,8 +29,15 @@ export async function mockWith(options: MockOptions): Promise<Mock> {
 }
 
 /** One page, straight through the endpoint (no HTTP, no signature). */
+/** The endpoint's `data` as text, straight through the endpoint (no HTTP, no signature). */
+export function listText(mock: Mock, body: Record<string, unknown>): string {
+  const data = listByRelationCreateTimeAsc.handle(mock.context, body)
+  return typeof data === 'string' ? data : Buffer.concat(data).toString('utf8')
+}
+
+/** One page, straight through the endpoint (no HTTP, no signature). */
 export function listPage(mock: Mock, body: Record<string, unknown>): Page {
-  return JSON.parse(listByRelationCreateTimeAsc.handle(mock.context, body)) as Page
+  return JSON.parse(listText(mock, body)) as Page
 }
 
 /** Every page of a window, following nextCursor until it is null; throws if it never ends. */

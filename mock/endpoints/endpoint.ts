@@ -11,9 +11,12 @@ export interface MockContext {
   readonly logger: Logger
 }
 
+/** JSON text, or UTF-8 chunks that concatenate to it (so cached pieces are not copied twice). */
+export type JsonText = string | readonly Buffer[]
+
 export interface Endpoint {
   /** The path's ending, from `/v3/` on: any prefix is accepted (`/api`, `/apiServer/api`, …). */
   readonly path: string
   /** The response's `data` as JSON text; throws UpstreamError for business errors. */
-  handle(context: MockContext, body: Record<string, unknown>): string
+  handle(context: MockContext, body: Record<string, unknown>): JsonText
 }

@@ -10,8 +10,9 @@ import { CursorError, decodeCursor, encodeCursor } from '../protocol/cursor.js'
 import { UpstreamError } from '../protocol/errors.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { ResolvedOptions } from '../options.js'
+import { ItemCache } from '../world/item-cache.js'
 import type { World } from '../world/world.js'
-import type { Endpoint, MockContext } from './endpoint.js'
+import type { Endpoint, JsonText, MockContext } from './endpoint.js'
 
 const TIME_FORMAT = 'yyyy-MM-dd HH:mm:ss'
 
@@ -108,11 +109,39 @@ export function relationItem(world: World, slot: number): Record<string, unknown
 }
 
 const EMPTY_PAGE = '{"list":[],"nextCursor":null}'
+const LIST_OPEN = Buffer.from('{"list":[')
+const COMMA = Buffer.from(',')
+
+const caches = new WeakMap<MockContext, ItemCache>()
+
+/** The item of a relation as UTF-8 JSON, serialised once and then served from the cache. */
+function itemBytes(context: MockContext, slot: number): Buffer {
+  let cache = caches.get(context)
+  if (!cache) caches.set(context, (cache = new ItemCache(context.options.itemCacheMb * 1024 * 1024)))
+  let item = cache.get(slot)
+  if (!item) {
+    item = Buffer.from(JSON.stringify(relationItem(context.world, slot)))
+    cache.set(slot, item)
+  }
+  return item
+}
+
+/** `{"list":[…],"nextCursor":…}` as chunks: cached items joined by commas. */
+function pageChunks(context: MockContext, slots: readonly number[], nextCursor: string | null): Buffer[] {
+  const chunks: Buffer[] = [LIST_OPEN]
+  slots.forEach((slot, k) => {
+    if (k > 0) chunks.push(COMMA)
+    chunks.push(itemBytes(context, slot))
+  })
+  chunks.push(Buffer.from(`],"nextCursor":${nextCursor === null ? 'null' : `"${nextCursor}"`}}`))
+  return chunks
+}
 
 export const listByRelationCreateTimeAsc: Endpoint = {
   path: '/v3/customer-relation/list-by-relation-create-time-asc',
 
-  handle({ world, options, logger }: MockContext, body) {
+  handle(context: MockContext, body): JsonText {
+    const { world, options, logger } = context
     const request = parseListRequest(options, body)
     const size = Math.min(request.size ?? options.sizeDefault, options.sizeMax)
 
@@ -139,6 +168,6 @@ export const listByRelationCreateTimeAsc: Endpoint = {
     const hasCursor = last !== undefined && (slice.more || options.endCursor === 'empty-page')
     const nextCursor = hasCursor ? encodeCursor(world.relationKey(last)) : null
     logger.log('page', `${slice.slots.length} item(s) of size ${size}, ${slice.more ? 'more follow' : 'window exhausted'}, nextCursor ${nextCursor ?? 'null'}`)
-    return JSON.stringify({ list: slice.slots.map((slot) => relationItem(world, slot)), nextCursor })
+    return pageChunks(context, slice.slots, nextCursor)
   },
 }

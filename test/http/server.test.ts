@@ -180,6 +180,29 @@ describe('bad input never crashes the server or loses state', () => {
     }
   })
 
+  it('methods Fetch cannot represent (TRACE) → 405 in the envelope, not an internal error', async () => {
+    const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(server.origin + `/api${PATH}`, { method: 'TRACE' }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }))
+      })
+      req.on('error', reject).end()
+    })
+    expect(result.status).toBe(405)
+    expect(JSON.parse(result.body)).toMatchObject({ code: 405, data: null })
+  })
+
+  it('a client that disconnects mid-upload does not disturb the server', async () => {
+    await new Promise<void>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write(`POST /api${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"size":`)
+        setTimeout(() => socket.destroy(), 50)
+      })
+      socket.on('close', () => resolve()).on('error', () => resolve())
+    })
+    expect((await firstPage()).json.code).toBe(0)
+  })
+
   it('a malformed HTTP request gets a 400 envelope', async () => {
     const text = await new Promise<string>((resolve, reject) => {
       const socket = connect(server.port, '127.0.0.1', () => socket.write('THIS IS NOT HTTP\r\n\r\n'))

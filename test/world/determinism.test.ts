@@ -1,14 +1,13 @@
 /** Same seed and flags, same bytes — across builds, processes and machines; another seed, another world. */
 import { describe, expect, it } from 'vitest'
-import { mockWith, listPage, sweep } from '../support.js'
-import { listByRelationCreateTimeAsc } from '../../mock/endpoints/list-by-relation-create-time-asc.js'
+import { mockWith, listPage, listText, sweep } from '../support.js'
 import type { Mock } from '../../mock/index.js'
 
 const pagesOf = (mock: Mock, n: number) => {
   const out: string[] = []
   let cursor: string | undefined
   for (let k = 0; k < n; k++) {
-    const text = listByRelationCreateTimeAsc.handle(mock.context, cursor ? { size: 50, cursor } : { size: 50 })
+    const text = listText(mock, cursor ? { size: 50, cursor } : { size: 50 })
     out.push(text)
     cursor = (JSON.parse(text) as { nextCursor: string }).nextCursor
   }
@@ -52,7 +51,7 @@ describe('determinism', () => {
 
   it('the default world\'s first page is pinned byte for byte (a change here changes every user\'s data)', async () => {
     const mock = await mockWith({})
-    const text = listByRelationCreateTimeAsc.handle(mock.context, { size: 3 })
+    const text = listText(mock, { size: 3 })
     await expect(JSON.stringify(JSON.parse(text), null, 2) + '\n').toMatchFileSnapshot('../golden/default-world-first-page.json')
     // And the whole default world, as a digest of every page.
     const all = JSON.stringify(sweep(mock, { size: 100 }))
