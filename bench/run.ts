@@ -1,0 +1,285 @@
+/**
+ * npm run bench [-- --quick] [-- --soak <minutes>]
+ *
+ * For worlds of 1k, 100k and 1M customers (--quick: 1k and 100k): starts the fake (`node
+ * dist/mock/cli.js serve`, as `npm start` does) and the floor (bench/floor.ts) one after the other,
+ * drives each with autocannon over the same mix of size-100 pages (first pages, deep pages near the
+ * end, qwUserId- and type-filtered pages), and prints build time, time to the first signed answer,
+ * RSS, req/s of both, their ratio and p50/p99; then p99 of a deep filtered page at each size. Writes
+ * bench/results/<date>-<commit>.json.
+ */
+import autocannon from 'autocannon'
+import { execSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DEMO_CREDENTIALS } from '../mock/options.js'
+import { signHeaders } from '../mock/protocol/signing.js'
+import { keyOf } from './floor-key.js'
+import { Rng } from '../mock/world/generate/rng.js'
+
+const PATH = '/api/v3/customer-relation/list-by-relation-create-time-asc'
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '16' },
+    soak: { type: 'string' },
+    'soak-customers': { type: 'string', default: '1000000' },
+  },
+})
+const sizes = args.sizes ? args.sizes.split(',').map(Number) : args.quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000]
+const duration = Number(args.duration ?? (args.quick ? 4 : 8))
+const connections = Number(args.connections)
+
+interface Started {
+  child: ChildProcess
+  port: number
+  banner: string
+}
+
+function startProcess(command: string[], ready: RegExp, env: Record<string, string> = {}): Promise<Started & { match: RegExpExecArray }> {
+  const child = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c
+      const m = ready.exec(out)
+      if (m) resolve({ child, port: Number(m[1]), banner: out, match: m })
+    })
+    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}`)))
+  })
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+function rssMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1]) / 1024
+  return { rss: Math.round(kb('VmRSS')), peak: Math.round(kb('VmHWM')) }
+}
+
+async function signedPost(port: number, body: string): Promise<{ code: number; data: { list: unknown[]; nextCursor: string | null } }> {
+  const response = await fetch(`http://127.0.0.1:${port}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signHeaders(DEMO_CREDENTIALS, body) }, body })
+  return (await response.json()) as never
+}
+
+/**
+ * A full deep page of `base`: the page after the first one from the latest month start that leaves
+ * at least 200 matching relations, so it holds 100 items near the end of the world at every size.
+ */
+async function deepBody(port: number, base: Record<string, unknown>): Promise<Record<string, unknown>> {
+  for (let monthsBack = 1; monthsBack <= 120; monthsBack++) {
+    const since = new Date(Date.UTC(2026, 10 - monthsBack, 1)).toISOString().slice(0, 10) + ' 00:00:00'
+    const first = await signedPost(port, JSON.stringify({ ...base, since, size: 100 }))
+    if (!first.data.nextCursor) continue
+    const second = await signedPost(port, JSON.stringify({ ...base, size: 100, cursor: first.data.nextCursor }))
+    if (second.data.list.length === 100) return { ...base, size: 100, cursor: first.data.nextCursor }
+  }
+  return { ...base, size: 100 }
+}
+
+/** The request mix: first pages, full deep pages near the end, qwUserId- and type-filtered pages. */
+async function buildMix(port: number, members: string[]): Promise<{ mix: Record<string, unknown>[]; deepFiltered: Record<string, unknown> }> {
+  const deepFiltered = await deepBody(port, { type: 1 })
+  const mix = [
+    { size: 100 },
+    { type: 2, size: 100 },
+    { qwUserId: members[0], size: 100 },
+    await deepBody(port, {}),
+    await deepBody(port, { type: 2 }),
+    deepFiltered,
+    { qwUserId: members[1], type: 2, since: '2026-09-01 00:00:00', size: 100 },
+  ]
+  return { mix, deepFiltered }
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+interface Load {
+  rps: number
+  /** Requests answered per second of the server's own CPU: capacity, whatever the load generator manages. */
+  perCpuSecond: number
+  p50: number
+  p99: number
+  errors: number
+  bytes: number
+}
+
+async function load(pid: number, port: number, bodies: Record<string, unknown>[], sign: boolean, seconds = duration): Promise<Load> {
+  const requests = bodies.map((b) => {
+    const body = JSON.stringify(b)
+    return { method: 'POST' as const, path: PATH, body, headers: { 'content-type': 'application/json', ...(sign ? signHeaders(DEMO_CREDENTIALS, body) : {}) } }
+  })
+  const cpuBefore = cpuSeconds(pid)
+  const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests })
+  const cpu = cpuSeconds(pid) - cpuBefore
+  return {
+    rps: Math.round(result.requests.average),
+    perCpuSecond: Math.round(result.requests.total / Math.max(cpu, 0.01)),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    bytes: Math.round(result.throughput.average),
+  }
+}
+
+async function timeToFirstAnswer(customers: number): Promise<{ started: Started; firstMs: number; buildMs: number; members: string[] }> {
+  const t0 = performance.now()
+  const started = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', '--customers', String(customers), '--seed', 'bench'], /listening\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*members\s+(.*)\n/)
+  for (;;) {
+    const answer = await signedPost(started.port, '{"size":1}').catch(() => undefined)
+    if (answer?.code === 0) break
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  const firstMs = performance.now() - t0
+  const buildMs = Number(/built in (\d+) ms/.exec(started.banner)![1])
+  const members = started.match[2]!.split('(')[0]!.split(',').map((s) => s.trim()).filter((s) => s && s !== '…')
+  return { started, firstMs, buildMs, members }
+}
+
+/** `npm start` as a user types it, to the first signed answer (default world). */
+async function npmStartToFirstAnswer(): Promise<number> {
+  const t0 = performance.now()
+  const child = spawn('npm', ['start', '--silent', '--', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c
+      const m = /listening\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)))
+  })
+  for (;;) {
+    if ((await signedPost(port, '{"size":1}').catch(() => undefined))?.code === 0) break
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  const ms = Math.round(performance.now() - t0)
+  process.kill(-child.pid!, 'SIGTERM') // npm and the server it started
+  return ms
+}
+
+async function measureSize(customers: number) {
+  process.stderr.write(`\n— ${customers.toLocaleString('en')} customers —\n`)
+  const { started, firstMs, buildMs, members } = await timeToFirstAnswer(customers)
+  const relations = Number(/customers, ([\d,]+) follow relations/.exec(started.banner)![1]!.replace(/,/g, ''))
+  const { mix, deepFiltered: deepBodyFiltered } = await buildMix(started.port, members)
+
+  // The floor serves the very same items.
+  const items: Record<string, unknown[]> = {}
+  for (const body of mix) items[keyOf(body)] = (await signedPost(started.port, JSON.stringify(body))).data.list
+  const floorFile = join(tmpdir(), `tanma-floor-${process.pid}.json`)
+  writeFileSync(floorFile, JSON.stringify({ items }))
+
+  process.stderr.write(`fake: warm-up, then ${duration} s of load…\n`)
+  const pid = started.child.pid!
+  await load(pid, started.port, mix, true, 2)
+  const fake = await load(pid, started.port, mix, true)
+  const deepFiltered = await load(pid, started.port, [deepBodyFiltered], true, Math.max(3, duration / 2))
+  const memory = rssMiB(started.child.pid!)
+  await stop(started.child)
+
+  process.stderr.write(`floor: warm-up, then ${duration} s of load…\n`)
+  const floorProc = await startProcess(['--import', 'tsx', 'bench/floor.ts', floorFile], /^(\d+)\n/)
+  await load(floorProc.child.pid!, floorProc.port, mix, false, 2)
+  const floor = await load(floorProc.child.pid!, floorProc.port, mix, false)
+  await stop(floorProc.child)
+
+  return {
+    customers, relations, buildMs, firstAnswerMs: Math.round(firstMs), rssMiB: memory.rss, peakRssMiB: memory.peak, fake, floor,
+    ratio: +(fake.rps / floor.rps).toFixed(2),
+    cpuRatio: +(fake.perCpuSecond / floor.perCpuSecond).toFixed(2),
+    deepFiltered,
+  }
+}
+
+/**
+ * Continuous paging with ever-new pages: each request pages from a random moment of the world,
+ * with a random filter (seeded, so runs repeat), so the item cache fills, then keeps evicting.
+ */
+async function soak(minutes: number, customers: number) {
+  const { started, members } = await timeToFirstAnswer(customers)
+  const rng = new Rng(2026)
+  const from = Date.UTC(2019, 0, 1) / 1000
+  const span = Date.UTC(2026, 10, 1) / 1000 - from
+  const filters: Record<string, unknown>[] = [{}, { type: 1 }, { type: 2 }, ...members.map((qwUserId) => ({ qwUserId }))]
+  const requests: autocannon.Request[] = [
+    {
+      method: 'POST',
+      path: PATH,
+      setupRequest: (request: autocannon.Request) => {
+        const since = new Date((from + Math.floor(rng.next() * span) + 8 * 3600) * 1000).toISOString().slice(0, 19).replace('T', ' ')
+        const body = JSON.stringify({ ...rng.pick(filters), since, size: 100 })
+        return { ...request, body, headers: { 'content-type': 'application/json', ...signHeaders(DEMO_CREDENTIALS, body) } }
+      },
+    },
+  ]
+  const samples: { minute: number; rps: number; rssMiB: number }[] = []
+  const slice = 30
+  for (let t = 0; t < minutes * 60; t += slice) {
+    const result = await autocannon({ url: `http://127.0.0.1:${started.port}`, connections, duration: slice, requests })
+    samples.push({ minute: +((t + slice) / 60).toFixed(1), rps: Math.round(result.requests.average), rssMiB: rssMiB(started.child.pid!).rss })
+    process.stderr.write(`  ${samples.at(-1)!.minute} min: ${samples.at(-1)!.rps} req/s, RSS ${samples.at(-1)!.rssMiB} MiB, ${result.non2xx + result.errors} failed\n`)
+  }
+  await stop(started.child)
+  const warm = samples.slice(2) // the first minute is warm-up: the cache fills
+  const base = warm[0]!
+  const rssGrowth = Math.max(...warm.map((s) => s.rssMiB)) / base.rssMiB - 1
+  const rpsDrop = 1 - Math.min(...warm.map((s) => s.rps)) / base.rps
+  return { customers, minutes, samples, rssGrowthPct: +(rssGrowth * 100).toFixed(1), rpsDropPct: +(rpsDrop * 100).toFixed(1) }
+}
+
+function commit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim()
+  } catch {
+    return 'unknown'
+  }
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n)
+
+async function main() {
+  const meta = { date: new Date().toISOString(), commit: commit(), node: process.version, connections, duration }
+  mkdirSync('bench/results', { recursive: true })
+  if (args.soak) {
+    const result = await soak(Number(args.soak), Number(args['soak-customers']))
+    process.stdout.write(`\nsoak ${result.minutes} min at ${result.customers} customers: RSS growth after warm-up ${result.rssGrowthPct} %, worst req/s drop ${result.rpsDropPct} %\n`)
+    writeFileSync(`bench/results/soak-${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`, JSON.stringify({ ...meta, soak: result }, null, 2) + '\n')
+    return
+  }
+  const npmStartMs = await npmStartToFirstAnswer()
+  process.stderr.write(`npm start → first signed answer: ${npmStartMs} ms\n`)
+  const rows = []
+  for (const size of sizes) rows.push(await measureSize(size))
+
+  const header = `${pad('customers', 10)} ${pad('relations', 10)} ${pad('build ms', 9)} ${pad('1st answer ms', 13)} ${pad('RSS MiB', 8)} ${pad('fake req/s', 11)} ${pad('floor req/s', 12)} ${pad('ratio', 6)} ${pad('req/CPU-s fake/floor', 21)} ${pad('ratio', 6)} ${pad('fake p50/p99', 13)} ${pad('floor p50/p99', 14)}`
+  const lines = rows.map((r) =>
+    `${pad(r.customers.toLocaleString('en'), 10)} ${pad(r.relations.toLocaleString('en'), 10)} ${pad(r.buildMs, 9)} ${pad(r.firstAnswerMs, 13)} ${pad(r.rssMiB, 8)} ${pad(r.fake.rps, 11)} ${pad(r.floor.rps, 12)} ${pad(r.ratio.toFixed(2) + '×', 6)} ${pad(`${r.fake.perCpuSecond}/${r.floor.perCpuSecond}`, 21)} ${pad(r.cpuRatio.toFixed(2) + '×', 6)} ${pad(`${r.fake.p50}/${r.fake.p99} ms`, 13)} ${pad(`${r.floor.p50}/${r.floor.p99} ms`, 14)}`,
+  )
+  const smallest = rows[0]!
+  const largest = rows[rows.length - 1]!
+  const flatness = +(largest.deepFiltered.p99 / Math.max(1, smallest.deepFiltered.p99)).toFixed(2)
+  process.stdout.write(`\nnpm start (default world) → first signed answer: ${npmStartMs} ms\n${header}\n${lines.join('\n')}\n`)
+  process.stdout.write(`deep type-filtered page of 100 items, p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.deepFiltered.p99} ms`).join(', ')} → ${flatness}× from smallest to largest\n`)
+  const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors, 0)
+  if (errors) process.stdout.write(`! ${errors} failed requests during the runs\n`)
+  const file = `bench/results/${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`
+  writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, deepFilteredP99Flatness: flatness }, null, 2) + '\n')
+  process.stdout.write(`results: ${file}\n`)
+}
+
+await main()
