@@ -30,25 +30,28 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** Reads up to `max` bytes; the rest of an oversized body is left unread. */
-function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
+/**
+ * Reads up to `max` bytes; the rest of an oversized body is left unread. `gone`: the client went
+ * away before the body ended (nobody is left to answer).
+ */
+function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; truncated: boolean; gone: boolean }> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
     const onData = (chunk: Buffer) => {
       chunks.push(chunk)
       size += chunk.length
-      if (size >= max) finish(true)
+      if (size >= max) finish(true, false)
     }
-    const finish = (truncated: boolean) => {
-      req.off('data', onData).off('end', onEnd).off('error', reject).off('close', onClose)
+    const finish = (truncated: boolean, gone: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onClose)
       if (truncated) req.pause()
-      resolve({ body: Buffer.concat(chunks).subarray(0, max), truncated })
+      resolve({ body: Buffer.concat(chunks).subarray(0, max), truncated, gone })
     }
-    const onEnd = () => finish(false)
-    // A client that goes away mid-upload: release the handler with what arrived (nobody reads the answer).
-    const onClose = () => (req.complete ? undefined : finish(false))
-    req.on('data', onData).on('end', onEnd).on('error', reject).once('close', onClose)
+    const onEnd = () => finish(false, false)
+    const onGone = () => finish(false, true)
+    const onClose = () => (req.complete ? undefined : onGone())
+    req.on('data', onData).on('end', onEnd).on('error', onGone).once('close', onClose)
   })
 }
 
@@ -70,7 +73,8 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
 
   app.use(async (req: ExpressRequest, res: ExpressResponse) => {
     const withBody = req.method !== 'GET' && req.method !== 'HEAD'
-    const { body, truncated } = withBody ? await readBody(req, mock.options.bodyLimit + 1) : { body: undefined, truncated: false }
+    const { body, truncated, gone } = withBody ? await readBody(req, mock.options.bodyLimit + 1) : { body: undefined, truncated: false, gone: false }
+    if (gone) return void res.destroy()
     const url = new URL(req.originalUrl, `http://${host}`)
     let request: Request
     let response: Response | undefined

@@ -18,7 +18,7 @@ export class ItemCache {
   }
 
   set(slot: number, item: Buffer): void {
-    if (item.length > this.budgetBytes) return
+    if (item.length > this.budgetBytes) return this.delete(slot) // never leave an older version behind
     // Grow one by one: a write far past the end would turn the array into a slow dictionary.
     while (this.#items.length <= slot) this.#items.push(undefined)
     const previous = this.#items[slot]

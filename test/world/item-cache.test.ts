@@ -24,6 +24,14 @@ describe('item cache', () => {
     )
   })
 
+  it('drops the older version of an item when the newer one is too large to keep (regression: served a stale item)', () => {
+    const cache = new ItemCache(4)
+    cache.set(7, Buffer.from('a'))
+    cache.set(7, Buffer.from('too large'))
+    expect(cache.get(7)).toBeUndefined()
+    expect(cache.bytes).toBe(0)
+  })
+
   it('evicts the oldest entries first', () => {
     const cache = new ItemCache(30)
     for (let slot = 0; slot < 5; slot++) cache.set(slot, Buffer.alloc(10))
