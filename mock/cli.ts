@@ -5,26 +5,15 @@
  * TANMA_APP_ID / TANMA_APP_KEY.
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { readFileSync } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { createMock, startServer, type MockOptions } from './index.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
 import { DEMO_CREDENTIALS } from './options.js'
+import { PACKAGE_VERSION } from './package-files.js'
 import { ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
 import { signHeaders } from './protocol/signing.js'
 
-/** The package's version, from mock/ (source) or dist/mock/ (built). */
-function packageVersion(): string {
-  for (const up of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string }
-      if (pkg.name === 'tanma-mock' && pkg.version) return pkg.version
-    } catch {
-      // not there: try one level up
-    }
-  }
-  return 'dev'
-}
-const VERSION = packageVersion()
+const VERSION = PACKAGE_VERSION
 const DEFAULT_PORT = 20066
 const ENDPOINT = listByRelationCreateTimeAsc.path
 
@@ -60,7 +49,8 @@ credentialOptions(
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--seed <seed>', 'world seed: the same seed and flags give the same bytes', 'tanma')
     .option('--customers <n>', 'followed customers in the world', integer(0), 1000)
-    .option('--staff <n>', 'sales members in the world', integer(1), 20),
+    .option('--staff <n>', 'sales members in the world', integer(1), 20)
+    .option('--fixtures <name-or-path>', 'serve this fixture (a file, JSON or NDJSON, or a pack in fixtures/) instead of a generated world'),
 )
   .option('--skew-ms <ms>', 'allowed |server time − timestamp| in ms', integer(0), 300_000)
   .addOption(new Option('--end-cursor <mode>', 'end of data: nextCursor null on the last page, or one more empty page').choices(['null', 'empty-page']).default('null'))
@@ -83,7 +73,7 @@ credentialOptions(
     const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
     const mock = await createMock(
       {
-        seed: flags.seed, customers: flags.customers, staff: flags.staff, appId: flags.appId, appKey: flags.appKey,
+        seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures, appId: flags.appId, appKey: flags.appKey,
         skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
         oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
         types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose,
@@ -96,7 +86,7 @@ credentialOptions(
     const members = world.memberList.slice(0, 4).map((m) => m.qwUserId).join(', ')
     const lines = [
       `tanma-mock ${VERSION} · fake Tanma SCRM OpenAPI`,
-      `  world      seed "${flags.seed}": ${world.customerCount.toLocaleString('en')} customers, ${world.relations.length.toLocaleString('en')} follow relations, ${world.memberList.length} members (built in ${Math.round(built)} ms)`,
+      `  world      ${flags.fixtures ? `fixture ${flags.fixtures}` : `seed "${flags.seed}"`}: ${world.customerCount.toLocaleString('en')} customers, ${world.relations.length.toLocaleString('en')} follow relations, ${world.memberList.length} members (built in ${Math.round(built)} ms)`,
       `  listening  ${server.origin}`,
       `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
       `  endpoint   POST ${server.baseUrl}${ENDPOINT}`,
@@ -110,6 +100,34 @@ credentialOptions(
     process.stdout.write(lines.join('\n') + '\n')
     const stop = () => void server.close().then(() => process.exit(0))
     process.once('SIGINT', stop).once('SIGTERM', stop)
+  })
+
+program
+  .command('export')
+  .description('write a generated world as a fixture (serving it gives the same responses as serving the seed)')
+  .option('--seed <seed>', 'world seed', 'tanma')
+  .option('--customers <n>', 'followed customers', integer(0), 1000)
+  .option('--staff <n>', 'sales members', integer(1), 20)
+  .option('--fixtures <name-or-path>', 'export this fixture instead (to convert JSON ⇄ NDJSON)')
+  .requiredOption('--out <file>', 'where to write it (- for stdout)')
+  .addOption(new Option('--format <format>', 'one JSON document, or NDJSON (one record a line, for large worlds)').choices(['json', 'ndjson']).default('json'))
+  .action(async (flags) => {
+    const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
+    const { world } = await createMock({ seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures }, { onProgress: progress })
+    const out = flags.out === '-' ? process.stdout : createWriteStream(flags.out)
+    const write = (text: string) => (out.write(text) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())))
+    if (flags.format === 'json') {
+      await write(JSON.stringify(world.toFixture()) + '\n')
+    } else {
+      for (const record of world.records()) {
+        const waiting = write(JSON.stringify(record) + '\n')
+        if (waiting) await waiting
+      }
+    }
+    if (out !== process.stdout) {
+      await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())))
+      process.stderr.write(`wrote ${world.customerCount.toLocaleString('en')} customers and ${world.relations.length.toLocaleString('en')} relations to ${flags.out} (${flags.format})\n`)
+    }
   })
 
 credentialOptions(

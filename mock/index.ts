@@ -13,6 +13,16 @@ import { resolveOptions, type MockOptions, type ResolvedOptions } from './option
 import { ErrorCatalog } from './protocol/errors.js'
 import { signHeaders, type BodyBytes, type Credentials } from './protocol/signing.js'
 import { World, type ProgressListener } from './world/world.js'
+import { parseFixture, readFixtureText, type FixtureInput, type FixtureDocument } from './world/fixture.js'
+import { fixturePath } from './package-files.js'
+import { readFileSync } from 'node:fs'
+
+/** A fixture from a document, a file (JSON or NDJSON) or a pack name. */
+export function loadFixture(source: string | FixtureInput): FixtureDocument {
+  if (typeof source !== 'string') return parseFixture(source)
+  const path = fixturePath(source)
+  return readFixtureText(readFileSync(path, 'utf8'), path)
+}
 
 export interface Mock {
   readonly world: World
@@ -28,7 +38,9 @@ export interface Mock {
 export async function createMock(options: MockOptions = {}, hooks: { onProgress?: ProgressListener } = {}): Promise<Mock> {
   const resolved = resolveOptions(options)
   const { seed, customers, staff, from, until } = resolved
-  const world = await World.build({ seed, customers, staff, from, until }, hooks.onProgress)
+  const world = resolved.fixtures === undefined
+    ? await World.build({ seed, customers, staff, from, until }, hooks.onProgress)
+    : await World.fromFixture(loadFixture(resolved.fixtures), { seed, from, until })
   const context: MockContext = {
     world,
     options: resolved,
@@ -50,6 +62,7 @@ export { startServer, type RunningServer, type ServerOptions } from './server.js
 export { createHandlers, ENDPOINTS } from './handlers.js'
 export { DEMO_CREDENTIALS, UPSTREAM_HOSTS, type MockOptions, type ResolvedOptions } from './options.js'
 export { World, WORLD_DEFAULTS, type WorldOptions } from './world/world.js'
+export { fixtureSchema, parseFixture, readFixtureText, FIXTURE_VERSION, type FixtureDocument, type FixtureInput } from './world/fixture.js'
 export * from './world/schema.js'
 export { computeSign, signHeaders, verifySignature, type Credentials } from './protocol/signing.js'
 export { encodeCursor, decodeCursor, compareKeys, type RelationKey } from './protocol/cursor.js'

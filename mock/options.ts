@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
 import { WORLD_DEFAULTS } from './world/world.js'
+import type { FixtureInput } from './world/fixture.js'
 
 /** Demo credentials in the upstream's shapes: appId `<corpid>_<6 alnum>`, appKey 32 alnum. */
 export const DEMO_CREDENTIALS = {
@@ -24,6 +25,8 @@ export const mockOptionsSchema = z.strictObject({
   staff: z.number().int().min(1).max(10_000).default(WORLD_DEFAULTS.staff),
   from: z.string().default(WORLD_DEFAULTS.from),
   until: z.string().default(WORLD_DEFAULTS.until),
+  /** Serve this world instead of a generated one: a fixture document, a file (JSON or NDJSON), or a pack name. */
+  fixtures: z.union([z.string(), z.custom<FixtureInput>((v) => typeof v === 'object' && v !== null)]).optional(),
   // Credentials
   appId: z.string().min(1).default(DEMO_CREDENTIALS.appId),
   appKey: z.string().min(1).default(DEMO_CREDENTIALS.appKey),

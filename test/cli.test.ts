@@ -1,6 +1,9 @@
 /** The CLI as a user runs it: `serve` prints where it listens and how to sign; `sign` prints working headers. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { signHeaders } from '../mock/protocol/signing.js'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
@@ -82,6 +85,26 @@ describe('tanma-mock serve', () => {
     const all = await call('{"size":100}')
     expect(all.data.nextCursor).not.toBeNull() // empty-page mode: the last page still has a cursor
     expect((await call('{"size":0}')).code).toBe(40001)
+  })
+
+  it('serves the documented example exactly with --fixtures … --end-cursor empty-page', async () => {
+    const { banner, origin } = await serve(['--fixtures', 'fixtures/documented-example.json', '--end-cursor', 'empty-page'])
+    expect(banner).toContain('fixture fixtures/documented-example.json: 2 customers')
+    const body = '{"qwUserId":"dowen","size":100}'
+    const response = await fetch(`${origin}/api${PATH}`, { method: 'POST', headers: signHeaders(DEMO_CREDENTIALS, body), body })
+    const vendor = JSON.parse(readFileSync(new URL('../fixtures/vendor/list-by-relation-create-time-asc.response.json', import.meta.url), 'utf8'))
+    expect(await response.json()).toEqual(vendor)
+  })
+
+  it('exports a world as NDJSON that serves the same answers as the seed', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tanma-export-')), 'world.ndjson')
+    const exported = spawnSync(process.execPath, [...CLI, 'export', '--seed', 'cli-export', '--customers', '80', '--out', out, '--format', 'ndjson'], { encoding: 'utf8' })
+    expect(exported.status, exported.stderr).toBe(0)
+    expect(exported.stderr).toMatch(/wrote 80 customers/)
+    const [fromSeed, fromFile] = await Promise.all([serve(['--seed', 'cli-export', '--customers', '80']), serve(['--fixtures', out])])
+    const body = '{"size":100}'
+    const answer = async (origin: string) => (await fetch(`${origin}/api${PATH}`, { method: 'POST', headers: signHeaders(DEMO_CREDENTIALS, body), body })).text()
+    expect(await answer(fromFile.origin)).toBe(await answer(fromSeed.origin))
   })
 
   it('refuses bad flags and a taken port with a one-line message, no stack trace', async () => {

@@ -7,9 +7,10 @@
  */
 import { Collection } from '@msw/data'
 import { IdMinter } from '../protocol/ids.js'
-import { parseBeijing } from '../protocol/time.js'
+import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
-import { generateCatalog, type Catalog } from './generate/catalog.js'
+import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
+import { FIXTURE_VERSION, fixtureCustomer, type FixtureDocument, type NdjsonRecord } from './fixture.js'
 import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
@@ -64,8 +65,14 @@ export class World {
   readonly #byType: KeysetList[]
   #byMember: KeysetList[] = []
   #byMemberType: KeysetList[][] = []
+  /** Ids of the generated customers (index < shape.customers) and their companies. */
   #customerIds = new Float64Array(0)
   #companyIds = new Float64Array(0)
+  /** Customers given as records (from a fixture), by index; they come after the generated ones. */
+  readonly #explicit = new Map<number, Customer>()
+  /** Remarks given as records, by relation slot. */
+  readonly #remarks = new Map<number, string | null>()
+  #customerCount = 0
   #memberCumulative: number[] = []
 
   private constructor(
@@ -96,6 +103,58 @@ export class World {
     return world
   }
 
+  /** The world a fixture describes, exactly: its records, ids and relation times. */
+  static async fromFixture(doc: FixtureDocument, options: Pick<WorldOptions, 'seed' | 'from' | 'until'> = {}): Promise<World> {
+    const o = { ...WORLD_DEFAULTS, ...options }
+    const shape: WorldShape = { seed: worldSeed(o.seed), customers: 0, staff: doc.members.length, fromSec: parseBeijing(o.from)!, untilSec: parseBeijing(o.until)! }
+    const world = new World(shape, catalogOf(doc.fieldDefinitions, doc.tags))
+    await world.#storeDefinitions(doc.members, doc.fieldDefinitions, doc.tags)
+    const companies = new Map(doc.companies.map((c) => [c.id, c]))
+    const indexOf = new Map<number, number>()
+    for (const c of doc.customers) {
+      const index = world.#customerCount++
+      indexOf.set(c.customerId, index)
+      world.#explicit.set(index, {
+        customerId: c.customerId,
+        type: c.type,
+        fields: c.fields,
+        tagIds: c.tagIds,
+        createTime: parseBeijing(c.createTime)!,
+        lastUpdateTime: parseBeijing(c.lastUpdateTime)!,
+        company: c.companyId === null ? null : { id: c.companyId, name: companies.get(c.companyId)!.name },
+        wechatNickname: c.wechatNickname,
+        wechatAvatar: c.wechatAvatar,
+        wechatLocation: c.wechatLocation,
+        convertCustomerTime: c.convertCustomerTime === null ? null : parseBeijing(c.convertCustomerTime)!,
+        externalUserId: c.externalUserId,
+      })
+    }
+    const keyed = doc.relations.map((r) => ({ r, sec: parseBeijing(r.createTime)! }))
+    keyed.sort((a, b) => a.sec - b.sec || a.r.createNanos - b.r.createNanos || a.r.id - b.r.id)
+    world.relations.reserve(keyed.length)
+    for (const { r, sec } of keyed) {
+      const customer = indexOf.get(r.customerId)!
+      const slot = world.#appendRelation(sec, r.createNanos, r.id, customer, world.#memberIndex.get(r.qwUserId)!, world.#explicit.get(customer)!.type)
+      world.#remarks.set(slot, r.qwRemark)
+    }
+    world.#trimLists()
+    return world
+  }
+
+  /** Appends a relation that sorts after every relation indexed so far (the build order). */
+  #appendRelation(sec: number, nanos: number, id: number, customer: number, member: number, type: number): number {
+    const slot = this.relations.push(sec, nanos, id, customer, member, type)
+    this.#all.append(slot)
+    this.#byType[type]!.append(slot)
+    this.#byMember[member]!.append(slot)
+    this.#byMemberType[member]![type]!.append(slot)
+    return slot
+  }
+
+  #trimLists(): void {
+    for (const list of [this.#all, ...this.#byType, ...this.#byMember, ...this.#byMemberType.flat()]) list.trim()
+  }
+
   async #storeDefinitions(members: Member[], fields: readonly FieldDefinition[], tags: readonly Tag[]): Promise<void> {
     for (const member of members) {
       this.#memberIndex.set(member.qwUserId, this.memberList.length)
@@ -110,6 +169,7 @@ export class World {
 
   #generateRelations(minter: IdMinter, onProgress?: ProgressListener): void {
     const n = this.shape.customers
+    this.#customerCount = n
     this.#customerIds = new Float64Array(n)
     this.#companyIds = new Float64Array(n)
     // Follows in customer order first, then sorted into key order.
@@ -150,25 +210,18 @@ export class World {
     this.relations.reserve(count)
     for (const k of order) {
       id += 1 + idGaps.int(40)
-      const c = customer[k]!
-      const m = member[k]!
-      const t = type[c]!
-      const slot = this.relations.push(sec[k]!, micros[k]! * 1000, id, c, m, t)
-      this.#all.append(slot)
-      this.#byType[t]!.append(slot)
-      this.#byMember[m]!.append(slot)
-      this.#byMemberType[m]![t]!.append(slot)
+      this.#appendRelation(sec[k]!, micros[k]! * 1000, id, customer[k]!, member[k]!, type[customer[k]!]!)
     }
-    for (const list of [this.#all, ...this.#byType, ...this.#byMember, ...this.#byMemberType.flat()]) list.trim()
+    this.#trimLists()
   }
 
   get customerCount(): number {
-    return this.#customerIds.length
+    return this.#customerCount
   }
 
   /** The id of customer `i`. */
   customerIdAt(i: number): number {
-    return this.#customerIds[i]!
+    return this.#explicit.get(i)?.customerId ?? this.#customerIds[i]!
   }
 
   /** The member index of a `qwUserId`, or undefined when nobody has it. */
@@ -176,8 +229,10 @@ export class World {
     return this.#memberIndex.get(qwUserId)
   }
 
-  /** Customer `i` (0-based index in the world), drawn from the seed. */
+  /** Customer `i` (0-based index in the world): its record, or drawn from the seed. */
   customer(i: number): Customer {
+    const explicit = this.#explicit.get(i)
+    if (explicit) return explicit
     const skeleton = customerSkeleton(this.shape, this.#memberCumulative, i)
     return generateCustomer(this.shape, this.catalog, i, skeleton, this.#customerIds[i]!, this.#companyIds[i]!)
   }
@@ -192,8 +247,44 @@ export class World {
       qwUserId: this.memberList[m]!.qwUserId,
       createdSec: t.sec[slot]!,
       createdNanos: t.nanos[slot]!,
-      qwRemark: generateRemark(this.shape.seed, t.customer[slot]!, m, customer),
+      qwRemark: this.#remarks.has(slot) ? this.#remarks.get(slot)! : generateRemark(this.shape.seed, t.customer[slot]!, m, customer),
     }
+  }
+
+  /**
+   * The world as fixture records, streamed, each one NDJSON line: the header (version and
+   * definitions) first, then `{company}`, `{customer}` and `{relation}` records (relations in key
+   * order). Export and GET /__mock/world use it.
+   */
+  *records(): Generator<NdjsonRecord> {
+    yield { version: FIXTURE_VERSION, fieldDefinitions: [...this.catalog.fields], tags: [...this.catalog.tags], members: this.memberList.map((m) => ({ qwUserId: m.qwUserId, name: m.name, department: m.department })) }
+    const companies = new Set<number>()
+    for (let i = 0; i < this.#customerCount; i++) {
+      const customer = this.customer(i)
+      if (customer.company && !companies.has(customer.company.id)) {
+        companies.add(customer.company.id)
+        yield { company: customer.company }
+      }
+      yield { customer: fixtureCustomer(customer) }
+    }
+    const t = this.relations
+    for (let p = 0; p < this.#all.length; p++) {
+      const slot = this.#all.at(p)
+      const r = this.relation(slot)
+      yield { relation: { id: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(t.sec[slot]!), createNanos: t.nanos[slot]!, qwRemark: r.qwRemark } }
+    }
+  }
+
+  /** The whole world as one fixture document. */
+  toFixture(): FixtureDocument {
+    const doc: FixtureDocument = { version: FIXTURE_VERSION, fieldDefinitions: [], tags: [], members: [], companies: [], customers: [], relations: [] }
+    for (const record of this.records()) {
+      if ('company' in record) doc.companies.push(record.company)
+      else if ('customer' in record) doc.customers.push(record.customer)
+      else if ('relation' in record) doc.relations.push(record.relation)
+      else Object.assign(doc, record)
+    }
+    return doc
   }
 
   relationKey(slot: number): RelationKey {

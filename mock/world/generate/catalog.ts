@@ -67,8 +67,8 @@ export function generateCatalog(seed: number, tenantCreatedMs: number, minter: I
   return catalogOf(fields, tags)
 }
 
-/** Kept apart from generateCatalog so the catalog's closure does not hold on to the id minter. */
-function catalogOf(fields: readonly FieldDefinition[], tags: readonly Tag[]): Catalog {
+/** A catalog of given definitions. Kept apart from generateCatalog so its closure does not hold on to the id minter. */
+export function catalogOf(fields: readonly FieldDefinition[], tags: readonly Tag[]): Catalog {
   const byField = new Map(fields.map((f) => [f.outerField, new Map(f.items.map((o) => [o.name, o.id]))]))
   return {
     fields,
