@@ -67,6 +67,7 @@ credentialOptions(
   .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
   .option('--item-cache-mb <mb>', 'memory for serialised items (pages are served from cached bytes)', integer(0), 256)
   .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
+  .addOption(new Option('--admin-token <token>', 'bearer token for the admin API (/__mock); required off loopback').env('TANMA_ADMIN_TOKEN'))
   .option('--verbose', 'trace every request, stage by stage, to stderr', false)
   .action(async (flags) => {
     const started = performance.now()
@@ -76,7 +77,7 @@ credentialOptions(
         seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures, appId: flags.appId, appKey: flags.appKey,
         skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
         oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
-        types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose,
+        types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken,
       },
       { onProgress: progress },
     )
@@ -94,6 +95,7 @@ credentialOptions(
       `  appKey     ${mock.credentials.appKey}`,
       `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,
       `  try        npx tanma-mock sign --body '{"size":2}' --url ${server.baseUrl}   (prints headers and a curl line)`,
+      `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
       `  members    ${members}${world.memberList.length > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
       `  Ctrl-C stops the server`,
     ]

@@ -6,11 +6,13 @@
  * raw bytes → JSON body → the endpoint → envelope. Every failure leaves as the upstream's envelope.
  */
 import { http, type HttpHandler } from 'msw'
+import { createAdminHandler, type AdminFunctions } from './admin.js'
 import type { Endpoint, JsonText, MockContext } from './endpoints/endpoint.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
 import { envelopeJson, SUCCESS_CODE, UpstreamError } from './protocol/errors.js'
 import { verifySignature } from './protocol/signing.js'
 import { requestBytes, respond } from './host-channel.js'
+import { VERDICT_OF, type PageNote, type SignatureVerdict } from './journal.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
 
@@ -24,7 +26,7 @@ export interface HandlerOptions {
   readonly unknownPaths?: 'upstream-hosts' | 'all'
 }
 
-export function createHandlers(context: MockContext, { unknownPaths = 'upstream-hosts' }: HandlerOptions = {}): HttpHandler[] {
+export function createHandlers(context: MockContext, admin: AdminFunctions, { unknownPaths = 'upstream-hosts' }: HandlerOptions = {}): HttpHandler[] {
   const endpointHandlers = ENDPOINTS.map((endpoint) =>
     http.all(({ request }) => new URL(request.url).pathname.endsWith(endpoint.path), ({ request }) => serveEndpoint(context, endpoint, request)),
   )
@@ -34,32 +36,47 @@ export function createHandlers(context: MockContext, { unknownPaths = 'upstream-
     ({ request }) => {
       const path = new URL(request.url).pathname
       context.logger.log('route', `${request.method} ${path}: no such endpoint`)
-      return errorResponse(context, request, new UpstreamError('notFound', `${request.method} ${path}`))
+      const error = new UpstreamError('notFound', `${request.method} ${path}`)
+      const { status, code } = context.errors.render(error)
+      context.journal.record({ time: context.clock.now(), method: request.method, path, endpoint: null, appId: request.headers.get('appId'), signature: 'not-checked', code, status })
+      return errorResponse(context, request, error)
     },
   )
-  return [...endpointHandlers, notFound]
+  return [createAdminHandler(context, admin), ...endpointHandlers, notFound]
 }
 
 async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {
   const { options, logger } = context
+  const note: PageNote = {}
+  let appId: string | null = null
+  let signature: SignatureVerdict = 'not-checked'
+  const journal = (status: number, code: number) =>
+    context.journal.record({ time: context.clock.now(), method: request.method, path: new URL(request.url).pathname, endpoint: endpoint.path, appId, signature, code, status, ...note })
   try {
     logger.log('route', `${request.method} ${new URL(request.url).pathname} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', request.method)
     const raw = await requestBytes(request)
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
-    const appId = verifySignature(request.headers, raw, {
+    appId = request.headers.get('appId')
+    verifySignature(request.headers, raw, {
       appKeyFor: (id) => (id === options.appId ? options.appKey : undefined),
-      nowMs: options.now(),
+      nowMs: context.clock.now(),
       skewMs: options.skewMs,
       anyCase: options.signCase === 'any',
     })
+    signature = 'valid'
     logger.log('signature', `valid for ${appId}`)
 
-    const data = endpoint.handle(context, parseBody(raw))
+    const data = endpoint.handle(context, parseBody(raw), note)
+    journal(200, SUCCESS_CODE)
     return respond(request, 200, { 'content-type': JSON_TYPE }, successBody(options.successMessage, data))
   } catch (error) {
-    return errorResponse(context, request, error)
+    if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
+    const response = errorResponse(context, request, error)
+    const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
+    journal(rendered.status, rendered.code)
+    return response
   }
 }
 

@@ -8,7 +8,10 @@
 import type { HttpHandler } from 'msw'
 import type { MockContext } from './endpoints/endpoint.js'
 import { createHandlers } from './handlers.js'
+import { createAdmin, type AdminFunctions } from './admin.js'
 import { createLogger } from './log.js'
+import { Clock } from './clock.js'
+import { Journal } from './journal.js'
 import { resolveOptions, type MockOptions, type ResolvedOptions } from './options.js'
 import { ErrorCatalog } from './protocol/errors.js'
 import { signHeaders, type BodyBytes, type Credentials } from './protocol/signing.js'
@@ -25,12 +28,16 @@ export function loadFixture(source: string | FixtureInput): FixtureDocument {
 }
 
 export interface Mock {
+  /** The world being served (admin reset and loading a fixture replace it). */
   readonly world: World
   readonly options: ResolvedOptions
   readonly credentials: Credentials
   /** msw handlers for `setupServer(...)`: they answer the endpoint under any prefix and on any host. */
   readonly handlers: HttpHandler[]
   readonly context: MockContext
+  /** The admin API as functions: reset, load/export the world, add/change/delete customers and relations, the journal, the clock. */
+  readonly admin: AdminFunctions
+  readonly clock: Clock
   /** Headers `appId`, `timestamp`, `sign` for a body, at the mock's clock (or `nowMs`). */
   sign(body: BodyBytes, nowMs?: number): Record<'appId' | 'timestamp' | 'sign', string>
 }
@@ -38,26 +45,36 @@ export interface Mock {
 export async function createMock(options: MockOptions = {}, hooks: { onProgress?: ProgressListener } = {}): Promise<Mock> {
   const resolved = resolveOptions(options)
   const { seed, customers, staff, from, until } = resolved
-  const world = resolved.fixtures === undefined
-    ? await World.build({ seed, customers, staff, from, until }, hooks.onProgress)
-    : await World.fromFixture(loadFixture(resolved.fixtures), { seed, from, until })
+  const fromFixture = (fixture: string | FixtureInput) => World.fromFixture(loadFixture(fixture), { seed, from, until })
+  const startingWorld = () => (resolved.fixtures === undefined ? World.build({ seed, customers, staff, from, until }, hooks.onProgress) : fromFixture(resolved.fixtures))
+  const world = await startingWorld()
   const context: MockContext = {
     world,
     options: resolved,
     errors: new ErrorCatalog(resolved.errors, resolved.httpStatus),
     logger: createLogger(resolved.log),
+    clock: new Clock(resolved.now),
+    journal: new Journal(resolved.journalSize),
   }
   const credentials = { appId: resolved.appId, appKey: resolved.appKey }
+  const admin = createAdmin(context, startingWorld, fromFixture)
   return {
-    world,
+    get world() {
+      return context.world
+    },
     options: resolved,
     credentials,
-    handlers: createHandlers(context),
+    handlers: createHandlers(context, admin),
     context,
-    sign: (body, nowMs = resolved.now()) => signHeaders(credentials, body, nowMs),
+    admin,
+    clock: context.clock,
+    sign: (body, nowMs = context.clock.now()) => signHeaders(credentials, body, nowMs),
   }
 }
 
+export { AdminError, type AdminFunctions, type NewCustomer, type CustomerPatch, type NewRelation, type ClockChange } from './admin.js'
+export type { JournalEntry } from './journal.js'
+export { Clock, type ClockState } from './clock.js'
 export { startServer, type RunningServer, type ServerOptions } from './server.js'
 export { createHandlers, ENDPOINTS } from './handlers.js'
 export { DEMO_CREDENTIALS, UPSTREAM_HOSTS, type MockOptions, type ResolvedOptions } from './options.js'

@@ -55,13 +55,17 @@ export const mockOptionsSchema = z.strictObject({
   successMessage: z.enum(['ok', 'success']).default('ok'),
   /** Memory for serialised list items, MiB: a page is served from cached bytes when it can be. */
   itemCacheMb: z.number().min(0).default(256),
+  /** Entries kept in the request journal (GET /__mock/requests); the oldest go first. */
+  journalSize: z.number().int().min(0).default(10_000),
+  /** Bearer token for the admin API (/__mock); required to listen on a non-loopback host. */
+  adminToken: z.string().min(8).optional(),
   /** Largest accepted request body, bytes. */
   bodyLimit: z.number().int().min(1).default(1024 * 1024),
   /** Codes and messages by error kind, replacing the defaults in protocol/errors.ts. */
   errors: z.partialRecord(z.enum(ERROR_KINDS as [ErrorKind, ...ErrorKind[]]), errorOverride).default({}),
   /** Hosts whose unknown paths the in-process handlers answer with 404 (the standalone server answers every path). */
   upstreamHosts: z.array(z.string()).default([...UPSTREAM_HOSTS]),
-  /** Server time, epoch ms. */
+  /** Real time for the virtual clock, epoch ms (the admin API moves the clock from there). */
   now: z.custom<() => number>((v) => typeof v === 'function').default(() => Date.now),
   /** Trace every request's decisions to stderr (or to this function). */
   log: z.union([z.boolean(), z.custom<(line: string) => void>((v) => typeof v === 'function')]).default(false),

@@ -55,6 +55,11 @@ function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; tr
   })
 }
 
+/** Loopback hosts, where the admin API may be open. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
 const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
 
 function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
@@ -66,7 +71,10 @@ function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
 }
 
 export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1' }: ServerOptions = {}): Promise<RunningServer> {
-  const handlers = createHandlers(mock.context, { unknownPaths: 'all' })
+  if (!isLoopback(host) && mock.options.adminToken === undefined) {
+    throw new Error(`listening on ${host} would open the admin API (/__mock) to the network: pass --admin-token <token> (or listen on 127.0.0.1)`)
+  }
+  const handlers = createHandlers(mock.context, mock.admin, { unknownPaths: 'all' })
   const app = express()
   app.disable('x-powered-by')
   app.disable('etag')

@@ -31,7 +31,7 @@ export async function mockWith(options: MockOptions): Promise<Mock> {
 /** One page, straight through the endpoint (no HTTP, no signature). */
 /** The endpoint's `data` as text, straight through the endpoint (no HTTP, no signature). */
 export function listText(mock: Mock, body: Record<string, unknown>): string {
-  const data = listByRelationCreateTimeAsc.handle(mock.context, body)
+  const data = listByRelationCreateTimeAsc.handle(mock.context, body, {})
   return typeof data === 'string' ? data : Buffer.concat(data).toString('utf8')
 }
 

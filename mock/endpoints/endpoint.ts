@@ -1,14 +1,19 @@
 /** What an upstream endpoint is: a path ending and a function from a verified, parsed body to `data`. */
+import type { Clock } from '../clock.js'
+import type { Journal, PageNote } from '../journal.js'
 import type { Logger } from '../log.js'
 import type { ResolvedOptions } from '../options.js'
 import type { ErrorCatalog } from '../protocol/errors.js'
 import type { World } from '../world/world.js'
 
 export interface MockContext {
-  readonly world: World
+  /** The world being served; replaced by reset and by loading a fixture. */
+  world: World
   readonly options: ResolvedOptions
   readonly errors: ErrorCatalog
   readonly logger: Logger
+  readonly clock: Clock
+  readonly journal: Journal
 }
 
 /** JSON text, or UTF-8 chunks that concatenate to it (so cached pieces are not copied twice). */
@@ -18,5 +23,5 @@ export interface Endpoint {
   /** The path's ending, from `/v3/` on: any prefix is accepted (`/api`, `/apiServer/api`, …). */
   readonly path: string
   /** The response's `data` as JSON text; throws UpstreamError for business errors. */
-  handle(context: MockContext, body: Record<string, unknown>): JsonText
+  handle(context: MockContext, body: Record<string, unknown>, note: PageNote): JsonText
 }

@@ -10,7 +10,6 @@ import { CursorError, decodeCursor, encodeCursor } from '../protocol/cursor.js'
 import { UpstreamError } from '../protocol/errors.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { ResolvedOptions } from '../options.js'
-import { ItemCache } from '../world/item-cache.js'
 import type { World } from '../world/world.js'
 import type { Endpoint, JsonText, MockContext } from './endpoint.js'
 
@@ -112,12 +111,9 @@ const EMPTY_PAGE = '{"list":[],"nextCursor":null}'
 const LIST_OPEN = Buffer.from('{"list":[')
 const COMMA = Buffer.from(',')
 
-const caches = new WeakMap<MockContext, ItemCache>()
-
 /** The item of a relation as UTF-8 JSON, serialised once and then served from the cache. */
 function itemBytes(context: MockContext, slot: number): Buffer {
-  let cache = caches.get(context)
-  if (!cache) caches.set(context, (cache = new ItemCache(context.options.itemCacheMb * 1024 * 1024)))
+  const cache = context.world.itemCache(context.options.itemCacheMb * 1024 * 1024)
   let item = cache.get(slot)
   if (!item) {
     item = Buffer.from(JSON.stringify(relationItem(context.world, slot)))
@@ -140,10 +136,14 @@ function pageChunks(context: MockContext, slots: readonly number[], nextCursor: 
 export const listByRelationCreateTimeAsc: Endpoint = {
   path: '/v3/customer-relation/list-by-relation-create-time-asc',
 
-  handle(context: MockContext, body): JsonText {
+  handle(context: MockContext, body, note): JsonText {
     const { world, options, logger } = context
     const request = parseListRequest(options, body)
     const size = Math.min(request.size ?? options.sizeDefault, options.sizeMax)
+    note.size = size
+    note.cursor = typeof body.cursor === 'string' ? body.cursor : null
+    note.items = 0
+    note.nextCursor = null
 
     if (request.since !== undefined && request.before !== undefined && request.before <= request.since) {
       if (options.invertedWindow === 'error') throw new UpstreamError('validation', 'before 应晚于 since')
@@ -167,6 +167,8 @@ export const listByRelationCreateTimeAsc: Endpoint = {
     const last = slice.slots[slice.slots.length - 1]
     const hasCursor = last !== undefined && (slice.more || options.endCursor === 'empty-page')
     const nextCursor = hasCursor ? encodeCursor(world.relationKey(last)) : null
+    note.items = slice.slots.length
+    note.nextCursor = nextCursor
     logger.log('page', `${slice.slots.length} item(s) of size ${size}, ${slice.more ? 'more follow' : 'window exhausted'}, nextCursor ${nextCursor ?? 'null'}`)
     return pageChunks(context, slice.slots, nextCursor)
   },

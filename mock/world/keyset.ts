@@ -91,6 +91,24 @@ export class KeysetList {
     return lo
   }
 
+  /** Inserts a slot at its key's place (most inserts are at the end: new relations are recent). */
+  insert(slot: number): void {
+    const position = this.search(this.table.key(slot), true)
+    if (this.length === this.#slots.length) this.#slots = grow(this.#slots, Math.max(8, this.length * 2))
+    this.#slots.copyWithin(position + 1, position, this.length)
+    this.#slots[position] = slot
+    this.length++
+  }
+
+  /** Removes a slot; false when it is not in this list. */
+  remove(slot: number): boolean {
+    const position = this.search(this.table.key(slot), false)
+    if (position >= this.length || this.#slots[position] !== slot) return false
+    this.#slots.copyWithin(position, position + 1, this.length)
+    this.length--
+    return true
+  }
+
   /** Releases unused capacity once the build is done. */
   trim(): void {
     this.#slots = this.#slots.slice(0, this.length)

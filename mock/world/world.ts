@@ -6,7 +6,7 @@
  * (decisions/0001-world-storage.md) and the rest of a record is drawn when it is read.
  */
 import { Collection } from '@msw/data'
-import { IdMinter } from '../protocol/ids.js'
+import { IdMinter, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
@@ -16,6 +16,7 @@ import {
 } from './generate/customers.js'
 import { generateMembers } from './generate/members.js'
 import { Rng, worldSeed } from './generate/rng.js'
+import { ItemCache } from './item-cache.js'
 import { grow, KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
 import {
   fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldDefinition, type Member,
@@ -74,6 +75,15 @@ export class World {
   readonly #remarks = new Map<number, string | null>()
   #customerCount = 0
   #memberCumulative: number[] = []
+  /** Customers deleted through the admin API, by index. */
+  readonly #deleted = new Set<number>()
+  /** Lookups built on the first change (a read-only world never pays for them). */
+  #byId: Map<number, number> | undefined
+  #slotsOf: Map<number, number[]> | undefined
+  #slotById: Map<number, number> | undefined
+  #takenIds: Set<number> | undefined
+  #maxRelationId = 0
+  #itemCache: ItemCache | undefined
 
   private constructor(
     readonly shape: WorldShape,
@@ -143,6 +153,7 @@ export class World {
 
   /** Appends a relation that sorts after every relation indexed so far (the build order). */
   #appendRelation(sec: number, nanos: number, id: number, customer: number, member: number, type: number): number {
+    this.#maxRelationId = Math.max(this.#maxRelationId, id)
     const slot = this.relations.push(sec, nanos, id, customer, member, type)
     this.#all.append(slot)
     this.#byType[type]!.append(slot)
@@ -215,6 +226,151 @@ export class World {
     this.#trimLists()
   }
 
+  /** Serialised items of this world's relations (the endpoint's cache; changes invalidate it). */
+  itemCache(budgetBytes: number): ItemCache {
+    return (this.#itemCache ??= new ItemCache(budgetBytes))
+  }
+
+  /** The index of a live customer by id, or undefined. */
+  customerIndex(customerId: number): number | undefined {
+    if (!this.#byId) {
+      this.#byId = new Map()
+      for (let i = 0; i < this.#customerCount; i++) if (!this.#deleted.has(i)) this.#byId.set(this.customerIdAt(i), i)
+    }
+    return this.#byId.get(customerId)
+  }
+
+  /** The live relation slots of a customer. */
+  slotsOf(index: number): readonly number[] {
+    if (!this.#slotsOf) {
+      this.#slotsOf = new Map()
+      for (let p = 0; p < this.#all.length; p++) {
+        const slot = this.#all.at(p)
+        const c = this.relations.customer[slot]!
+        const list = this.#slotsOf.get(c)
+        if (list) list.push(slot)
+        else this.#slotsOf.set(c, [slot])
+      }
+    }
+    return this.#slotsOf.get(index) ?? []
+  }
+
+  /** The slot of a live relation by id, or undefined. */
+  relationSlot(relationId: number): number | undefined {
+    if (!this.#slotById) {
+      this.#slotById = new Map()
+      for (let p = 0; p < this.#all.length; p++) this.#slotById.set(this.relations.id[this.#all.at(p)]!, this.#all.at(p))
+    }
+    return this.#slotById.get(relationId)
+  }
+
+  /** A new id minted at `epochMs`, unique among this world's customer and company ids. */
+  mintId(epochMs: number): number {
+    if (!this.#takenIds) {
+      this.#takenIds = new Set()
+      for (let i = 0; i < this.#customerCount; i++) {
+        const c = this.#explicit.get(i)
+        this.#takenIds.add(c ? c.customerId : this.#customerIds[i]!)
+        if (c?.company) this.#takenIds.add(c.company.id)
+        else if (!c && this.#companyIds[i]) this.#takenIds.add(this.#companyIds[i]!)
+      }
+    }
+    for (let ms = Math.trunc(epochMs); ; ms++) {
+      for (let seq = 0; seq < 64; seq++) {
+        const id = mintId(ms, seq)
+        if (!this.#takenIds.has(id)) {
+          this.#takenIds.add(id)
+          return id
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds customer `customer` (an explicit record) with its follow relations, and answers its index.
+   * `follows` carry member indexes and exact times; remarks default to generated ones.
+   */
+  addCustomer(customer: Customer, follows: readonly { member: number; sec: number; nanos: number; qwRemark?: string | null }[]): number {
+    const index = this.#customerCount++
+    this.#explicit.set(index, customer)
+    this.#byId?.set(customer.customerId, index)
+    for (const follow of follows) this.addRelation(index, follow.member, follow.sec, follow.nanos, follow.qwRemark)
+    return index
+  }
+
+  /** Adds a follow relation and answers its slot. */
+  addRelation(index: number, member: number, sec: number, nanos: number, qwRemark?: string | null): number {
+    const customer = this.customer(index)
+    const id = (this.#maxRelationId += 1 + (this.#maxRelationId % 7))
+    const slot = this.relations.push(sec, nanos, id, index, member, customer.type)
+    this.#insertSlot(slot)
+    this.#remarks.set(slot, qwRemark !== undefined ? qwRemark : generateRemark(this.shape.seed, index, member, customer))
+    return slot
+  }
+
+  /** Replaces customer `index`'s record (a changed copy); its items are served afresh. */
+  replaceCustomer(index: number, next: Customer): void {
+    const previous = this.customer(index)
+    this.#explicit.set(index, next)
+    for (const slot of this.slotsOf(index)) {
+      if (previous.type !== next.type) {
+        this.#removeSlot(slot, false)
+        this.relations.type[slot] = next.type
+        this.#insertSlot(slot)
+      }
+      this.#itemCache?.delete(slot)
+    }
+  }
+
+  /** Removes a follow relation. */
+  removeRelation(slot: number): void {
+    this.#removeSlot(slot, true)
+    this.#itemCache?.delete(slot)
+  }
+
+  /** Deletes customer `index` and all its follow relations. */
+  deleteCustomer(index: number): void {
+    for (const slot of [...this.slotsOf(index)]) this.removeRelation(slot)
+    this.#byId?.delete(this.customerIdAt(index))
+    this.#deleted.add(index)
+  }
+
+  isDeleted(index: number): boolean {
+    return this.#deleted.has(index)
+  }
+
+  #listsOf(slot: number): KeysetList[] {
+    const t = this.relations
+    const member = t.member[slot]!
+    const type = t.type[slot]!
+    return [this.#all, this.#byType[type]!, this.#byMember[member]!, this.#byMemberType[member]![type]!]
+  }
+
+  #insertSlot(slot: number): void {
+    for (const list of this.#listsOf(slot)) list.insert(slot)
+    const c = this.relations.customer[slot]!
+    if (this.#slotsOf) this.#slotsOf.set(c, [...(this.#slotsOf.get(c) ?? []).filter((s) => s !== slot), slot])
+    this.#slotById?.set(this.relations.id[slot]!, slot)
+  }
+
+  #removeSlot(slot: number, forget: boolean): void {
+    for (const list of this.#listsOf(slot)) list.remove(slot)
+    if (!forget) return
+    const c = this.relations.customer[slot]!
+    this.#slotsOf?.set(c, (this.#slotsOf.get(c) ?? []).filter((s) => s !== slot))
+    this.#slotById?.delete(this.relations.id[slot]!)
+  }
+
+  /** Customers not deleted. */
+  get liveCustomerCount(): number {
+    return this.#customerCount - this.#deleted.size
+  }
+
+  /** Follow relations not deleted. */
+  get relationCount(): number {
+    return this.#all.length
+  }
+
   get customerCount(): number {
     return this.#customerCount
   }
@@ -260,6 +416,7 @@ export class World {
     yield { version: FIXTURE_VERSION, fieldDefinitions: [...this.catalog.fields], tags: [...this.catalog.tags], members: this.memberList.map((m) => ({ qwUserId: m.qwUserId, name: m.name, department: m.department })) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
+      if (this.#deleted.has(i)) continue
       const customer = this.customer(i)
       if (customer.company && !companies.has(customer.company.id)) {
         companies.add(customer.company.id)

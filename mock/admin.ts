@@ -1,0 +1,334 @@
+/**
+ * The admin API: what makes the fake a stateful upstream for consumer tests. The same operations
+ * as functions (`mock.admin.addCustomer(…)`, no HTTP needed) and under `/__mock` over HTTP (an msw
+ * handler, so in-process and standalone alike). Admin answers are plain JSON, not the upstream's
+ * envelope: `{ "error": "…", "issues": […] }` with a 4xx status when the input is wrong.
+ */
+import { http, type HttpHandler } from 'msw'
+import { z } from 'zod'
+import type { MockContext } from './endpoints/endpoint.js'
+import { requestBytes, respond } from './host-channel.js'
+import type { JournalEntry } from './journal.js'
+import { parseBeijing } from './protocol/time.js'
+import { PACKAGE_VERSION } from './package-files.js'
+import { fixtureCustomer, type FixtureCustomer, type FixtureDocument, type FixtureInput } from './world/fixture.js'
+import { companyName, generateCustomer } from './world/generate/customers.js'
+import { hashString, stream } from './world/generate/rng.js'
+import { customerTypeSchema, FIELD_TYPES, type Customer } from './world/schema.js'
+import type { World } from './world/world.js'
+import type { ClockState } from './clock.js'
+
+/** A wrong admin request: its HTTP status and what is wrong. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: string[],
+  ) {
+    super(message)
+  }
+}
+
+const beijingTime = z.string().refine((s) => parseBeijing(s) !== undefined, { message: 'expected a Beijing time yyyy-MM-dd HH:mm:ss' })
+const fieldValues = z.record(z.string(), z.union([z.string(), z.null(), z.array(z.string())]))
+
+export const newCustomerSchema = z.strictObject({
+  type: customerTypeSchema.optional(),
+  /** Profile values by field key; select fields take an option id or name, `mobile` an array of numbers. */
+  fields: fieldValues.optional(),
+  tagIds: z.array(z.number().int()).optional(),
+  /** For an enterprise customer: its company's name (generated when absent). */
+  companyName: z.string().min(1).optional(),
+  wechatNickname: z.string().nullable().optional(),
+  wechatAvatar: z.string().nullable().optional(),
+  wechatLocation: z.string().nullable().optional(),
+  externalUserId: z.string().nullable().optional(),
+  createTime: beijingTime.optional(),
+  followers: z.array(z.strictObject({ qwUserId: z.string().min(1), createTime: beijingTime.optional(), qwRemark: z.string().nullable().optional() })).min(1),
+})
+/** A change to a customer: the same properties as a new one, all optional, without followers and creation time. */
+export const customerPatchSchema = newCustomerSchema.omit({ followers: true, createTime: true })
+export const newRelationSchema = z.strictObject({
+  customerId: z.number().int().positive(),
+  qwUserId: z.string().min(1),
+  createTime: beijingTime.optional(),
+  qwRemark: z.string().nullable().optional(),
+})
+export const clockSchema = z.strictObject({
+  /** Jump to this moment: epoch ms or a Beijing time. */
+  set: z.union([z.number().int().nonnegative(), beijingTime]).optional(),
+  advanceMs: z.number().int().optional(),
+  /** true: stop the clock; false: let it run again. */
+  freeze: z.boolean().optional(),
+  /** Back to real time, running. */
+  reset: z.boolean().optional(),
+})
+
+export type NewCustomer = z.input<typeof newCustomerSchema>
+export type CustomerPatch = z.input<typeof customerPatchSchema>
+export type NewRelation = z.input<typeof newRelationSchema>
+export type ClockChange = z.input<typeof clockSchema>
+
+function check<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(input)
+  if (!result.success) throw new AdminError(400, `invalid ${what}`, result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`))
+  return result.data
+}
+
+const NEW_CUSTOMER = hashString('admin.customer')
+
+export interface AdminFunctions {
+  health(): { status: 'ok'; version: string; customers: number; relations: number; members: number; clock: ClockState }
+  /** Back to the starting world (the clock and the journal are left as they are). */
+  reset(): Promise<void>
+  exportWorld(): FixtureDocument
+  loadWorld(fixture: FixtureInput): Promise<void>
+  addCustomer(input: NewCustomer): { customerId: number; relationIds: number[]; customer: FixtureCustomer }
+  updateCustomer(customerId: number, patch: CustomerPatch): FixtureCustomer
+  deleteCustomer(customerId: number): void
+  addRelation(input: NewRelation): { relationId: number }
+  deleteRelation(relationId: number): void
+  requests(): readonly JournalEntry[]
+  clearRequests(): void
+  setClock(change: ClockChange): ClockState
+}
+
+/**
+ * The admin functions over a mock's context. `rebuild` makes the starting world again (reset), and
+ * `fromFixture` loads a fixture as a world.
+ */
+export function createAdmin(context: MockContext, rebuild: () => Promise<World>, fromFixture: (f: FixtureInput) => Promise<World>): AdminFunctions {
+  const nowSec = () => Math.floor(context.clock.now() / 1000)
+  const nowNanos = () => (context.clock.now() % 1000) * 1_000_000
+  const memberOf = (qwUserId: string) => {
+    const member = context.world.memberIndex(qwUserId)
+    if (member === undefined) throw new AdminError(400, `no member with qwUserId ${qwUserId}`)
+    return member
+  }
+  const indexOf = (customerId: number) => {
+    const index = context.world.customerIndex(customerId)
+    if (index === undefined) throw new AdminError(404, `no customer ${customerId}`)
+    return index
+  }
+
+  /** Profile values by key applied to a record's fields (select fields by option id or name). */
+  const applyFields = (fields: Customer['fields'], values: z.output<typeof fieldValues> | undefined) => {
+    if (!values) return fields
+    const next = fields.map((f) => ({ ...f }))
+    for (const [key, raw] of Object.entries(values)) {
+      const definition = context.world.catalog.fields.find((f) => f.outerField === key)
+      if (!definition) throw new AdminError(400, `no profile field ${key} (known: ${context.world.catalog.fields.map((f) => f.outerField).join(', ')})`)
+      let value: string | null
+      if (Array.isArray(raw)) {
+        if (definition.type !== FIELD_TYPES.phones) throw new AdminError(400, `${key} takes a string, not a list`)
+        value = JSON.stringify(raw)
+      } else if (raw !== null && definition.type === FIELD_TYPES.select) {
+        const option = definition.items.find((o) => String(o.id) === raw || o.name === raw)
+        if (!option) throw new AdminError(400, `${key} has no option ${raw} (options: ${definition.items.map((o) => `${o.id} ${o.name}`).join(', ')})`)
+        value = String(option.id)
+      } else {
+        value = raw
+      }
+      const at = next.findIndex((f) => f.field === key)
+      if (at >= 0) next[at]!.valueAsText = value
+      else next.push({ field: key, type: definition.type, valueAsText: value })
+    }
+    return next
+  }
+
+  const checkTags = (tagIds: number[] | undefined) => {
+    const known = new Set(context.world.catalog.tags.map((t) => t.id))
+    for (const id of tagIds ?? []) if (!known.has(id)) throw new AdminError(400, `no tag ${id}`)
+    return tagIds && [...new Set(tagIds)].sort((a, b) => a - b)
+  }
+
+  /** The record after a change: profile, tags, type and company, WeChat data; lastUpdateTime moves to now. */
+  const changed = (current: Customer, patch: z.output<typeof customerPatchSchema>, index: number): Customer => {
+    const type = patch.type ?? current.type
+    let company = type === 1 ? null : current.company
+    if (type === 2 && (!company || patch.companyName)) {
+      company = { id: company?.id ?? context.world.mintId(context.clock.now()), name: patch.companyName ?? company?.name ?? companyName(stream(context.world.shape.seed, NEW_CUSTOMER, index, 1)) }
+    }
+    return {
+      ...current,
+      type,
+      company,
+      fields: applyFields(current.fields, patch.fields),
+      tagIds: checkTags(patch.tagIds) ?? current.tagIds,
+      wechatNickname: patch.wechatNickname !== undefined ? patch.wechatNickname : current.wechatNickname,
+      wechatAvatar: patch.wechatAvatar !== undefined ? patch.wechatAvatar : current.wechatAvatar,
+      wechatLocation: patch.wechatLocation !== undefined ? patch.wechatLocation : current.wechatLocation,
+      externalUserId: patch.externalUserId !== undefined ? patch.externalUserId : current.externalUserId,
+      lastUpdateTime: Math.max(current.createTime, nowSec()),
+    }
+  }
+
+  /** Follower changes change the customer too: its lastUpdateTime moves. */
+  const touch = (index: number) => {
+    const current = context.world.customer(index)
+    context.world.replaceCustomer(index, { ...current, lastUpdateTime: Math.max(current.createTime, nowSec()) })
+  }
+
+  return {
+    health() {
+      const { world, clock } = context
+      return { status: 'ok', version: PACKAGE_VERSION, customers: world.liveCustomerCount, relations: world.relationCount, members: world.memberList.length, clock: clock.state() }
+    },
+
+    async reset() {
+      context.world = await rebuild()
+    },
+
+    exportWorld() {
+      return context.world.toFixture()
+    },
+
+    async loadWorld(fixture) {
+      try {
+        context.world = await fromFixture(fixture)
+      } catch (error) {
+        throw new AdminError(400, (error as Error).message)
+      }
+    },
+
+    addCustomer(raw) {
+      const input = check(newCustomerSchema, raw, 'customer')
+      const world = context.world
+      const createSec = input.createTime ? parseBeijing(input.createTime)! : nowSec()
+      const follows = input.followers.map((f) => ({
+        member: memberOf(f.qwUserId),
+        sec: f.createTime ? parseBeijing(f.createTime)! : nowSec(),
+        nanos: f.createTime ? 0 : nowNanos(),
+        qwRemark: f.qwRemark,
+      }))
+      if (new Set(follows.map((f) => f.member)).size !== follows.length) throw new AdminError(400, 'a member can follow a customer only once')
+      if (follows.some((f) => f.sec < createSec)) throw new AdminError(400, 'a follow relation cannot be older than its customer (followers[].createTime < createTime)')
+      const index = world.customerCount
+      const rng = stream(world.shape.seed, NEW_CUSTOMER, index)
+      const type = input.type ?? (rng.chance(0.3) ? 2 : 1)
+      const customerId = world.mintId(createSec * 1000 - rng.between(1_000, 30_000))
+      const companyId = type === 2 ? world.mintId(createSec * 1000 - rng.between(31_000, 38_000)) : 0
+      const skeleton = { createSec, type, follows: follows.map((f) => ({ member: f.member, sec: f.sec, micros: Math.floor(f.nanos / 1000) })) } as const
+      const generated = generateCustomer(world.shape, world.catalog, index, skeleton, customerId, companyId)
+      const customer = changed(generated, input, index)
+      customer.lastUpdateTime = Math.max(createSec, ...follows.map((f) => f.sec))
+      const added = world.addCustomer(customer, follows)
+      const relationIds = world.slotsOf(added).map((slot) => world.relations.id[slot]!)
+      context.logger.log('admin', `added customer ${customerId} followed by ${input.followers.map((f) => f.qwUserId).join(', ')}`)
+      return { customerId, relationIds, customer: fixtureCustomer(customer) }
+    },
+
+    updateCustomer(customerId, raw) {
+      const patch = check(customerPatchSchema, raw, 'customer patch')
+      const index = indexOf(customerId)
+      const next = changed(context.world.customer(index), patch, index)
+      context.world.replaceCustomer(index, next)
+      return fixtureCustomer(next)
+    },
+
+    deleteCustomer(customerId) {
+      context.world.deleteCustomer(indexOf(customerId))
+    },
+
+    addRelation(raw) {
+      const input = check(newRelationSchema, raw, 'relation')
+      const world = context.world
+      const index = indexOf(input.customerId)
+      const member = memberOf(input.qwUserId)
+      if (world.slotsOf(index).some((slot) => world.relations.member[slot] === member)) throw new AdminError(409, `${input.qwUserId} already follows customer ${input.customerId}`)
+      const sec = input.createTime ? parseBeijing(input.createTime)! : nowSec()
+      if (sec < world.customer(index).createTime) throw new AdminError(400, 'a follow relation cannot be older than its customer')
+      const slot = world.addRelation(index, member, sec, input.createTime ? 0 : nowNanos(), input.qwRemark)
+      touch(index)
+      return { relationId: world.relations.id[slot]! }
+    },
+
+    deleteRelation(relationId) {
+      const world = context.world
+      const slot = world.relationSlot(relationId)
+      if (slot === undefined) throw new AdminError(404, `no relation ${relationId}`)
+      world.removeRelation(slot)
+      touch(world.relations.customer[slot]!)
+    },
+
+    requests() {
+      return context.journal.list()
+    },
+
+    clearRequests() {
+      context.journal.clear()
+    },
+
+    setClock(raw) {
+      const change = check(clockSchema, raw, 'clock change')
+      const { clock } = context
+      if (change.reset) clock.reset()
+      if (change.freeze === true) clock.freeze()
+      if (change.set !== undefined) clock.set(typeof change.set === 'number' ? change.set : parseBeijing(change.set)! * 1000)
+      if (change.advanceMs !== undefined) clock.advance(change.advanceMs)
+      if (change.freeze === false) clock.unfreeze()
+      return clock.state()
+    },
+  }
+}
+
+const ADMIN_PATH = /\/__mock(\/.*)?$/
+
+/** The admin API under /__mock, as one msw handler. */
+export function createAdminHandler(context: MockContext, admin: AdminFunctions): HttpHandler {
+  return http.all(
+    ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
+    async ({ request }) => {
+      const json = (status: number, body: unknown) =>
+        respond(request, status, { 'content-type': 'application/json;charset=UTF-8' }, Buffer.from(body === undefined ? '' : JSON.stringify(body)) as Uint8Array<ArrayBuffer>)
+      try {
+        const token = context.options.adminToken
+        if (token !== undefined && request.headers.get('authorization') !== `Bearer ${token}`) {
+          throw new AdminError(401, 'the admin API needs the admin token: Authorization: Bearer <token>')
+        }
+        const route = new URL(request.url).pathname.match(ADMIN_PATH)![1] ?? '/'
+        const method = request.method
+        const body = async () => {
+          const raw = await requestBytes(request)
+          if (raw.byteLength === 0) return {}
+          try {
+            return JSON.parse(Buffer.from(raw).toString('utf8')) as unknown
+          } catch {
+            throw new AdminError(400, 'the body is not valid JSON')
+          }
+        }
+        const id = (text: string) => {
+          const n = Number(text)
+          if (!Number.isSafeInteger(n) || n <= 0) throw new AdminError(400, `not an id: ${text}`)
+          return n
+        }
+        let m: RegExpMatchArray | null
+        const routes: Array<[string, RegExp, (match: RegExpMatchArray) => Promise<Response>]> = [
+          ['GET', /^\/health$/, async () => json(200, admin.health())],
+          ['POST', /^\/reset$/, async () => (await admin.reset(), json(200, admin.health()))],
+          ['GET', /^\/world$/, async () => json(200, admin.exportWorld())],
+          ['POST', /^\/world$/, async () => (await admin.loadWorld((await body()) as FixtureInput), json(200, admin.health()))],
+          ['POST', /^\/customers$/, async () => json(201, admin.addCustomer((await body()) as NewCustomer))],
+          ['PATCH', /^\/customers\/([^/]+)$/, async (match) => json(200, admin.updateCustomer(id(match[1]!), (await body()) as CustomerPatch))],
+          ['DELETE', /^\/customers\/([^/]+)$/, async (match) => (admin.deleteCustomer(id(match[1]!)), json(200, { deleted: Number(match[1]) }))],
+          ['POST', /^\/relations$/, async () => json(201, admin.addRelation((await body()) as NewRelation))],
+          ['DELETE', /^\/relations\/([^/]+)$/, async (match) => (admin.deleteRelation(id(match[1]!)), json(200, { deleted: Number(match[1]) }))],
+          ['GET', /^\/requests$/, async () => json(200, admin.requests())],
+          ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), json(200, { cleared: true }))],
+          ['GET', /^\/clock$/, async () => json(200, admin.setClock({}))],
+          ['POST', /^\/clock$/, async () => json(200, admin.setClock((await body()) as ClockChange))],
+        ]
+        const matching = routes.filter(([, pattern]) => pattern.test(route))
+        if (matching.length === 0) throw new AdminError(404, `no admin route ${route} (see the README's admin API)`)
+        const hit = matching.find(([verb]) => verb === method)
+        if (!hit) throw new AdminError(405, `${route} takes ${matching.map(([verb]) => verb).join(', ')}`)
+        m = route.match(hit[1])
+        return await hit[2](m!)
+      } catch (error) {
+        if (error instanceof AdminError) return json(error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) })
+        process.stderr.write(`[tanma-mock] internal error in the admin API (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+        return json(500, { error: 'internal error' })
+      }
+    },
+  )
+}

@@ -1,0 +1,64 @@
+/**
+ * The request journal: one entry per request to an upstream path, so a test can assert "every call
+ * was signed" or "the consumer paged to the end". Bounded: the oldest entries go first.
+ */
+import type { ErrorKind } from './protocol/errors.js'
+
+export type SignatureVerdict = 'valid' | 'missing' | 'unknown-app' | 'bad-timestamp' | 'stale-timestamp' | 'mismatch' | 'not-checked'
+
+export interface JournalEntry {
+  readonly seq: number
+  /** Virtual-clock time of the request, epoch ms. */
+  readonly time: number
+  readonly method: string
+  readonly path: string
+  /** The endpoint's path ending, when the path matched one. */
+  readonly endpoint: string | null
+  readonly appId: string | null
+  readonly signature: SignatureVerdict
+  /** The envelope's code (0 on success). */
+  readonly code: number
+  readonly status: number
+  /** For list endpoints: the page size used, the items returned, the cursor handed out. */
+  readonly size?: number
+  readonly items?: number
+  readonly nextCursor?: string | null
+  /** The cursor the request came with. */
+  readonly cursor?: string | null
+}
+
+/** What an endpoint tells the journal about its answer. */
+export interface PageNote {
+  size?: number
+  items?: number
+  nextCursor?: string | null
+  cursor?: string | null
+}
+
+export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
+  missingCredentials: 'missing',
+  unknownAppId: 'unknown-app',
+  badTimestamp: 'bad-timestamp',
+  staleTimestamp: 'stale-timestamp',
+  badSignature: 'mismatch',
+}
+
+export class Journal {
+  #entries: JournalEntry[] = []
+  #seq = 0
+
+  constructor(readonly capacity = 10_000) {}
+
+  record(entry: Omit<JournalEntry, 'seq'>): void {
+    this.#entries.push({ seq: ++this.#seq, ...entry })
+    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity)
+  }
+
+  list(): readonly JournalEntry[] {
+    return this.#entries
+  }
+
+  clear(): void {
+    this.#entries = []
+  }
+}
