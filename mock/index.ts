@@ -16,15 +16,31 @@ import { resolveOptions, type MockOptions, type ResolvedOptions } from './option
 import { ErrorCatalog } from './protocol/errors.js'
 import { signHeaders, type BodyBytes, type Credentials } from './protocol/signing.js'
 import { World, type ProgressListener } from './world/world.js'
-import { parseFixture, readFixtureText, type FixtureInput, type FixtureDocument } from './world/fixture.js'
+import { isRecipe, parseFixture, readFixtureText, recipeSchema, type FixtureInput, type FixtureDocument, type Recipe } from './world/fixture.js'
 import { fixturePath } from './package-files.js'
 import { readFileSync } from 'node:fs'
 
-/** A fixture from a document, a file (JSON or NDJSON) or a pack name. */
-export function loadFixture(source: string | FixtureInput): FixtureDocument {
-  if (typeof source !== 'string') return parseFixture(source)
+/** A fixture from a document, a file (JSON or NDJSON) or a pack name: its records, or a recipe. */
+export function loadFixture(source: string | FixtureInput | Recipe): FixtureDocument | Recipe {
+  if (typeof source !== 'string') return isRecipe(source) ? parseRecipe(source, 'recipe') : parseFixture(source)
   const path = fixturePath(source)
-  return readFixtureText(readFileSync(path, 'utf8'), path)
+  const text = readFileSync(path, 'utf8')
+  if (text.length < 65_536 && isRecipe(safeJson(text))) return parseRecipe(safeJson(text), path) // recipes are a few lines
+  return readFixtureText(text, path)
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function parseRecipe(input: unknown, source: string): Recipe {
+  const result = recipeSchema.safeParse(input)
+  if (!result.success) throw new Error(`${source} is not a valid recipe: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  return result.data
 }
 
 export interface Mock {
@@ -45,7 +61,10 @@ export interface Mock {
 export async function createMock(options: MockOptions = {}, hooks: { onProgress?: ProgressListener } = {}): Promise<Mock> {
   const resolved = resolveOptions(options)
   const { seed, customers, staff, from, until } = resolved
-  const fromFixture = (fixture: string | FixtureInput) => World.fromFixture(loadFixture(fixture), { seed, from, until })
+  const fromFixture = (fixture: string | FixtureInput) => {
+    const loaded = loadFixture(fixture)
+    return 'generate' in loaded ? World.build({ from, until, ...loaded.generate }, hooks.onProgress) : World.fromFixture(loaded, { seed, from, until })
+  }
   const startingWorld = () => (resolved.fixtures === undefined ? World.build({ seed, customers, staff, from, until }, hooks.onProgress) : fromFixture(resolved.fixtures))
   const world = await startingWorld()
   const context: MockContext = {

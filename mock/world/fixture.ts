@@ -86,6 +86,28 @@ export type FixtureInput = z.input<typeof fixtureSchema>
 export type FixtureCustomer = z.output<typeof fixtureCustomerSchema>
 export type FixtureRelation = z.output<typeof fixtureRelationSchema>
 
+/**
+ * A pack may be a recipe instead of records: a generated world, described by its options
+ * (`{"version":1,"description":…,"generate":{"seed":"demo","customers":3000,"staff":24}}`).
+ * Serving a recipe and serving its export give the same answers.
+ */
+export const recipeSchema = z.strictObject({
+  version: z.literal(FIXTURE_VERSION),
+  description: z.string().optional(),
+  generate: z.strictObject({
+    seed: z.union([z.string(), z.number()]),
+    customers: z.number().int().min(0),
+    staff: z.number().int().min(1),
+    from: z.string().optional(),
+    until: z.string().optional(),
+  }),
+})
+export type Recipe = z.output<typeof recipeSchema>
+
+export function isRecipe(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && 'generate' in input
+}
+
 /** One line of an NDJSON fixture: the header, or one record. */
 export type NdjsonRecord =
   | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members'>
