@@ -272,10 +272,12 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
   }
 }
 
-const ADMIN_PATH = /\/__mock(\/.*)?$/
-
-/** The admin API under /__mock, as one msw handler. */
-export function createAdminHandler(context: MockContext, admin: AdminFunctions): HttpHandler {
+/**
+ * The admin API under `prefix` (`/__mock`, or `/__mock/tenants/<appId>` for one tenant of several),
+ * as one msw handler. `tenants` (on the default scope) adds GET /__mock/tenants.
+ */
+export function createAdminHandler(context: MockContext, admin: AdminFunctions, prefix = '/__mock', tenants: readonly { context: MockContext }[] = []): HttpHandler {
+  const ADMIN_PATH = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\/.*)?$`)
   return http.all(
     ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
     async ({ request }) => {
@@ -317,6 +319,7 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions):
           ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), json(200, { cleared: true }))],
           ['GET', /^\/clock$/, async () => json(200, admin.setClock({}))],
           ['POST', /^\/clock$/, async () => json(200, admin.setClock((await body()) as ClockChange))],
+          ['GET', /^\/tenants$/, async () => json(200, tenants.map((t) => ({ appId: t.context.options.appId, customers: t.context.world.liveCustomerCount, relations: t.context.world.relationCount, admin: `/__mock/tenants/${t.context.options.appId}` })))],
         ]
         const matching = routes.filter(([, pattern]) => pattern.test(route))
         if (matching.length === 0) throw new AdminError(404, `no admin route ${route} (see the README's admin API)`)

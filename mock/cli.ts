@@ -5,8 +5,8 @@
  * TANMA_APP_ID / TANMA_APP_KEY.
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { createWriteStream } from 'node:fs'
-import { createMock, startServer, type MockOptions } from './index.js'
+import { createWriteStream, readFileSync } from 'node:fs'
+import { createMock, createTenants, startServer, type MockOptions, type TenantsConfig } from './index.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
 import { DEMO_CREDENTIALS } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
@@ -50,7 +50,8 @@ credentialOptions(
     .option('--seed <seed>', 'world seed: the same seed and flags give the same bytes', 'tanma')
     .option('--customers <n>', 'followed customers in the world', integer(0), 1000)
     .option('--staff <n>', 'sales members in the world', integer(1), 20)
-    .option('--fixtures <name-or-path>', 'serve this fixture (a file, JSON or NDJSON, or a pack in fixtures/) instead of a generated world'),
+    .option('--fixtures <name-or-path>', 'serve this fixture (a file, JSON or NDJSON, or a pack in fixtures/) instead of a generated world')
+    .option('--config <tenants.json>', 'serve several tenants: {"tenants":[{"appId","appKey", "seed"|"fixtures", …}], "shared":{…}}'),
 )
   .option('--skew-ms <ms>', 'allowed |server time − timestamp| in ms', integer(0), 300_000)
   .addOption(new Option('--end-cursor <mode>', 'end of data: nextCursor null on the last page, or one more empty page').choices(['null', 'empty-page']).default('null'))
@@ -72,22 +73,23 @@ credentialOptions(
   .action(async (flags) => {
     const started = performance.now()
     const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
-    const mock = await createMock(
-      {
+    const shared: MockOptions = {
         seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures, appId: flags.appId, appKey: flags.appKey,
         skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
         oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
         types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken,
-      },
-      { onProgress: progress },
-    )
+    }
+    const mock = flags.config ? await createTenants(readTenantsFile(flags.config), shared, { onProgress: progress }) : await createMock(shared, { onProgress: progress })
     const built = performance.now() - started
     const server = await startServer(mock, { port: flags.port, host: flags.host })
     const { world } = mock
     const members = world.memberList.slice(0, 4).map((m) => m.qwUserId).join(', ')
+    const worldLine = (m: typeof mock) => `${m.world.liveCustomerCount.toLocaleString('en')} customers, ${m.world.relationCount.toLocaleString('en')} follow relations, ${m.world.memberList.length} members`
+    const tenantLines = (mock.tenants ?? []).map((t, k) => `  tenant ${k + 1}   appId ${t.credentials.appId}  appKey ${t.credentials.appKey}  ${worldLine(t)}  admin ${server.origin}/__mock/tenants/${t.credentials.appId}`)
     const lines = [
       `tanma-mock ${VERSION} · fake Tanma SCRM OpenAPI`,
-      `  world      ${flags.fixtures ? `fixture ${flags.fixtures}` : `seed "${flags.seed}"`}: ${world.customerCount.toLocaleString('en')} customers, ${world.relations.length.toLocaleString('en')} follow relations, ${world.memberList.length} members (built in ${Math.round(built)} ms)`,
+      `  world      ${flags.config ? `${mock.tenants!.length} tenants from ${flags.config}` : flags.fixtures ? `fixture ${flags.fixtures}` : `seed "${flags.seed}"`}: ${worldLine(mock)}${flags.config ? ' (the first tenant)' : ''} (built in ${Math.round(built)} ms)`,
+      ...tenantLines,
       `  listening  ${server.origin}`,
       `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
       `  endpoint   POST ${server.baseUrl}${ENDPOINT}`,
@@ -155,6 +157,14 @@ credentialOptions(
     ].join('\n') + '\n',
   )
 })
+
+function readTenantsFile(path: string): TenantsConfig {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as TenantsConfig
+  } catch (error) {
+    throw new Error(`cannot read tenants config ${path}: ${(error as Error).message}`)
+  }
+}
 
 /** A one-line progress bar on stderr (on a terminal), or a line every 25 % (in a log). */
 function progressBar(label: string) {

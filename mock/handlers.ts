@@ -26,10 +26,27 @@ export interface HandlerOptions {
   readonly unknownPaths?: 'upstream-hosts' | 'all'
 }
 
-export function createHandlers(context: MockContext, admin: AdminFunctions, { unknownPaths = 'upstream-hosts' }: HandlerOptions = {}): HttpHandler[] {
+/** One tenant: an appId with its own world, clock, journal and admin scope. */
+export interface Tenant {
+  readonly context: MockContext
+  readonly admin: AdminFunctions
+}
+
+/**
+ * The handlers for one or more tenants (the first is the default). An upstream request goes to the
+ * tenant of its `appId` header — a request signed for one tenant never sees another's data — and
+ * one with an unknown appId to the default tenant, whose signature check refuses it. Admin routes
+ * are `/__mock/tenants/<appId>/…`, and plain `/__mock/…` for the default tenant.
+ */
+export function createHandlers(tenants: readonly Tenant[], { unknownPaths = 'upstream-hosts' }: HandlerOptions = {}): HttpHandler[] {
+  const fallback = tenants[0]!
+  const context = fallback.context
+  const byAppId = new Map(tenants.map((t) => [t.context.options.appId, t.context]))
+  const contextFor = (request: Request) => byAppId.get(request.headers.get('appId') ?? '') ?? context
   const endpointHandlers = ENDPOINTS.map((endpoint) =>
-    http.all(({ request }) => new URL(request.url).pathname.endsWith(endpoint.path), ({ request }) => serveEndpoint(context, endpoint, request)),
+    http.all(({ request }) => new URL(request.url).pathname.endsWith(endpoint.path), ({ request }) => serveEndpoint(contextFor(request), endpoint, request)),
   )
+  const adminHandlers = tenants.length > 1 ? tenants.map((t) => createAdminHandler(t.context, t.admin, `/__mock/tenants/${t.context.options.appId}`)) : []
   const hosts = new Set(context.options.upstreamHosts)
   const notFound = http.all(
     ({ request }) => unknownPaths === 'all' || hosts.has(new URL(request.url).hostname),
@@ -42,7 +59,7 @@ export function createHandlers(context: MockContext, admin: AdminFunctions, { un
       return errorResponse(context, request, error)
     },
   )
-  return [createAdminHandler(context, admin), ...endpointHandlers, notFound]
+  return [...adminHandlers, createAdminHandler(context, fallback.admin, '/__mock', tenants), ...endpointHandlers, notFound]
 }
 
 async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {

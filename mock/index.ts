@@ -8,6 +8,7 @@
 import type { HttpHandler } from 'msw'
 import type { MockContext } from './endpoints/endpoint.js'
 import { createHandlers } from './handlers.js'
+import { z } from 'zod'
 import { createAdmin, type AdminFunctions } from './admin.js'
 import { createLogger } from './log.js'
 import { Clock } from './clock.js'
@@ -54,6 +55,8 @@ export interface Mock {
   /** The admin API as functions: reset, load/export the world, add/change/delete customers and relations, the journal, the clock. */
   readonly admin: AdminFunctions
   readonly clock: Clock
+  /** With several tenants (createTenants): every tenant, this one (the default) first. */
+  readonly tenants?: readonly Mock[]
   /** Headers `appId`, `timestamp`, `sign` for a body, at the mock's clock (or `nowMs`). */
   sign(body: BodyBytes, nowMs?: number): Record<'appId' | 'timestamp' | 'sign', string>
 }
@@ -83,7 +86,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
     },
     options: resolved,
     credentials,
-    handlers: createHandlers(context, admin),
+    handlers: createHandlers([{ context, admin }]),
     context,
     admin,
     clock: context.clock,
@@ -94,6 +97,43 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
 export { AdminError, type AdminFunctions, type NewCustomer, type CustomerPatch, type NewRelation, type ClockChange } from './admin.js'
 export type { JournalEntry } from './journal.js'
 export { Clock, type ClockState } from './clock.js'
+/** A tenants file (`--config tenants.json`): each tenant's credentials and world, and behaviour shared by all. */
+export const tenantsConfigSchema = z.strictObject({
+  /** Options every tenant shares (behaviour switches, skew, …); a tenant's own options win. */
+  shared: z.record(z.string(), z.unknown()).default({}),
+  tenants: z
+    .array(
+      z.looseObject({
+        appId: z.string().min(1),
+        appKey: z.string().min(1),
+      }),
+    )
+    .min(1)
+    .refine((list) => new Set(list.map((t) => t.appId)).size === list.length, { message: 'two tenants have the same appId' }),
+})
+export type TenantsConfig = z.input<typeof tenantsConfigSchema>
+
+/**
+ * Several tenants in one fake: each appId/appKey pair with its own world (seed and size, or
+ * fixture), clock, journal and admin scope. The first tenant is the default. Answers a Mock for the
+ * default tenant whose `handlers` serve them all and whose `tenants` lists them.
+ */
+export async function createTenants(config: TenantsConfig, shared: MockOptions = {}, hooks: { onProgress?: ProgressListener } = {}): Promise<Mock> {
+  const parsed = tenantsConfigSchema.safeParse(config)
+  if (!parsed.success) throw new Error(`invalid tenants config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ')}`)
+  const mocks: Mock[] = []
+  for (const [k, tenant] of parsed.data.tenants.entries()) {
+    try {
+      mocks.push(await createMock({ ...shared, ...(parsed.data.shared as MockOptions), ...(tenant as MockOptions) }, hooks))
+    } catch (error) {
+      throw new Error(`tenant ${k} (${tenant.appId}): ${(error as Error).message}`)
+    }
+  }
+  const handlers = createHandlers(mocks.map((m) => ({ context: m.context, admin: m.admin })))
+  const first = mocks[0]!
+  return Object.create(first, { handlers: { value: handlers }, tenants: { value: mocks } }) as Mock
+}
+
 export { startServer, type RunningServer, type ServerOptions } from './server.js'
 export { createHandlers, ENDPOINTS } from './handlers.js'
 export { DEMO_CREDENTIALS, UPSTREAM_HOSTS, type MockOptions, type ResolvedOptions } from './options.js'

@@ -74,7 +74,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   if (!isLoopback(host) && mock.options.adminToken === undefined) {
     throw new Error(`listening on ${host} would open the admin API (/__mock) to the network: pass --admin-token <token> (or listen on 127.0.0.1)`)
   }
-  const handlers = createHandlers(mock.context, mock.admin, { unknownPaths: 'all' })
+  const handlers = createHandlers((mock.tenants ?? [mock]).map((m) => ({ context: m.context, admin: m.admin })), { unknownPaths: 'all' })
   const app = express()
   app.disable('x-powered-by')
   app.disable('etag')

@@ -71,6 +71,13 @@ describe('customers and relations', () => {
     expect(sweep(mock, { size: 100 }).filter((i) => i.customerId === other.customerId).map((i) => i.qwUserId)).not.toContain(newcomer)
   })
 
+  it('adds customers to a fixture world whose catalog has no tags (regression: the generator crashed)', async () => {
+    const mock = await createMock({ fixtures: 'documented-example' })
+    const { customer } = mock.admin.addCustomer({ followers: [{ qwUserId: 'dowen' }] })
+    expect(customer.tagIds).toEqual([])
+    expect(mock.world.relationCount).toBe(3)
+  })
+
   it('refuses bad input with messages naming what is wrong', async () => {
     const mock = await frozenMock()
     expect(() => mock.admin.addCustomer({ followers: [] })).toThrow(/invalid customer/)

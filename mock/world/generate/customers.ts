@@ -132,9 +132,11 @@ export function generateCustomer(
 ): Customer {
   const { seed } = shape
   const r = (what: number) => stream(seed, what, i)
+  // A fixture's catalog may lack a field or have fewer options: draw the same numbers, then fit them.
   const option = (field: string, weights: readonly number[], rng: Rng) => {
-    const def = catalog.fields.find((f) => f.outerField === field)!
-    return String(def.items[rng.weighted(weights)]!.id)
+    const pick = rng.weighted(weights)
+    const items = catalog.fields.find((f) => f.outerField === field)?.items ?? []
+    return items.length === 0 ? null : String(items[Math.min(pick, items.length - 1)]!.id)
   }
 
   const genderRng = r(S.gender)
@@ -195,7 +197,7 @@ export function generateCustomer(
   const stage = option('customer_stage', STAGE_WEIGHTS, r(S.stage))
 
   const tagRng = r(S.tags)
-  const tagCount = tagRng.chance(0.45) ? 0 : tagRng.between(1, 3)
+  const tagCount = tagRng.chance(0.45) || catalog.tags.length === 0 ? 0 : Math.min(catalog.tags.length, tagRng.between(1, 3))
   const tagIds = new Set<number>()
   while (tagIds.size < tagCount) tagIds.add(tagRng.pick(catalog.tags).id)
 
