@@ -227,19 +227,38 @@ async function soak(minutes: number, customers: number) {
       },
     },
   ]
+  // Interleaved admin changes: every 100 ms a customer is added (followed by one or two members), and
+  // deleted again on the next tick, so the world keeps its size and any growth is a leak.
+  let adminChanges = 0
+  let adminFailures = 0
+  let running = true
+  const adminLoop = (async () => {
+    const base = `http://127.0.0.1:${started.port}/__mock`
+    while (running) {
+      const followers = [{ qwUserId: rng.pick(members) }]
+      const added = await fetch(`${base}/customers`, { method: 'POST', body: JSON.stringify({ followers }) }).then((r) => r.json() as Promise<{ customerId?: number }>).catch((): { customerId?: number } => ({}))
+      await new Promise((r) => setTimeout(r, 50))
+      const deleted = added.customerId ? await fetch(`${base}/customers/${added.customerId}`, { method: 'DELETE' }).catch(() => undefined) : undefined
+      if (deleted?.status === 200) adminChanges += 2
+      else adminFailures++
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  })()
   const samples: { minute: number; rps: number; rssMiB: number }[] = []
   const slice = 30
   for (let t = 0; t < minutes * 60; t += slice) {
     const result = await autocannon({ url: `http://127.0.0.1:${started.port}`, connections, duration: slice, requests })
     samples.push({ minute: +((t + slice) / 60).toFixed(1), rps: Math.round(result.requests.average), rssMiB: rssMiB(started.child.pid!).rss })
-    process.stderr.write(`  ${samples.at(-1)!.minute} min: ${samples.at(-1)!.rps} req/s, RSS ${samples.at(-1)!.rssMiB} MiB, ${result.non2xx + result.errors} failed\n`)
+    process.stderr.write(`  ${samples.at(-1)!.minute} min: ${samples.at(-1)!.rps} req/s, RSS ${samples.at(-1)!.rssMiB} MiB, ${result.non2xx + result.errors} failed, ${adminChanges} admin changes so far\n`)
   }
+  running = false
+  await adminLoop
   await stop(started.child)
-  const warm = samples.slice(2) // the first minute is warm-up: the cache fills
+  const warm = samples.length > 2 ? samples.slice(2) : samples // the first minute is warm-up: the cache fills
   const base = warm[0]!
   const rssGrowth = Math.max(...warm.map((s) => s.rssMiB)) / base.rssMiB - 1
   const rpsDrop = 1 - Math.min(...warm.map((s) => s.rps)) / base.rps
-  return { customers, minutes, samples, rssGrowthPct: +(rssGrowth * 100).toFixed(1), rpsDropPct: +(rpsDrop * 100).toFixed(1) }
+  return { customers, minutes, samples, adminChanges, adminFailures, rssGrowthPct: +(rssGrowth * 100).toFixed(1), rpsDropPct: +(rpsDrop * 100).toFixed(1) }
 }
 
 function commit(): string {
@@ -257,7 +276,7 @@ async function main() {
   mkdirSync('bench/results', { recursive: true })
   if (args.soak) {
     const result = await soak(Number(args.soak), Number(args['soak-customers']))
-    process.stdout.write(`\nsoak ${result.minutes} min at ${result.customers} customers: RSS growth after warm-up ${result.rssGrowthPct} %, worst req/s drop ${result.rpsDropPct} %\n`)
+    process.stdout.write(`\nsoak ${result.minutes} min at ${result.customers} customers with ${result.adminChanges} interleaved admin changes (${result.adminFailures} failed): RSS growth after warm-up ${result.rssGrowthPct} %, worst req/s drop ${result.rpsDropPct} %\n`)
     writeFileSync(`bench/results/soak-${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`, JSON.stringify({ ...meta, soak: result }, null, 2) + '\n')
     return
   }
