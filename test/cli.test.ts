@@ -1,7 +1,7 @@
 /** The CLI as a user runs it: `serve` prints where it listens and how to sign; `sign` prints working headers. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -105,6 +105,20 @@ describe('tanma-mock serve', () => {
     const body = '{"size":100}'
     const answer = async (origin: string) => (await fetch(`${origin}/api${PATH}`, { method: 'POST', headers: signHeaders(DEMO_CREDENTIALS, body), body })).text()
     expect(await answer(fromFile.origin)).toBe(await answer(fromSeed.origin))
+  })
+
+  it('serves several tenants from --config, each with its own credentials and world', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanma-tenants-'))
+    const a = { appId: 'ww1111111111111111_TenA01', appKey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }
+    const b = { appId: 'ww2222222222222222_TenB01', appKey: 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' }
+    writeFileSync(join(dir, 'tenants.json'), JSON.stringify({ tenants: [{ ...a, customers: 30 }, { ...b, fixtures: 'documented-example' }] }))
+    const { banner, origin } = await serve(['--config', join(dir, 'tenants.json')])
+    expect(banner).toMatch(/2 tenants from/)
+    expect(banner).toContain(`admin ${origin}/__mock/tenants/${b.appId}`)
+    const body = '{"size":100}'
+    const ask = async (credentials: typeof a) => ((await (await fetch(`${origin}/api${PATH}`, { method: 'POST', headers: signHeaders(credentials, body), body })).json()) as { data: { list: unknown[] } }).data.list.length
+    expect(await ask(b)).toBe(2)
+    expect(await ask(a)).toBeGreaterThan(30)
   })
 
   it('refuses bad flags and a taken port with a one-line message, no stack trace', async () => {
