@@ -11,7 +11,7 @@ import { requestBytes, respond } from './host-channel.js'
 import type { JournalEntry } from './journal.js'
 import { parseBeijing } from './protocol/time.js'
 import { PACKAGE_VERSION } from './package-files.js'
-import { fixtureCustomer, type FixtureCustomer, type FixtureDocument, type FixtureInput } from './world/fixture.js'
+import { fixtureCustomer, type FixtureCustomer, type FixtureDocument, type FixtureInput, type Recipe } from './world/fixture.js'
 import { companyName, generateCustomer } from './world/generate/customers.js'
 import { hashString, stream } from './world/generate/rng.js'
 import { customerTypeSchema, FIELD_TYPES, type Customer } from './world/schema.js'
@@ -82,7 +82,8 @@ export interface AdminFunctions {
   /** Back to the starting world (the clock and the journal are left as they are). */
   reset(): Promise<void>
   exportWorld(): FixtureDocument
-  loadWorld(fixture: FixtureInput): Promise<void>
+  /** Replaces the world with a fixture: a document, a recipe (`{version, generate: {seed, customers, staff}}`), or a file path or pack name. */
+  loadWorld(fixture: FixtureInput | Recipe | string): Promise<void>
   addCustomer(input: NewCustomer): { customerId: number; relationIds: number[]; customer: FixtureCustomer }
   updateCustomer(customerId: number, patch: CustomerPatch): FixtureCustomer
   deleteCustomer(customerId: number): void
@@ -97,7 +98,7 @@ export interface AdminFunctions {
  * The admin functions over a mock's context. `rebuild` makes the starting world again (reset), and
  * `fromFixture` loads a fixture as a world.
  */
-export function createAdmin(context: MockContext, rebuild: () => Promise<World>, fromFixture: (f: FixtureInput) => Promise<World>): AdminFunctions {
+export function createAdmin(context: MockContext, rebuild: () => Promise<World>, fromFixture: (f: FixtureInput | Recipe | string) => Promise<World>): AdminFunctions {
   const nowSec = () => Math.floor(context.clock.now() / 1000)
   const nowNanos = () => (context.clock.now() % 1000) * 1_000_000
   const memberOf = (qwUserId: string) => {
@@ -272,6 +273,12 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
   }
 }
 
+/** A fixture sent over HTTP: a document or a recipe, never a path to read on the server. */
+function fixtureBody(input: unknown): FixtureInput | Recipe {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AdminError(400, 'expected a fixture document or a recipe (a JSON object)')
+  return input as FixtureInput | Recipe
+}
+
 /**
  * The admin API under `prefix` (`/__mock`, or `/__mock/tenants/<appId>` for one tenant of several),
  * as one msw handler. `tenants` (on the default scope) adds GET /__mock/tenants.
@@ -309,7 +316,7 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
           ['GET', /^\/health$/, async () => json(200, admin.health())],
           ['POST', /^\/reset$/, async () => (await admin.reset(), json(200, admin.health()))],
           ['GET', /^\/world$/, async () => json(200, admin.exportWorld())],
-          ['POST', /^\/world$/, async () => (await admin.loadWorld((await body()) as FixtureInput), json(200, admin.health()))],
+          ['POST', /^\/world$/, async () => (await admin.loadWorld(fixtureBody(await body())), json(200, admin.health()))],
           ['POST', /^\/customers$/, async () => json(201, admin.addCustomer((await body()) as NewCustomer))],
           ['PATCH', /^\/customers\/([^/]+)$/, async (match) => json(200, admin.updateCustomer(id(match[1]!), (await body()) as CustomerPatch))],
           ['DELETE', /^\/customers\/([^/]+)$/, async (match) => (admin.deleteCustomer(id(match[1]!)), json(200, { deleted: Number(match[1]) }))],

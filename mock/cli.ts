@@ -41,45 +41,66 @@ const credentialOptions = (command: Command) =>
 
 const program = new Command('tanma-mock').description('A high-fidelity fake of the Tanma (探马) SCRM OpenAPI').version(VERSION)
 
-credentialOptions(
-  program
-    .command('serve', { isDefault: true })
-    .description('serve the fake upstream on a generated world')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0), DEFAULT_PORT)
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--seed <seed>', 'world seed: the same seed and flags give the same bytes', 'tanma')
-    .option('--customers <n>', 'followed customers in the world', integer(0), 1000)
-    .option('--staff <n>', 'sales members in the world', integer(1), 20)
-    .option('--fixtures <name-or-path>', 'serve this fixture (a file, JSON or NDJSON, or a pack in fixtures/) instead of a generated world')
-    .option('--config <tenants.json>', 'serve several tenants: {"tenants":[{"appId","appKey", "seed"|"fixtures", …}], "shared":{…}}'),
+/** The world a command serves: seed and size, a fixture, or a tenants file. */
+const worldOptions = (command: Command) =>
+  credentialOptions(
+    command
+      .option('--seed <seed>', 'world seed: the same seed and flags give the same bytes', 'tanma')
+      .option('--customers <n>', 'followed customers in the world', integer(0), 1000)
+      .option('--staff <n>', 'sales members in the world', integer(1), 20)
+      .option('--fixtures <name-or-path>', 'serve this fixture (a file, JSON or NDJSON, or a pack in fixtures/) instead of a generated world')
+      .option('--config <tenants.json>', 'serve several tenants: {"tenants":[{"appId","appKey", "seed"|"fixtures", …}], "shared":{…}}'),
+  )
+
+/** How the fake behaves where the upstream is unknown (the fidelity table's switches). */
+const behaviourOptions = (command: Command) =>
+  command
+    .option('--skew-ms <ms>', 'allowed |server time − timestamp| in ms', integer(0), 300_000)
+    .addOption(new Option('--end-cursor <mode>', 'end of data: nextCursor null on the last page, or one more empty page').choices(['null', 'empty-page']).default('null'))
+    .option('--size-default <n>', 'page size when the request has none', integer(1), 20)
+    .option('--size-max <n>', 'largest page size', integer(1), 100)
+    .addOption(new Option('--oversize <mode>', 'a size above --size-max').choices(['clamp', 'error']).default('clamp'))
+    .addOption(new Option('--inverted-window <mode>', 'before ≤ since').choices(['empty', 'error']).default('empty'))
+    .addOption(new Option('--unknown-member <mode>', 'a qwUserId that follows nobody').choices(['empty', 'error']).default('empty'))
+    .addOption(new Option('--nulls <mode>', 'body properties that are null').choices(['absent', 'error']).default('absent'))
+    .addOption(new Option('--types <mode>', 'strict JSON integers, or Jackson-like coercion of "20" and 20.5').choices(['strict', 'lenient']).default('strict'))
+    .addOption(new Option('--http-status <mode>', 'HTTP status of 404/405/413/500 answers').choices(['real', 'always-200']).default('real'))
+    .addOption(new Option('--sign-case <mode>', 'hex case of sign: lowercase only, or any').choices(['lower', 'any']).default('lower'))
+    .addOption(new Option('--success-message <text>', 'message of successful answers').choices(['ok', 'success']).default('ok'))
+    .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
+    .option('--item-cache-mb <mb>', 'memory for serialised items (pages are served from cached bytes)', integer(0), 256)
+    .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
+    .option('--verbose', 'trace every request, stage by stage, to stderr', false)
+
+/** The fake the flags describe (one tenant, or several with --config), with a progress bar for big worlds. */
+async function mockFromFlags(flags: Record<string, any>) {
+  const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
+  const shared: MockOptions = {
+    seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures, appId: flags.appId, appKey: flags.appKey,
+    skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
+    oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
+    types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit,
+    itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken,
+  }
+  return flags.config ? createTenants(readTenantsFile(flags.config), shared, { onProgress: progress }) : createMock(shared, { onProgress: progress })
+}
+
+/** What world a command runs on, in a few words. */
+const worldName = (flags: Record<string, any>) => (flags.config ? `tenants from ${flags.config}` : flags.fixtures ? `fixture ${flags.fixtures}` : `seed "${flags.seed}"`)
+
+behaviourOptions(
+  worldOptions(
+    program
+      .command('serve', { isDefault: true })
+      .description('serve the fake upstream on a generated world')
+      .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0), DEFAULT_PORT)
+      .option('--host <host>', 'interface to listen on', '127.0.0.1'),
+  ),
 )
-  .option('--skew-ms <ms>', 'allowed |server time − timestamp| in ms', integer(0), 300_000)
-  .addOption(new Option('--end-cursor <mode>', 'end of data: nextCursor null on the last page, or one more empty page').choices(['null', 'empty-page']).default('null'))
-  .option('--size-default <n>', 'page size when the request has none', integer(1), 20)
-  .option('--size-max <n>', 'largest page size', integer(1), 100)
-  .addOption(new Option('--oversize <mode>', 'a size above --size-max').choices(['clamp', 'error']).default('clamp'))
-  .addOption(new Option('--inverted-window <mode>', 'before ≤ since').choices(['empty', 'error']).default('empty'))
-  .addOption(new Option('--unknown-member <mode>', 'a qwUserId that follows nobody').choices(['empty', 'error']).default('empty'))
-  .addOption(new Option('--nulls <mode>', 'body properties that are null').choices(['absent', 'error']).default('absent'))
-  .addOption(new Option('--types <mode>', 'strict JSON integers, or Jackson-like coercion of "20" and 20.5').choices(['strict', 'lenient']).default('strict'))
-  .addOption(new Option('--http-status <mode>', 'HTTP status of 404/405/413/500 answers').choices(['real', 'always-200']).default('real'))
-  .addOption(new Option('--sign-case <mode>', 'hex case of sign: lowercase only, or any').choices(['lower', 'any']).default('lower'))
-  .addOption(new Option('--success-message <text>', 'message of successful answers').choices(['ok', 'success']).default('ok'))
-  .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
-  .option('--item-cache-mb <mb>', 'memory for serialised items (pages are served from cached bytes)', integer(0), 256)
-  .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
   .addOption(new Option('--admin-token <token>', 'bearer token for the admin API (/__mock); required off loopback').env('TANMA_ADMIN_TOKEN'))
-  .option('--verbose', 'trace every request, stage by stage, to stderr', false)
   .action(async (flags) => {
     const started = performance.now()
-    const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
-    const shared: MockOptions = {
-        seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures, appId: flags.appId, appKey: flags.appKey,
-        skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
-        oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
-        types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken,
-    }
-    const mock = flags.config ? await createTenants(readTenantsFile(flags.config), shared, { onProgress: progress }) : await createMock(shared, { onProgress: progress })
+    const mock = await mockFromFlags(flags)
     const built = performance.now() - started
     const server = await startServer(mock, { port: flags.port, host: flags.host })
     const { world } = mock
@@ -88,7 +109,7 @@ credentialOptions(
     const tenantLines = (mock.tenants ?? []).map((t, k) => `  tenant ${k + 1}   appId ${t.credentials.appId}  appKey ${t.credentials.appKey}  ${worldLine(t)}  admin ${server.origin}/__mock/tenants/${t.credentials.appId}`)
     const lines = [
       `tanma-mock ${VERSION} · fake Tanma SCRM OpenAPI`,
-      `  world      ${flags.config ? `${mock.tenants!.length} tenants from ${flags.config}` : flags.fixtures ? `fixture ${flags.fixtures}` : `seed "${flags.seed}"`}: ${worldLine(mock)}${flags.config ? ' (the first tenant)' : ''} (built in ${Math.round(built)} ms)`,
+      `  world      ${flags.config ? `${mock.tenants!.length} ${worldName(flags)}` : worldName(flags)}: ${worldLine(mock)}${flags.config ? ' (the first tenant)' : ''} (built in ${Math.round(built)} ms)`,
       ...tenantLines,
       `  listening  ${server.origin}`,
       `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
@@ -156,6 +177,40 @@ credentialOptions(
       `(valid for 5 minutes: the server refuses timestamps outside its skew window)`,
     ].join('\n') + '\n',
   )
+})
+
+behaviourOptions(
+  worldOptions(
+    program
+      .command('verify')
+      .description("verify consumers' pact files against the fake (exits non-zero when one is not satisfied)")
+      .requiredOption('--pact <file-or-dir...>', 'pact files, directories of them, or URLs')
+      .option('--provider-state-setup <module-or-url...>', "your own provider states: modules exporting { 'state': (params, fake) => values }, and a state-change URL for states the fake does not know")
+      .addOption(new Option('--log-level <level>', "the Pact verifier's log level").choices(['error', 'warn', 'info', 'debug', 'trace']).default('error')),
+  ),
+).action(async (flags) => {
+  const { verifyPacts, pactFiles } = await import('../contracts/verify.js')
+  const files = pactFiles(flags.pact)
+  const mock = await mockFromFlags(flags)
+  process.stdout.write(`tanma-mock verify: ${files.length} pact file${files.length === 1 ? '' : 's'} against ${worldName(flags)} (${mock.world.liveCustomerCount.toLocaleString('en')} customers), appId ${mock.credentials.appId}\n`)
+  const result = await verifyPacts({ pact: flags.pact, fake: mock, providerStateSetup: flags.providerStateSetup, logLevel: flags.logLevel })
+  const signing = `re-signed ${result.resigned} request${result.resigned === 1 ? '' : 's'} with a fresh timestamp; kept ${result.keptWrong} recorded wrong signature${result.keptWrong === 1 ? '' : 's'} wrong`
+  // "Verifying a pact between A and B[ Given S] - D" → "A: D (given S)"
+  const readable = (name: string) => name.replace(/^Verifying a pact between (.+?) and .+?(?: Given (.+?))? - (.+)$/s, (_m, consumer: string, state: string | undefined, what: string) => `${consumer}: ${what}${state ? ` (given ${state})` : ''}`)
+  const failed = [...new Set(result.errors.map((e) => readable(e.interaction)))]
+  const lines = [
+    result.ok
+      ? `✔ ${result.interactions} interaction${result.interactions === 1 ? '' : 's'} satisfied`
+      : failed.length > 0
+        ? `✘ ${failed.length} of ${result.interactions} interactions not satisfied:`
+        : `✘ not verified: a provider state could not be set up`,
+    ...(result.ok ? [] : failed.map((name) => `    ${name}`)),
+    `  ${signing}`,
+    ...result.stateErrors.map((e) => `  provider state failed: ${e}`),
+    ...(result.resigned === 0 && result.keptWrong > 0 ? [`  (no recorded signature verified with appId ${mock.credentials.appId}'s appKey: give --app-id/--app-key the credentials the consumer signed with)`] : []),
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
+  process.exitCode = result.ok ? 0 : 1
 })
 
 function readTenantsFile(path: string): TenantsConfig {

@@ -64,7 +64,7 @@ export interface Mock {
 export async function createMock(options: MockOptions = {}, hooks: { onProgress?: ProgressListener } = {}): Promise<Mock> {
   const resolved = resolveOptions(options)
   const { seed, customers, staff, from, until } = resolved
-  const fromFixture = (fixture: string | FixtureInput) => {
+  const fromFixture = (fixture: string | FixtureInput | Recipe) => {
     const loaded = loadFixture(fixture)
     return 'generate' in loaded ? World.build({ from, until, ...loaded.generate }, hooks.onProgress) : World.fromFixture(loaded, { seed, from, until })
   }

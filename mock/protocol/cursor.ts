@@ -13,6 +13,8 @@ export interface RelationKey {
 }
 
 const BYTES = 24
+/** What a cursor looks like on the wire: 24 bytes in standard base64, 32 characters, no padding. */
+export const CURSOR_PATTERN = /^[A-Za-z0-9+/]{32}$/
 
 export function encodeCursor(key: RelationKey): string {
   const buf = Buffer.alloc(BYTES)

@@ -5,6 +5,8 @@
 
 const OFFSET_MS = 8 * 3600_000
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/
+/** The wire format of every time, `yyyy-MM-dd HH:mm:ss` (a format check; parseBeijing also checks the date exists). */
+export const BEIJING_TIME_PATTERN = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** `yyyy-MM-dd HH:mm:ss` in Beijing time for epoch seconds. */

@@ -1,0 +1,134 @@
+/**
+ * Consumer contract of the reference client (contracts/client.ts) with the Tanma OpenAPI, one
+ * interaction per case, written to contracts/pacts/. The responses are the documented shape
+ * (matchers.ts); contracts/provider.pact.test.ts then verifies the fake against this file.
+ */
+import { rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { MatchersV3, PactV4 } from '@pact-foundation/pact'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_CREDENTIALS } from '../mock/options.js'
+import { CURSOR_PATTERN } from '../mock/protocol/cursor.js'
+import { TanmaClient, TanmaSignatureError, TanmaTimestampError, TanmaValidationError } from './client.js'
+import { DOCUMENTED_PAGE, emptyPage, errorResponse, followedCustomerPage, respondWith, signedJsonRequest } from './matchers.js'
+import { LIST_PATH } from './schema.js'
+
+const CONSUMER = 'tanma-reference-client'
+const PROVIDER = 'tanma-openapi'
+const PACT_DIR = fileURLToPath(new URL('./pacts/', import.meta.url))
+
+const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: PACT_DIR, logLevel: 'error' })
+const PATH = `/api${LIST_PATH}`
+const clientOf = (url: string, appKey: string = DEMO_CREDENTIALS.appKey) => new TanmaClient({ baseUrl: `${url}/api`, appId: DEMO_CREDENTIALS.appId, appKey })
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of items) out.push(item)
+  return out
+}
+
+// Pact merges into an existing file: start from none, so a removed interaction does not linger.
+beforeAll(() => rmSync(`${PACT_DIR}${CONSUMER}-${PROVIDER}.json`, { force: true }))
+
+describe('the reference client against the documented Tanma API', () => {
+  it('reads a first page: items in the documented shape and a cursor to the next', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('a first page of followed customers')
+      .withRequest('POST', PATH, signedJsonRequest({ size: 2 }))
+      .willRespondWith(200, respondWith(followedCustomerPage({ count: 2, nextCursor: 'cursor' })))
+      .executeTest(async (server) => {
+        const page = await clientOf(server.url).listPage({ size: 2 })
+        expect(page.list).toHaveLength(2)
+        expect(page.nextCursor).toMatch(CURSOR_PATTERN)
+      }))
+
+  it('resumes from a cursor and stops on the last page (nextCursor null)', () => {
+    const cursor = MatchersV3.fromProviderState('${cursorAfter2}', DOCUMENTED_PAGE.data.nextCursor!)
+    return pact
+      .addInteraction()
+      .given('member dowen follows 3 customers')
+      .uponReceiving('the last page of a member\'s customers')
+      .withRequest('POST', PATH, signedJsonRequest({ qwUserId: 'dowen', size: 2, cursor }))
+      .willRespondWith(200, respondWith(followedCustomerPage({ count: 1, exact: { qwUserId: 'dowen' }, nextCursor: null })))
+      .executeTest(async (server) => {
+        const pages = await collect(clientOf(server.url).pages({ qwUserId: 'dowen', size: 2, cursor: DOCUMENTED_PAGE.data.nextCursor! }))
+        expect(pages).toHaveLength(1)
+        expect(pages[0]!.list).toHaveLength(1)
+        expect(pages[0]!.nextCursor).toBeNull()
+      })
+  })
+
+  it('lists one member\'s customers (qwUserId), every item followed by that member', () =>
+    pact
+      .addInteraction()
+      .given('member dowen follows 3 customers')
+      .uponReceiving('a page of one member\'s customers')
+      .withRequest('POST', PATH, signedJsonRequest({ qwUserId: 'dowen', size: 100 }))
+      .willRespondWith(200, respondWith(followedCustomerPage({ count: 3, exact: { qwUserId: 'dowen' }, nextCursor: null })))
+      .executeTest(async (server) => {
+        const customers = await collect(clientOf(server.url).followedCustomers({ qwUserId: 'dowen', size: 100 }))
+        expect(customers.map((c) => c.qwUserId)).toEqual(['dowen', 'dowen', 'dowen'])
+      }))
+
+  it('lists enterprise customers (type 2) with their companyInfo', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('a page of enterprise customers')
+      .withRequest('POST', PATH, signedJsonRequest({ type: 2, size: 3 }))
+      .willRespondWith(200, respondWith(followedCustomerPage({ count: 3, exact: { type: 2 }, nextCursor: 'cursor' })))
+      .executeTest(async (server) => {
+        const page = await clientOf(server.url).listPage({ type: 2, size: 3 })
+        expect(page.list.every((c) => c.type === 2 && typeof c.companyInfo?.name === 'string')).toBe(true)
+      }))
+
+  it('gets nothing from an empty window, and the iterator ends at once', () => {
+    const window = { since: '2021-01-01 00:00:00', before: '2021-02-01 00:00:00' }
+    return pact
+      .addInteraction()
+      .given('no relations in the window', window)
+      .uponReceiving('a window with no relations')
+      .withRequest('POST', PATH, signedJsonRequest({ ...window, size: 100 }))
+      .willRespondWith(200, respondWith(emptyPage()))
+      .executeTest(async (server) => {
+        expect(await collect(clientOf(server.url).followedCustomers({ ...window, size: 100 }))).toEqual([])
+      })
+  })
+
+  it('surfaces a bad signature (1002) as TanmaSignatureError', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('a request signed with the wrong appKey')
+      .withRequest('POST', PATH, signedJsonRequest({ size: 20 }, { appId: DEMO_CREDENTIALS.appId, appKey: 'notTheAppKeyOfThisAppId000000000' }))
+      .willRespondWith(200, respondWith(errorResponse('badSignature')))
+      .executeTest(async (server) => {
+        const error = await clientOf(server.url, 'notTheAppKeyOfThisAppId000000000').listPage({ size: 20 }).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(TanmaSignatureError)
+        expect((error as TanmaSignatureError).code).toBe(1002)
+      }))
+
+  it('surfaces a stale timestamp (1003) as TanmaTimestampError', () =>
+    pact
+      .addInteraction()
+      .given('the server clock is 10 minutes ahead')
+      .uponReceiving('a request whose timestamp is 10 minutes behind the server')
+      .withRequest('POST', PATH, signedJsonRequest({ size: 20 }))
+      .willRespondWith(200, respondWith(errorResponse('staleTimestamp')))
+      .executeTest(async (server) => {
+        const error = await clientOf(server.url).listPage({ size: 20 }).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(TanmaTimestampError)
+        expect((error as TanmaTimestampError).code).toBe(1003)
+      }))
+
+  it('surfaces a cursor the server cannot read (40000) as TanmaValidationError', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('a request with a cursor that does not decode')
+      .withRequest('POST', PATH, signedJsonRequest({ size: 20, cursor: 'not-a-cursor' }))
+      .willRespondWith(200, respondWith(errorResponse('validation')))
+      .executeTest(async (server) => {
+        const error = await clientOf(server.url).listPage({ size: 20, cursor: 'not-a-cursor' }).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(TanmaValidationError)
+        expect((error as TanmaValidationError).message).toMatch(/^40000 请求参数验证失败：/)
+      }))
+})

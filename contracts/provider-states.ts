@@ -1,0 +1,169 @@
+/**
+ * Provider states: named situations a consumer's interaction can ask the fake to be in
+ * (`given('member dowen follows 3 customers')`). Each shapes the world through the admin
+ * functions and may answer values the Pact verifier injects into the request
+ * (`fromProviderState('${cursorAfter2}', …)`). Parameters come from the state's name or from its
+ * params (params win). Before every interaction the fake goes back to its starting world and real
+ * time, so an interaction without a state runs against the default world.
+ */
+import type { AdminFunctions } from '../mock/admin.js'
+import type { Mock } from '../mock/index.js'
+import { encodeCursor } from '../mock/protocol/cursor.js'
+import { formatBeijing, parseBeijing } from '../mock/protocol/time.js'
+import { FIXTURE_VERSION } from '../mock/world/fixture.js'
+
+/** Values for `fromProviderState` expressions, or nothing. */
+export type StateValues = Record<string, unknown> | void
+
+/** A state handler of your own: params from the pact, and the fake to shape (`fake.admin`). */
+export type StateHandler = (params: Record<string, unknown>, fake: Mock) => StateValues | Promise<StateValues>
+
+interface BuiltInState {
+  /** How the state is written in a pact; `<x>` parts are parameters. */
+  readonly name: string
+  readonly pattern: RegExp
+  /** Parameter names, in the order of the pattern's groups. */
+  readonly params: readonly string[]
+  readonly setup: (params: Record<string, string>, admin: AdminFunctions, fake: Mock) => Promise<StateValues>
+}
+
+/** The default start of the relations a state creates: the documented customer's creation time. */
+const STATE_EPOCH = '2021-06-02 20:04:41'
+
+function positiveInteger(value: string | undefined, what: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got ${JSON.stringify(value)}`)
+  return n
+}
+
+function beijing(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined
+  const sec = parseBeijing(value)
+  if (sec === undefined) throw new Error(`${what} must be a time yyyy-MM-dd HH:mm:ss, got ${JSON.stringify(value)}`)
+  return sec
+}
+
+export const BUILT_IN_STATES: readonly BuiltInState[] = [
+  {
+    name: 'member <qwUserId> follows <count> customers',
+    pattern: /^member (\S+) follows (\d+) customers?$/,
+    params: ['qwUserId', 'count'],
+    async setup(p, admin) {
+      const count = positiveInteger(p.count, 'count')
+      const qwUserId = p.qwUserId!
+      const start = beijing(p.since ?? STATE_EPOCH, 'since')!
+      const world = admin.exportWorld()
+      if (!world.members.some((m) => m.qwUserId === qwUserId)) world.members.push({ qwUserId, name: qwUserId, department: '销售部' })
+      world.relations = world.relations.filter((r) => r.qwUserId !== qwUserId)
+      await admin.loadWorld(world)
+      const values: Record<string, unknown> = { qwUserId, customerIds: [] }
+      for (let k = 1; k <= count; k++) {
+        const sec = start + (k - 1) * 3600
+        const { customerId, relationIds } = admin.addCustomer({ createTime: formatBeijing(sec - 60), followers: [{ qwUserId, createTime: formatBeijing(sec) }] })
+        ;(values.customerIds as number[]).push(customerId)
+        values[`cursorAfter${k}`] = encodeCursor({ sec, nanos: 0, id: relationIds[0]! })
+      }
+      return values
+    },
+  },
+  {
+    name: 'no relations in the window',
+    pattern: /^no relations in the window$/,
+    params: [],
+    async setup(p, admin) {
+      const since = beijing(p.since, 'since') ?? -Infinity
+      const before = beijing(p.before, 'before') ?? Infinity
+      const world = admin.exportWorld()
+      world.relations = world.relations.filter((r) => {
+        const sec = parseBeijing(r.createTime)!
+        return sec < since || sec >= before
+      })
+      await admin.loadWorld(world)
+    },
+  },
+  {
+    name: 'the server clock is <minutes> minutes ahead|behind',
+    pattern: /^the server clock is (\d+) minutes? (ahead|behind)$/,
+    params: ['minutes', 'direction'],
+    async setup(p, admin) {
+      const minutes = positiveInteger(p.minutes, 'minutes')
+      return { clock: admin.setClock({ advanceMs: (p.direction === 'behind' ? -1 : 1) * minutes * 60_000 }) }
+    },
+  },
+  {
+    name: 'the documented example',
+    pattern: /^the documented example$/,
+    params: [],
+    async setup(_p, admin) {
+      await admin.loadWorld('documented-example')
+      return { qwUserId: 'dowen' }
+    },
+  },
+  {
+    name: 'a world generated from seed <seed> with <customers> customers',
+    pattern: /^a world generated from seed (\S+) with (\d+) customers?$/,
+    params: ['seed', 'customers'],
+    async setup(p, admin, fake) {
+      const customers = positiveInteger(p.customers, 'customers')
+      await admin.loadWorld({ version: FIXTURE_VERSION, generate: { seed: p.seed!, customers, staff: positiveInteger(p.staff ?? '20', 'staff') } })
+      return { qwUserId: fake.world.memberList[0]!.qwUserId }
+    },
+  },
+  {
+    name: 'the fixture <name-or-path>',
+    pattern: /^the fixture (\S+)$/,
+    params: ['fixture'],
+    async setup(p, admin) {
+      await admin.loadWorld(p.fixture!)
+    },
+  },
+]
+
+/**
+ * The provider states of one fake: the built-in ones, your own handlers (matched by exact name,
+ * before the built-in ones), and `fallback` for anything else (a state-change URL, say).
+ */
+export class ProviderStates {
+  #dirty = true
+
+  constructor(
+    private readonly fake: Mock,
+    private readonly custom: Readonly<Record<string, StateHandler>> = {},
+    private readonly fallback?: (state: string, params: Record<string, unknown>) => Promise<StateValues>,
+  ) {}
+
+  /** The names a pact may use. */
+  get names(): string[] {
+    return [...Object.keys(this.custom), ...BUILT_IN_STATES.map((s) => s.name)]
+  }
+
+  /** The fake as it started: starting world, real time. Cheap when nothing has changed it since. */
+  async reset(): Promise<void> {
+    if (!this.#dirty) return
+    for (const tenant of this.fake.tenants ?? [this.fake]) {
+      await tenant.admin.reset()
+      tenant.admin.setClock({ reset: true })
+    }
+    this.#dirty = false
+  }
+
+  /** Puts the fake in `state` (after a reset); answers the values to inject. An empty state only resets. */
+  async setup(state: string, params: Record<string, unknown> = {}): Promise<StateValues> {
+    await this.reset()
+    if (state === '') return
+    this.#dirty = true
+    const tenant = typeof params.appId === 'string' ? this.fake.tenants?.find((t) => t.credentials.appId === params.appId) : this.fake
+    if (!tenant) throw new Error(`provider state "${state}": no tenant with appId ${String(params.appId)}`)
+    const own = this.custom[state]
+    if (own) return own(params, tenant)
+    for (const builtIn of BUILT_IN_STATES) {
+      const m = builtIn.pattern.exec(state)
+      if (!m) continue
+      const named = Object.fromEntries(builtIn.params.map((name, k) => [name, m[k + 1]!]))
+      const given = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))
+      return builtIn.setup({ ...named, ...given }, tenant.admin, tenant)
+    }
+    if (this.fallback) return this.fallback(state, params)
+    throw new Error(`no provider state "${state}"; the fake knows: ${this.names.map((n) => `"${n}"`).join(', ')} (add your own with --provider-state-setup)`)
+  }
+}
