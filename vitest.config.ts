@@ -1,7 +1,15 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import SummaryLineReporter from './test/reporters/summary-line.js'
 
 export default defineConfig({
+  // Examples import the package by name, as a user would; tests run them against the sources.
+  resolve: {
+    alias: [
+      { find: /^tanma-mock$/, replacement: fileURLToPath(new URL('./mock/index.ts', import.meta.url)) },
+      { find: /^tanma-mock\/contracts$/, replacement: fileURLToPath(new URL('./contracts/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
