@@ -1,13 +1,16 @@
 /**
  * A typed reference client for the followed-customers listing, to use or to copy. It signs every
  * request (UPSTREAM.md §2), pages through a window with an async iterator, stops on a null
- * `nextCursor` or on an empty page (consumers must survive both ends), checks each page against
- * the documented shape, turns error envelopes into typed errors, and retries nothing: a failed call
- * fails once, loudly, and the caller decides.
+ * `nextCursor` or on an empty page (consumers must survive both ends), skips an item a page repeats
+ * from the previous one, checks each page against the documented shape, and turns every failure
+ * into a typed error. It retries only when asked (`retry`): then transport failures, timeouts,
+ * gateway pages and the retryable codes (system busy, rate limited) are tried again with
+ * exponential back-off, each attempt signed afresh; nothing else is.
  *
  *   const client = new TanmaClient({ baseUrl: 'https://api.tanmarket.cn:20066/api', appId, appKey })
  *   for await (const customer of client.followedCustomers({ since: '2024-01-01 00:00:00' })) …
  */
+import { DEFAULT_ERRORS } from '../mock/protocol/errors.js'
 import { computeSign } from '../mock/protocol/signing.js'
 import { ERROR_CODES, LIST_PATH, errorEnvelopeSchema, followedCustomerPageSchema, type FollowedCustomer, type ListRequest } from './schema.js'
 
@@ -44,6 +47,43 @@ export class TanmaApiError extends TanmaError {
 export class TanmaProtocolError extends TanmaError {
   override name = 'TanmaProtocolError'
 }
+/** No whole answer arrived: the connection failed, was reset, or closed mid-body. */
+export class TanmaTransportError extends TanmaError {
+  override name = 'TanmaTransportError'
+}
+/** No answer within `timeoutMs`. */
+export class TanmaTimeoutError extends TanmaTransportError {
+  override name = 'TanmaTimeoutError'
+}
+/** An HTTP error without the upstream's envelope (a gateway's 502/503/504 page). */
+export class TanmaHttpError extends TanmaError {
+  override name = 'TanmaHttpError'
+}
+
+export interface RetryOptions {
+  /** Attempts after the first. */
+  retries: number
+  /** The first back-off (default 200 ms), doubled for each further attempt. */
+  baseDelayMs?: number
+  /** The longest back-off (default 10 s). */
+  maxDelayMs?: number
+  /** Envelope codes worth another attempt (default: -1 system busy, 429 rate limited). */
+  retryCodes?: readonly number[]
+  /** Told of each retry before its back-off. */
+  onRetry?: (event: { attempt: number; error: TanmaError; delayMs: number }) => void
+  /** How to wait (default: a timer); tests pass their own. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** -1: "system busy" in many Chinese APIs (a fault's usual code); the fake's rate-limit code (a choice, see the fidelity table). */
+const DEFAULT_RETRY_CODES = [-1, DEFAULT_ERRORS.rateLimited.code]
+
+/** Whether another attempt may succeed: never for signatures, timestamps, validation or the shape. */
+export function isRetryable(error: unknown, retryCodes: readonly number[] = DEFAULT_RETRY_CODES): boolean {
+  if (error instanceof TanmaTransportError) return true
+  if (error instanceof TanmaHttpError) return (error.status ?? 0) >= 500 || error.status === 429
+  return error instanceof TanmaApiError && error.code !== undefined && retryCodes.includes(error.code)
+}
 
 export interface TanmaClientOptions {
   /** Up to and including `/api` (or `/apiServer/api`): `https://api.tanmarket.cn:20066/api`. */
@@ -54,6 +94,10 @@ export interface TanmaClientOptions {
   fetch?: typeof fetch
   /** Epoch milliseconds for `timestamp` (default: Date.now). */
   now?: () => number
+  /** Give up on a call after this long (TanmaTimeoutError). Default: no limit. */
+  timeoutMs?: number
+  /** Retry failures that may pass on another attempt (default: none). */
+  retry?: RetryOptions
 }
 
 export interface Page {
@@ -72,22 +116,46 @@ export class TanmaClient {
     this.#now = options.now ?? Date.now
   }
 
-  /** One signed POST; answers `data` of a successful envelope, or throws a typed error. */
+  /** One signed POST; answers `data` of a successful envelope, or throws a typed error (after the retries, if any). */
   async call(path: string, body: object): Promise<unknown> {
-    const { appId, appKey, baseUrl } = this.#options
+    const retry = this.#options.retry
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#attempt(path, body)
+      } catch (error) {
+        if (!retry || attempt >= retry.retries || !isRetryable(error, retry.retryCodes)) throw error
+        const delayMs = Math.min(retry.maxDelayMs ?? 10_000, (retry.baseDelayMs ?? 200) * 2 ** attempt)
+        retry.onRetry?.({ attempt: attempt + 1, error: error as TanmaError, delayMs })
+        await (retry.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(delayMs)
+      }
+    }
+  }
+
+  async #attempt(path: string, body: object): Promise<unknown> {
+    const { appId, appKey, baseUrl, timeoutMs } = this.#options
     const text = JSON.stringify(body)
     const timestamp = String(this.#now())
-    const response = await this.#fetch(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', appId, timestamp, sign: computeSign(appId, timestamp, text, appKey) },
-      body: text,
-    })
-    const raw = await response.text()
+    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)
+    let response: Response
+    let raw: string
+    try {
+      response = await this.#fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', appId, timestamp, sign: computeSign(appId, timestamp, text, appKey) },
+        body: text,
+        ...(signal ? { signal } : {}),
+      })
+      raw = await response.text()
+    } catch (error) {
+      if (signal?.aborted) throw new TanmaTimeoutError(`no answer from ${path} within ${timeoutMs} ms`)
+      throw new TanmaTransportError(`${path}: ${(error as Error).message}${(error as { cause?: Error }).cause ? ` (${(error as { cause: Error }).cause.message})` : ''}`)
+    }
     let json: unknown
     try {
       json = JSON.parse(raw)
     } catch {
-      throw new TanmaProtocolError(`HTTP ${response.status} from ${path}: not JSON: ${raw.slice(0, 200)}`, undefined, response.status)
+      const Kind = response.status >= 400 ? TanmaHttpError : TanmaProtocolError
+      throw new Kind(`HTTP ${response.status} from ${path}: not JSON: ${raw.slice(0, 200)}`, undefined, response.status)
     }
     const envelope = json as { code?: unknown; message?: unknown; data?: unknown }
     if (envelope.code === 0) return envelope.data
@@ -116,10 +184,15 @@ export class TanmaClient {
    */
   async *pages(request: Omit<ListRequest, 'cursor'> & { cursor?: string } = {}): AsyncGenerator<Page, void, undefined> {
     let cursor = request.cursor
+    let last: FollowedCustomer | undefined
     for (;;) {
       const page = await this.listPage(cursor === undefined ? request : { ...request, cursor })
       if (page.list.length === 0) return
-      yield page
+      // A page that starts with the previous page's last relation again: skip the repeat.
+      const first = page.list[0]!
+      const repeat = last !== undefined && first.customerId === last.customerId && first.qwUserId === last.qwUserId
+      last = page.list[page.list.length - 1]
+      yield repeat ? { ...page, list: page.list.slice(1) } : page
       if (page.nextCursor === null) return
       if (page.nextCursor === cursor) throw new TanmaProtocolError(`nextCursor ${cursor} did not move: the server would page forever`)
       cursor = page.nextCursor

@@ -11,6 +11,7 @@ import { requestBytes, respond } from './host-channel.js'
 import type { JournalEntry } from './journal.js'
 import { parseBeijing } from './protocol/time.js'
 import { PACKAGE_VERSION } from './package-files.js'
+import { FaultDefinitionError, type FaultRule, type Faults } from './faults.js'
 import { fixtureCustomer, type FixtureCustomer, type FixtureDocument, type FixtureInput, type Recipe } from './world/fixture.js'
 import { companyName, generateCustomer } from './world/generate/customers.js'
 import { hashString, stream } from './world/generate/rng.js'
@@ -92,6 +93,11 @@ export interface AdminFunctions {
   requests(): readonly JournalEntry[]
   clearRequests(): void
   setClock(change: ClockChange): ClockState
+  /** The fault rules in force, with the calls each has seen and hit. */
+  faults(): ReturnType<Faults['list']>
+  /** Replaces the fault rules (`[...]` or `{rules: [...]}`; counts restart); a wrong rule is a 400 naming its field. */
+  setFaults(rules: unknown): FaultRule[]
+  clearFaults(): void
 }
 
 /**
@@ -260,6 +266,23 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
       context.journal.clear()
     },
 
+    faults() {
+      return context.faults.list()
+    },
+
+    setFaults(rules) {
+      try {
+        return context.faults.set(rules)
+      } catch (error) {
+        if (error instanceof FaultDefinitionError) throw new AdminError(400, error.message)
+        throw error
+      }
+    },
+
+    clearFaults() {
+      context.faults.set([])
+    },
+
     setClock(raw) {
       const change = check(clockSchema, raw, 'clock change')
       const { clock } = context
@@ -324,6 +347,9 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
           ['DELETE', /^\/relations\/([^/]+)$/, async (match) => (admin.deleteRelation(id(match[1]!)), json(200, { deleted: Number(match[1]) }))],
           ['GET', /^\/requests$/, async () => json(200, admin.requests())],
           ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), json(200, { cleared: true }))],
+          ['GET', /^\/faults$/, async () => json(200, { rules: admin.faults() })],
+          ['POST', /^\/faults$/, async () => json(200, { rules: admin.setFaults(await body()) })],
+          ['DELETE', /^\/faults$/, async () => (admin.clearFaults(), json(200, { rules: [] }))],
           ['GET', /^\/clock$/, async () => json(200, admin.setClock({}))],
           ['POST', /^\/clock$/, async () => json(200, admin.setClock((await body()) as ClockChange))],
           ['GET', /^\/tenants$/, async () => json(200, tenants.map((t) => ({ appId: t.context.options.appId, customers: t.context.world.liveCustomerCount, relations: t.context.world.relationCount, admin: `/__mock/tenants/${t.context.options.appId}` })))],

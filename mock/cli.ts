@@ -10,7 +10,8 @@ import { createMock, createTenants, startServer, type MockOptions, type TenantsC
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
 import { DEMO_CREDENTIALS } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
-import { ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
+import { DEFAULT_ERRORS, ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
+import { REALISTIC_FAULTS } from './faults.js'
 import { signHeaders } from './protocol/signing.js'
 
 const VERSION = PACKAGE_VERSION
@@ -70,6 +71,11 @@ const behaviourOptions = (command: Command) =>
     .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
     .option('--item-cache-mb <mb>', 'memory for serialised items (pages are served from cached bytes)', integer(0), 256)
     .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
+    .option('--faults <file>', 'fault rules from a JSON file ({"rules":[…]} or […]); POST /__mock/faults changes them at run time')
+    .option('--fault <json>', 'one fault rule, e.g. \'{"kind":"error","code":-1,"message":"系统繁忙","calls":{"every":10}}\'; repeatable', (value: string, previous: unknown[] = []) => [...previous, parseJsonFlag('--fault', value)])
+    .option('--latency <ms|min-max>', 'delay every upstream answer: fixed, or uniform between min and max (seeded)', latencyRule)
+    .option('--rate-limit <qps[:burst]>', `limit each appId with a token bucket; over it the answer is ${DEFAULT_ERRORS.rateLimited.code} ${DEFAULT_ERRORS.rateLimited.message}`, rateLimitRule)
+    .option('--realistic', 'data anomalies a real upstream shows now and then: short pages that are not the last, a page starting with the previous page\'s last item', false)
     .option('--verbose', 'trace every request, stage by stage, to stderr', false)
 
 /** The fake the flags describe (one tenant, or several with --config), with a progress bar for big worlds. */
@@ -80,7 +86,7 @@ async function mockFromFlags(flags: Record<string, any>) {
     skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
     oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
     types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit,
-    itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken,
+    itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken, faults: faultsFromFlags(flags),
   }
   return flags.config ? createTenants(readTenantsFile(flags.config), shared, { onProgress: progress }) : createMock(shared, { onProgress: progress })
 }
@@ -119,6 +125,7 @@ behaviourOptions(
       `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,
       `  try        npx tanma-mock sign --body '{"size":2}' --url ${server.baseUrl}   (prints headers and a curl line)`,
       `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
+      ...(mock.context.faults.active ? [`  faults     ${mock.admin.faults().map((r) => r.id).join(', ')}   (GET/POST/DELETE ${server.origin}/__mock/faults)`] : []),
       `  members    ${members}${world.memberList.length > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
       `  Ctrl-C stops the server`,
     ]
@@ -212,6 +219,45 @@ behaviourOptions(
   process.stdout.write(lines.join('\n') + '\n')
   process.exitCode = result.ok ? 0 : 1
 })
+
+function parseJsonFlag(flag: string, value: string): unknown {
+  try {
+    return JSON.parse(value)
+  } catch (error) {
+    throw new InvalidArgumentError(`${flag} is not JSON: ${(error as Error).message}`)
+  }
+}
+
+function latencyRule(value: string) {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim())
+  if (!m) throw new InvalidArgumentError('expected milliseconds (200) or a range (100-400)')
+  return m[2] === undefined ? { kind: 'latency', id: 'latency', ms: Number(m[1]) } : { kind: 'latency', id: 'latency', distribution: { type: 'uniform', min: Number(m[1]), max: Number(m[2]) } }
+}
+
+function rateLimitRule(value: string) {
+  const m = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(value.trim())
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError('expected requests per second, and optionally a burst: 10 or 10:20')
+  return { kind: 'rateLimit', id: 'rate-limit', qps: Number(m[1]), ...(m[2] === undefined ? {} : { burst: Number(m[2]) }) }
+}
+
+/** The fault rules of --faults, --fault, --latency, --rate-limit and --realistic, in that order (undefined: none). */
+function faultsFromFlags(flags: Record<string, any>): unknown[] | undefined {
+  const rules: unknown[] = []
+  if (flags.faults) {
+    let doc: unknown
+    try {
+      doc = JSON.parse(readFileSync(flags.faults, 'utf8'))
+    } catch (error) {
+      throw new Error(`cannot read faults file ${flags.faults}: ${(error as Error).message}`)
+    }
+    rules.push(...(Array.isArray(doc) ? doc : ((doc as { rules?: unknown[] } | null)?.rules ?? [doc])))
+  }
+  rules.push(...(flags.fault ?? []))
+  if (flags.latency) rules.push(flags.latency)
+  if (flags.rateLimit) rules.push(flags.rateLimit)
+  if (flags.realistic) rules.push(...REALISTIC_FAULTS)
+  return rules.length > 0 ? rules : undefined
+}
 
 function readTenantsFile(path: string): TenantsConfig {
   try {

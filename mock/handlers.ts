@@ -11,7 +11,8 @@ import type { Endpoint, JsonText, MockContext } from './endpoints/endpoint.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
 import { envelopeJson, SUCCESS_CODE, UpstreamError } from './protocol/errors.js'
 import { verifySignature } from './protocol/signing.js'
-import { requestBytes, respond } from './host-channel.js'
+import { requestBytes, respond, respondFault } from './host-channel.js'
+import { gatewayPage, type FaultPlan, type FaultRule } from './faults.js'
 import { VERDICT_OF, type PageNote, type SignatureVerdict } from './journal.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
@@ -62,13 +63,20 @@ export function createHandlers(tenants: readonly Tenant[], { unknownPaths = 'ups
   return [...adminHandlers, createAdminHandler(context, fallback.admin, '/__mock', tenants), ...endpointHandlers, notFound]
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
 async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {
   const { options, logger } = context
   const note: PageNote = {}
   let appId: string | null = null
   let signature: SignatureVerdict = 'not-checked'
-  const journal = (status: number, code: number) =>
-    context.journal.record({ time: context.clock.now(), method: request.method, path: new URL(request.url).pathname, endpoint: endpoint.path, appId, signature, code, status, ...note })
+  let plan: FaultPlan | undefined
+  const journal = (status: number, code: number | null) =>
+    context.journal.record({
+      time: context.clock.now(), method: request.method, path: new URL(request.url).pathname, endpoint: endpoint.path, appId, signature, code, status, ...note,
+      ...(plan && plan.hits.length > 0 ? { faults: plan.hits } : {}),
+      ...(plan && plan.latencyMs > 0 ? { delayMs: plan.latencyMs } : {}),
+    })
   try {
     logger.log('route', `${request.method} ${new URL(request.url).pathname} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', request.method)
@@ -76,6 +84,18 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
     appId = request.headers.get('appId')
+    if (context.faults.active) {
+      plan = context.faults.plan(endpoint.path, appId, context.clock.now())
+      if (plan.hits.length > 0) logger.log('fault', `${plan.hits.join(', ')}${plan.latencyMs > 0 ? `: ${plan.latencyMs} ms late` : ''}`)
+      if (plan.latencyMs > 0) await sleep(plan.latencyMs)
+      if (plan.terminal) {
+        // The endpoint will not run: note the cursor the call came with, so the journal shows what was retried.
+        const cursor = cursorOf(raw)
+        if (cursor !== undefined) note.cursor = cursor
+        return faultAnswer(context, request, plan.terminal, journal)
+      }
+    }
+
     verifySignature(request.headers, raw, {
       appKeyFor: (id) => (id === options.appId ? options.appKey : undefined),
       nowMs: context.clock.now(),
@@ -85,15 +105,56 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
     signature = 'valid'
     logger.log('signature', `valid for ${appId}`)
 
-    const data = endpoint.handle(context, parseBody(raw), note)
+    const anomalies = plan && { ...(plan.shortPage ? { shortPage: plan.shortPage.items ?? ('half' as const) } : {}), ...(plan.duplicateEdge ? { duplicateEdge: true } : {}) }
+    const data = endpoint.handle(context, parseBody(raw), note, anomalies)
+    if (plan && plan.deep.length > 0) {
+      const late = context.faults.deepLatency(plan, note.offset ?? 0)
+      plan.latencyMs += late
+      if (late > 0) await sleep(late)
+    }
     journal(200, SUCCESS_CODE)
-    return respond(request, 200, { 'content-type': JSON_TYPE }, successBody(options.successMessage, data))
+    const body = successBody(options.successMessage, data)
+    if (plan?.truncate) return respondFault(request, { kind: 'truncate', atByte: Math.min(body.byteLength, plan.truncate.atByte ?? Math.floor(body.byteLength / 2)) }, 200, { 'content-type': JSON_TYPE }, body)
+    return respond(request, 200, { 'content-type': JSON_TYPE }, body)
   } catch (error) {
     if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
     const response = errorResponse(context, request, error)
     const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
     journal(rendered.status, rendered.code)
     return response
+  }
+}
+
+/** The body's `cursor`, if it is a JSON object with one (null: none), without the endpoint's checks. */
+function cursorOf(raw: Uint8Array): string | null | undefined {
+  try {
+    const body = JSON.parse(Buffer.from(raw).toString('utf8')) as { cursor?: unknown }
+    return typeof body?.cursor === 'string' ? body.cursor : null
+  } catch {
+    return undefined
+  }
+}
+
+/** The answer of a fault rule that replaces the endpoint's. */
+function faultAnswer(context: MockContext, request: Request, rule: FaultRule, journal: (status: number, code: number | null) => void): Response | Promise<Response> {
+  switch (rule.kind) {
+    case 'error':
+      journal(rule.httpStatus, rule.code)
+      return respond(request, rule.httpStatus, { 'content-type': JSON_TYPE }, Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
+    case 'rateLimit': {
+      const { status, code } = context.errors.render(new UpstreamError('rateLimited'))
+      journal(status, code)
+      return errorResponse(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`))
+    }
+    case 'gateway':
+      journal(rule.status, null)
+      return respond(request, rule.status, { 'content-type': 'text/html' }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
+    case 'hang':
+      journal(0, null)
+      return respondFault(request, { kind: 'hang', maxMs: rule.maxMs })
+    default:
+      journal(0, null)
+      return respondFault(request, { kind: 'reset' })
   }
 }
 

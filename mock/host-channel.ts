@@ -11,7 +11,16 @@ export interface HostResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: Uint8Array
+  /** A transport fault for the host to act out on the socket. */
+  readonly fault?: TransportFault
 }
+
+/**
+ * Transport faults: `reset` the connection before answering; `truncate` the body after `atByte`
+ * bytes (headers announce all of it) and drop the connection; `hang` without answering until the
+ * client gives up (or `maxMs` passes, then reset).
+ */
+export type TransportFault = { readonly kind: 'reset' } | { readonly kind: 'truncate'; readonly atByte: number } | { readonly kind: 'hang'; readonly maxMs: number }
 
 interface Exchange {
   readonly body: Uint8Array | undefined
@@ -49,4 +58,36 @@ export async function hostResponse(request: Request, response: Response): Promis
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => (headers[name] = value))
   return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) }
+}
+
+/**
+ * A transport fault as an answer. To the host: a note to act out on the socket. In-process (msw):
+ * `reset` is a network error, `truncate` a body stream that fails after `atByte` bytes, `hang` an
+ * answer that never comes until the request is aborted (or `maxMs` passes).
+ */
+export function respondFault(request: Request, fault: TransportFault, status = 200, headers: Record<string, string> = {}, body: Uint8Array<ArrayBuffer> = new Uint8Array(0)): Response | Promise<Response> {
+  const exchange = exchanges.get(request)
+  if (exchange) {
+    exchange.response = { status, headers, body, fault }
+    return new Response(null, { status: 200 })
+  }
+  if (fault.kind === 'reset') return Response.error()
+  if (fault.kind === 'truncate') {
+    const part = body.subarray(0, fault.atByte)
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(part)
+        controller.error(new TypeError('terminated: the connection was closed mid-body'))
+      },
+    })
+    return new Response(stream, { status, headers: { ...headers, 'content-length': String(body.byteLength) } })
+  }
+  return new Promise<Response>((resolve) => {
+    const timer = setTimeout(() => resolve(Response.error()), fault.maxMs)
+    timer.unref?.()
+    request.signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve(Response.error())
+    })
+  })
 }

@@ -13,6 +13,7 @@ import { createAdmin, type AdminFunctions } from './admin.js'
 import { createLogger } from './log.js'
 import { Clock } from './clock.js'
 import { Journal } from './journal.js'
+import { Faults } from './faults.js'
 import { resolveOptions, type MockOptions, type ResolvedOptions } from './options.js'
 import { ErrorCatalog } from './protocol/errors.js'
 import { signHeaders, type BodyBytes, type Credentials } from './protocol/signing.js'
@@ -77,6 +78,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
     logger: createLogger(resolved.log),
     clock: new Clock(resolved.now),
     journal: new Journal(resolved.journalSize),
+    faults: new Faults(seed, resolved.faults ?? []),
   }
   const credentials = { appId: resolved.appId, appKey: resolved.appKey }
   const admin = createAdmin(context, startingWorld, fromFixture)
@@ -97,6 +99,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
 export { AdminError, type AdminFunctions, type NewCustomer, type CustomerPatch, type NewRelation, type ClockChange } from './admin.js'
 export type { JournalEntry } from './journal.js'
 export { Clock, type ClockState } from './clock.js'
+export { FAULT_KINDS, REALISTIC_FAULTS, FaultDefinitionError, faultRuleSchema, parseFaultRules, type FaultRule, type FaultRuleInput } from './faults.js'
 /** A tenants file (`--config tenants.json`): each tenant's credentials and world, and behaviour shared by all. */
 export const tenantsConfigSchema = z.strictObject({
   /** Options every tenant shares (behaviour switches, skew, …); a tenant's own options win. */

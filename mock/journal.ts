@@ -16,19 +16,27 @@ export interface JournalEntry {
   readonly endpoint: string | null
   readonly appId: string | null
   readonly signature: SignatureVerdict
-  /** The envelope's code (0 on success). */
-  readonly code: number
+  /** The envelope's code (0 on success); null when no envelope was sent (a transport fault, a gateway page). */
+  readonly code: number | null
+  /** HTTP status; 0 when the connection was reset or left hanging. */
   readonly status: number
+  /** Ids of the fault rules that hit this request. */
+  readonly faults?: readonly string[]
+  /** Latency a fault added, ms. */
+  readonly delayMs?: number
   /** For list endpoints: the page size used, the items returned, the cursor handed out. */
   readonly size?: number
   readonly items?: number
   readonly nextCursor?: string | null
   /** The cursor the request came with. */
   readonly cursor?: string | null
+  /** How many items of the window came before this page. */
+  readonly offset?: number
 }
 
 /** What an endpoint tells the journal about its answer. */
 export interface PageNote {
+  offset?: number
   size?: number
   items?: number
   nextCursor?: string | null

@@ -57,6 +57,8 @@ export const mockOptionsSchema = z.strictObject({
   itemCacheMb: z.number().min(0).default(256),
   /** Entries kept in the request journal (GET /__mock/requests); the oldest go first. */
   journalSize: z.number().int().min(0).default(10_000),
+  /** Fault rules in force from the start (mock/faults.ts; POST /__mock/faults changes them). */
+  faults: z.unknown().optional(),
   /** Bearer token for the admin API (/__mock); required to listen on a non-loopback host. */
   adminToken: z.string().min(8).optional(),
   /** Largest accepted request body, bytes. */

@@ -9,7 +9,7 @@ import { getResponse } from 'msw'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHandlers, errorResponse } from './handlers.js'
-import { hostRequest, hostResponse } from './host-channel.js'
+import { hostRequest, hostResponse, type HostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
 import { envelopeJson, UpstreamError } from './protocol/errors.js'
 
@@ -70,6 +70,21 @@ function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
   return headers
 }
 
+/** A transport fault, on the socket: a reset, a body cut short, or silence until the client leaves. */
+function actOut(answer: HostResponse, req: IncomingMessage, res: ExpressResponse): void {
+  const socket = req.socket
+  const fault = answer.fault!
+  if (fault.kind === 'reset') return void socket.resetAndDestroy()
+  if (fault.kind === 'truncate') {
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.byteLength) })
+    res.write(answer.body.subarray(0, fault.atByte), () => socket.destroy())
+    return
+  }
+  const timer = setTimeout(() => socket.resetAndDestroy(), fault.maxMs)
+  timer.unref()
+  socket.once('close', () => clearTimeout(timer))
+}
+
 export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1' }: ServerOptions = {}): Promise<RunningServer> {
   if (!isLoopback(host) && mock.options.adminToken === undefined) {
     throw new Error(`listening on ${host} would open the admin API (/__mock) to the network: pass --admin-token <token> (or listen on 127.0.0.1)`)
@@ -95,6 +110,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
       response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', req.path))
     }
     const answer = await hostResponse(request, response)
+    if (answer.fault) return actOut(answer, req, res)
     res.status(answer.status)
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value)
     if (truncated) {

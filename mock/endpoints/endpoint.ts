@@ -4,6 +4,7 @@ import type { Journal, PageNote } from '../journal.js'
 import type { Logger } from '../log.js'
 import type { ResolvedOptions } from '../options.js'
 import type { ErrorCatalog } from '../protocol/errors.js'
+import type { Faults } from '../faults.js'
 import type { World } from '../world/world.js'
 
 export interface MockContext {
@@ -14,6 +15,8 @@ export interface MockContext {
   readonly logger: Logger
   readonly clock: Clock
   readonly journal: Journal
+  /** The fault rules in force (POST /__mock/faults replaces them). */
+  readonly faults: Faults
 }
 
 /** JSON text, or UTF-8 chunks that concatenate to it (so cached pieces are not copied twice). */
@@ -23,5 +26,13 @@ export interface Endpoint {
   /** The path's ending, from `/v3/` on: any prefix is accepted (`/api`, `/apiServer/api`, …). */
   readonly path: string
   /** The response's `data` as JSON text; throws UpstreamError for business errors. */
-  handle(context: MockContext, body: Record<string, unknown>, note: PageNote): JsonText
+  handle(context: MockContext, body: Record<string, unknown>, note: PageNote, anomalies?: PageAnomalies): JsonText
+}
+
+/** Data anomalies a fault asks of a page (see mock/faults.ts). */
+export interface PageAnomalies {
+  /** Serve at most this many items (not the last page unless the window ends there). */
+  readonly shortPage?: number | 'half'
+  /** Start again at the cursor's own item: the previous page's last item, repeated. */
+  readonly duplicateEdge?: boolean
 }

@@ -136,7 +136,7 @@ function pageChunks(context: MockContext, slots: readonly number[], nextCursor: 
 export const listByRelationCreateTimeAsc: Endpoint = {
   path: '/v3/customer-relation/list-by-relation-create-time-asc',
 
-  handle(context: MockContext, body, note): JsonText {
+  handle(context: MockContext, body, note, anomalies = {}): JsonText {
     const { world, options, logger } = context
     const request = parseListRequest(options, body)
     const size = Math.min(request.size ?? options.sizeDefault, options.sizeMax)
@@ -160,10 +160,12 @@ export const listByRelationCreateTimeAsc: Endpoint = {
       }
     }
 
+    const served = anomalies.shortPage === undefined ? size : Math.max(1, Math.min(size, anomalies.shortPage === 'half' ? Math.floor(size / 2) : anomalies.shortPage))
     const slice = world.page(
       { type: request.type as 1 | 2 | undefined, member },
-      { sinceSec: request.since, beforeSec: request.before, after: request.cursor, size },
+      { sinceSec: request.since, beforeSec: request.before, after: request.cursor, inclusive: anomalies.duplicateEdge === true, size: served },
     )
+    note.offset = slice.offset
     const last = slice.slots[slice.slots.length - 1]
     const hasCursor = last !== undefined && (slice.more || options.endCursor === 'empty-page')
     const nextCursor = hasCursor ? encodeCursor(world.relationKey(last)) : null

@@ -17,6 +17,7 @@ export type ErrorKind =
   | 'payloadTooLarge'
   | 'internal'
   | 'malformedHttp'
+  | 'rateLimited'
 
 export interface ErrorDefinition {
   /** The envelope's `code`. */
@@ -46,6 +47,8 @@ export const DEFAULT_ERRORS: Readonly<Record<ErrorKind, ErrorDefinition>> = {
   payloadTooLarge: { code: 413, message: '请求体过大', httpStatus: 413, source: 'choice' },
   internal: { code: 500, message: '服务器内部错误', httpStatus: 500, source: 'choice' },
   malformedHttp: { code: 400, message: 'HTTP 请求格式错误', httpStatus: 400, source: 'choice' },
+  /** Only with a rateLimit fault rule: the upstream's own code for this is unknown. */
+  rateLimited: { code: 429, message: '请求过于频繁，请稍后再试', httpStatus: 200, source: 'choice' },
 }
 
 export const ERROR_KINDS = Object.keys(DEFAULT_ERRORS) as ErrorKind[]

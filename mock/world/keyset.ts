@@ -122,6 +122,8 @@ export interface WindowQuery {
   readonly beforeSec?: number
   /** Resume strictly after this key. */
   readonly after?: RelationKey
+  /** Resume at `after` itself when it is still there (a fault: the previous page's last item again). */
+  readonly inclusive?: boolean
   readonly size: number
 }
 
@@ -129,15 +131,18 @@ export interface WindowSlice {
   readonly slots: number[]
   /** Whether the window holds more relations after this slice. */
   readonly more: boolean
+  /** How many relations of the window come before this slice. */
+  readonly offset: number
 }
 
 /** The relations of `list` in a window, after a cursor, at most `size`. */
 export function sliceWindow(list: KeysetList, query: WindowQuery): WindowSlice {
-  let lo = query.sinceSec === undefined ? 0 : list.search({ sec: query.sinceSec, nanos: -1, id: -1 }, false)
-  if (query.after) lo = Math.max(lo, list.search(query.after, true))
+  const start = query.sinceSec === undefined ? 0 : list.search({ sec: query.sinceSec, nanos: -1, id: -1 }, false)
+  let lo = start
+  if (query.after) lo = Math.max(lo, list.search(query.after, !query.inclusive))
   const hi = query.beforeSec === undefined ? list.length : list.search({ sec: query.beforeSec, nanos: -1, id: -1 }, false)
   const end = Math.min(hi, lo + query.size)
   const slots: number[] = []
   for (let p = lo; p < end; p++) slots.push(list.at(p))
-  return { slots, more: end < hi }
+  return { slots, more: end < hi, offset: lo - start }
 }
