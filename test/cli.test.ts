@@ -136,4 +136,25 @@ describe('tanma-mock serve', () => {
     expect(taken.stderr).toMatch(new RegExp(`port ${port} .*in use`))
     expect(taken.stderr).not.toMatch(/\n\s+at /)
   })
+
+  it('starts with fault rules from --faults, --fault, --latency, --rate-limit and --realistic, and lists them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanma-faults-'))
+    writeFileSync(join(dir, 'faults.json'), JSON.stringify({ rules: [{ kind: 'error', id: 'busy', code: -1, message: '系统繁忙', calls: { nth: [1] } }] }))
+    const { banner, origin } = await serve(['--customers', '20', '--faults', join(dir, 'faults.json'), '--fault', '{"kind":"gateway","calls":{"nth":[2]}}', '--latency', '1-3', '--rate-limit', '50:100', '--realistic'])
+    expect(banner).toContain('faults     busy, gateway-2, latency, rate-limit, realistic-short-page, realistic-duplicate-edge')
+    const body = '{"size":2}'
+    const call = () => fetch(`${origin}/api${PATH}`, { method: 'POST', headers: signHeaders(DEMO_CREDENTIALS, body), body })
+    expect(((await (await call()).json()) as { code: number }).code).toBe(-1)
+    expect((await call()).status).toBe(502)
+    expect(((await (await call()).json()) as { code: number }).code).toBe(0)
+  })
+
+  it('refuses a bad fault rule naming the field', () => {
+    const bad = spawnSync(process.execPath, [...CLI, 'serve', '--customers', '5', '--fault', '{"kind":"latency"}', '--fault', '{"kind":"error","code":-1,"message":"x","calls":{"nth":[0]}}'], { encoding: 'utf8' })
+    expect(bad.status).toBe(1)
+    expect(bad.stderr.trim()).toBe('tanma-mock: invalid fault rules: rules[0].ms: give ms, distribution or deep; rules[1].calls.nth[0]: Too small: expected number to be >=1')
+    const notJson = spawnSync(process.execPath, [...CLI, 'serve', '--fault', '{kind:reset}'], { encoding: 'utf8' })
+    expect(notJson.status).not.toBe(0)
+    expect(notJson.stderr).toMatch(/--fault is not JSON/)
+  })
 })
