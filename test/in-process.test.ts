@@ -49,3 +49,25 @@ describe('in-process with msw', () => {
     expect(await getResponse(mock.handlers, new Request('https://example.test/api/v3/unknown', { method: 'POST' }))).toBeUndefined()
   })
 })
+
+describe('transport faults in-process (setupServer)', () => {
+  it('a reset is a network error, a cut body fails while reading, a hang ends with the abort', async () => {
+    mock.admin.setFaults([
+      { kind: 'reset', calls: { nth: [1] } },
+      { kind: 'truncate', atByte: 20, calls: { nth: [2] } },
+      { kind: 'hang', calls: { nth: [3] } },
+    ])
+    try {
+      const url = `https://api.tanmarket.cn:20066/api${PATH}`
+      const send = (init: RequestInit = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...mock.sign('{}') }, body: '{}', ...init })
+      await expect(send()).rejects.toThrow(TypeError)
+      const cut = await send()
+      expect(cut.status).toBe(200)
+      await expect(cut.text()).rejects.toThrow(/terminated/)
+      await expect(send({ signal: AbortSignal.timeout(100) })).rejects.toThrow(/abort|timeout/i)
+      expect((await send()).status).toBe(200)
+    } finally {
+      mock.admin.clearFaults()
+    }
+  })
+})
