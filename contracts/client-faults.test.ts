@@ -92,7 +92,7 @@ describe.each(['in-process', 'http'] as const)('recovering with retries (%s)', (
   })
 
   it('a hang, given a timeout', async () => {
-    const { items, journal, mock, delays } = await sweepThrough([{ kind: 'hang', calls: { nth: [2] }, maxMs: 5000 }], how, quickRetry(), 200)
+    const { items, journal, mock, delays } = await sweepThrough([{ kind: 'hang', calls: { nth: [2] }, maxMs: 5000 }], how, quickRetry(), 1000)
     expect(keys(items)).toEqual(keys(sweep(mock, { size: 100 })))
     expect(journal[1]!.faults).toEqual(['hang-1'])
     expect(journal[2]!.cursor).toBe(journal[1]!.cursor)
