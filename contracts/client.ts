@@ -10,13 +10,13 @@
  *   const client = new TanmaClient({ baseUrl: 'https://api.tanmarket.cn:20066/api', appId, appKey })
  *   for await (const customer of client.followedCustomers({ since: '2024-01-01 00:00:00' })) …
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_ERRORS } from '../mock/protocol/errors.js'
 import { computeSign } from '../mock/protocol/signing.js'
 import { ERROR_CODES, LIST_PATH, errorEnvelopeSchema, followedCustomerPageSchema, type FollowedCustomer, type ListRequest } from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
 export class TanmaError extends Error {
-  override name = 'TanmaError'
   constructor(
     message: string,
     /** The envelope's `code`, when there was one. */
@@ -25,40 +25,25 @@ export class TanmaError extends Error {
     readonly status?: number,
   ) {
     super(message)
+    this.name = new.target.name
   }
 }
 /** `1002`: the signature did not verify (wrong appKey, a body changed after signing, unknown appId). */
-export class TanmaSignatureError extends TanmaError {
-  override name = 'TanmaSignatureError'
-}
+export class TanmaSignatureError extends TanmaError {}
 /** `1003`: the timestamp is too far from the server's clock. */
-export class TanmaTimestampError extends TanmaError {
-  override name = 'TanmaTimestampError'
-}
+export class TanmaTimestampError extends TanmaError {}
 /** `40000` (and the rest of 40xxx): the request was refused as invalid; the message says what is wrong. */
-export class TanmaValidationError extends TanmaError {
-  override name = 'TanmaValidationError'
-}
+export class TanmaValidationError extends TanmaError {}
 /** Any other non-zero `code`. */
-export class TanmaApiError extends TanmaError {
-  override name = 'TanmaApiError'
-}
+export class TanmaApiError extends TanmaError {}
 /** The answer broke the protocol: not JSON, not the documented shape, or a cursor that does not move. */
-export class TanmaProtocolError extends TanmaError {
-  override name = 'TanmaProtocolError'
-}
+export class TanmaProtocolError extends TanmaError {}
 /** No whole answer arrived: the connection failed, was reset, or closed mid-body. */
-export class TanmaTransportError extends TanmaError {
-  override name = 'TanmaTransportError'
-}
+export class TanmaTransportError extends TanmaError {}
 /** No answer within `timeoutMs`. */
-export class TanmaTimeoutError extends TanmaTransportError {
-  override name = 'TanmaTimeoutError'
-}
+export class TanmaTimeoutError extends TanmaTransportError {}
 /** An HTTP error without the upstream's envelope (a gateway's 502/503/504 page). */
-export class TanmaHttpError extends TanmaError {
-  override name = 'TanmaHttpError'
-}
+export class TanmaHttpError extends TanmaError {}
 
 export interface RetryOptions {
   /** Attempts after the first. */
@@ -126,7 +111,7 @@ export class TanmaClient {
         if (!retry || attempt >= retry.retries || !isRetryable(error, retry.retryCodes)) throw error
         const delayMs = Math.min(retry.maxDelayMs ?? 10_000, (retry.baseDelayMs ?? 200) * 2 ** attempt)
         retry.onRetry?.({ attempt: attempt + 1, error: error as TanmaError, delayMs })
-        await (retry.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(delayMs)
+        await (retry.sleep ?? sleep)(delayMs)
       }
     }
   }

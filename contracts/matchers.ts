@@ -140,6 +140,7 @@ function listOf(template: unknown, min: number, max?: number) {
 const jsonSchemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any' }) as JsonSchema
 const ITEM_SCHEMA = jsonSchemaOf(followedCustomerSchema)
 const PAGE_SCHEMA = jsonSchemaOf(followedCustomerPageSchema)
+const CURSOR_SCHEMA = jsonSchemaOf(cursorSchema)
 
 /** A response body with matchers, and the OR rules Pact's DSL cannot write (see respondWith). */
 export interface ShapedBody {
@@ -194,7 +195,7 @@ export function followedCustomerPage(options: PageOptions = {}): ShapedBody {
   const nextCursor =
     options.nextCursor === null
       ? null
-      : walk(options.nextCursor === 'cursor' ? jsonSchemaOf(cursorSchema) : PAGE_SCHEMA.properties!.data!.properties!.nextCursor!, cursorExample, '$.data.nextCursor', rules)
+      : walk(options.nextCursor === 'cursor' ? CURSOR_SCHEMA : PAGE_SCHEMA.properties!.data!.properties!.nextCursor!, cursorExample, '$.data.nextCursor', rules)
   const envelope = walk(PAGE_SCHEMA, { ...DOCUMENTED_PAGE, data: {} }, '$', rules) as Record<string, unknown>
   return { body: { ...envelope, data: { list, nextCursor } }, rules }
 }

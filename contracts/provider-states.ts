@@ -43,19 +43,31 @@ function beijing(value: string | undefined, what: string): number | undefined {
   return sec
 }
 
+/** Deletes, through the admin API, every relation the listing would show for this filter and window. */
+function deleteRelations(fake: Mock, filter: { member?: number }, window: { sinceSec?: number | undefined; beforeSec?: number | undefined }): void {
+  const { world } = fake
+  const { slots } = world.page(filter, { ...window, size: Number.MAX_SAFE_INTEGER })
+  for (const id of slots.map((slot) => world.relations.id[slot]!)) fake.admin.deleteRelation(id)
+}
+
 export const BUILT_IN_STATES: readonly BuiltInState[] = [
   {
     name: 'member <qwUserId> follows <count> customers',
     pattern: /^member (\S+) follows (\d+) customers?$/,
     params: ['qwUserId', 'count'],
-    async setup(p, admin) {
+    async setup(p, admin, fake) {
       const count = positiveInteger(p.count, 'count')
       const qwUserId = p.qwUserId!
       const start = beijing(p.since ?? STATE_EPOCH, 'since')!
-      const world = admin.exportWorld()
-      if (!world.members.some((m) => m.qwUserId === qwUserId)) world.members.push({ qwUserId, name: qwUserId, department: '销售部' })
-      world.relations = world.relations.filter((r) => r.qwUserId !== qwUserId)
-      await admin.loadWorld(world)
+      const member = fake.world.memberIndex(qwUserId)
+      if (member === undefined) {
+        // The admin API adds customers and relations, not members: a new member means a new world.
+        const world = admin.exportWorld()
+        world.members.push({ qwUserId, name: qwUserId, department: '销售部' })
+        await admin.loadWorld(world)
+      } else {
+        deleteRelations(fake, { member }, {})
+      }
       const values: Record<string, unknown> = { qwUserId, customerIds: [] }
       for (let k = 1; k <= count; k++) {
         const sec = start + (k - 1) * 3600
@@ -70,15 +82,8 @@ export const BUILT_IN_STATES: readonly BuiltInState[] = [
     name: 'no relations in the window',
     pattern: /^no relations in the window$/,
     params: [],
-    async setup(p, admin) {
-      const since = beijing(p.since, 'since') ?? -Infinity
-      const before = beijing(p.before, 'before') ?? Infinity
-      const world = admin.exportWorld()
-      world.relations = world.relations.filter((r) => {
-        const sec = parseBeijing(r.createTime)!
-        return sec < since || sec >= before
-      })
-      await admin.loadWorld(world)
+    async setup(p, _admin, fake) {
+      deleteRelations(fake, {}, { sinceSec: beijing(p.since, 'since'), beforeSec: beijing(p.before, 'before') })
     },
   },
   {

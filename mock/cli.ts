@@ -11,7 +11,7 @@ import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create
 import { DEMO_CREDENTIALS } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
 import { DEFAULT_ERRORS, ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
-import { REALISTIC_FAULTS } from './faults.js'
+import { faultRuleList, REALISTIC_FAULTS } from './faults.js'
 import { signHeaders } from './protocol/signing.js'
 
 const VERSION = PACKAGE_VERSION
@@ -250,7 +250,7 @@ function faultsFromFlags(flags: Record<string, any>): unknown[] | undefined {
     } catch (error) {
       throw new Error(`cannot read faults file ${flags.faults}: ${(error as Error).message}`)
     }
-    rules.push(...(Array.isArray(doc) ? doc : ((doc as { rules?: unknown[] } | null)?.rules ?? [doc])))
+    rules.push(...faultRuleList(doc))
   }
   rules.push(...(flags.fault ?? []))
   if (flags.latency) rules.push(flags.latency)

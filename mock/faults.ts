@@ -111,11 +111,16 @@ export const faultsDocumentSchema = z.union([z.array(z.unknown()), z.strictObjec
 /** A wrong fault definition, naming the rule and field. */
 export class FaultDefinitionError extends Error {}
 
-/** Checks fault rules; the error names each wrong rule and field (`rules[1].calls.every: …`). */
-export function parseFaultRules(input: unknown): FaultRule[] {
+/** The rules of a faults document (`[...]` or `{rules: [...]}`), not yet checked one by one. */
+export function faultRuleList(input: unknown): unknown[] {
   const doc = faultsDocumentSchema.safeParse(input)
   if (!doc.success) throw new FaultDefinitionError('faults: expected a list of rules, or {"rules": [...]}')
-  const list = Array.isArray(doc.data) ? doc.data : doc.data.rules
+  return Array.isArray(doc.data) ? doc.data : doc.data.rules
+}
+
+/** Checks fault rules; the error names each wrong rule and field (`rules[1].calls.every: …`). */
+export function parseFaultRules(input: unknown): FaultRule[] {
+  const list = faultRuleList(input)
   const issues: string[] = []
   const rules = list.map((raw, k) => {
     const result = faultRuleSchema.safeParse(raw)

@@ -5,6 +5,7 @@
  * Pipeline for an upstream endpoint: route (path ending) → method → body size → signature over the
  * raw bytes → JSON body → the endpoint → envelope. Every failure leaves as the upstream's envelope.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { http, type HttpHandler } from 'msw'
 import { createAdminHandler, type AdminFunctions } from './admin.js'
 import type { Endpoint, JsonText, MockContext } from './endpoints/endpoint.js'
@@ -62,8 +63,6 @@ export function createHandlers(tenants: readonly Tenant[], { unknownPaths = 'ups
   )
   return [...adminHandlers, createAdminHandler(context, fallback.admin, '/__mock', tenants), ...endpointHandlers, notFound]
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {
   const { options, logger } = context
