@@ -1,6 +1,6 @@
 /**
  * A typed reference client for the followed-customers listing, to use or to copy. It signs every
- * request (UPSTREAM.md §2), pages through a window with an async iterator, stops on a null
+ * request (docs/upstream.md §2), pages through a window with an async iterator, stops on a null
  * `nextCursor` or on an empty page (consumers must survive both ends), skips an item a page repeats
  * from the previous one, checks each page against the documented shape, and turns every failure
  * into a typed error. It retries only when asked (`retry`): then transport failures, timeouts,

@@ -1,6 +1,6 @@
 /**
  * The documented response shape of `POST /api/v3/customer-relation/list-by-relation-create-time-asc`,
- * once, as zod schemas (UPSTREAM.md §1 and §3). The Pact matchers (matchers.ts) are derived from
+ * once, as zod schemas (docs/upstream.md §1 and §3). The Pact matchers (matchers.ts) are derived from
  * these, so the runtime check, the TypeScript types and the contract never disagree.
  *
  * What the vendor documents is pinned; what it leaves open stays open: items may carry properties
@@ -73,7 +73,7 @@ export type FollowedCustomer = z.infer<typeof followedCustomerSchema>
 export type FollowedCustomerPage = z.infer<typeof followedCustomerPageSchema>
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>
 
-/** The list request's body (all optional; UPSTREAM.md §3). */
+/** The list request's body (all optional; docs/upstream.md §3). */
 export interface ListRequest {
   /** Window start, inclusive, `yyyy-MM-dd HH:mm:ss`. */
   since?: string

@@ -1,5 +1,5 @@
 /**
- * Paging exactly as UPSTREAM.md §3, checked against a naive oracle (full scan + sort) over random
+ * Paging exactly as docs/upstream.md §3, checked against a naive oracle (full scan + sort) over random
  * worlds, filters, windows and page sizes.
  */
 import fc from 'fast-check'

@@ -1,4 +1,4 @@
-/** The consumer test of the README's "Contract testing" section, as written there (pact to a temp dir). */
+/** The consumer test of docs/contracts.md ("A consumer test with the documented shape"), as written there (pact to a temp dir). */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,5 +1,5 @@
 /**
- * POST …/v3/customer-relation/list-by-relation-create-time-asc (UPSTREAM.md §3): followed customers
+ * POST …/v3/customer-relation/list-by-relation-create-time-asc (docs/upstream.md §3): followed customers
  * in ascending order of follow-relation creation time, one item per relation, keyset-paged.
  *
  * Stages: check the body → pick the keyset list for the filters → slice the window after the

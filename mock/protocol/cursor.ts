@@ -1,5 +1,5 @@
 /**
- * The `nextCursor` codec (UPSTREAM.md §3, derived from the documented cursor
+ * The `nextCursor` codec (docs/upstream.md §3, derived from the documented cursor
  * `AAAAAGDAuaoAAAAALLJOeAAAAAADf7ZB`): standard base64 of 24 bytes, three big-endian int64s —
  * epoch seconds of the last item's relation creation, nanoseconds within that second, and the
  * relation id. A keyset position: the next page starts strictly after this key.

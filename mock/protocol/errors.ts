@@ -1,5 +1,5 @@
 /**
- * Every error the fake answers, in the upstream's envelope `{code, message, data}` (UPSTREAM.md §1).
+ * Every error the fake answers, in the upstream's envelope `{code, message, data}` (docs/upstream.md §1).
  * Codes and messages live here and nowhere else. The documented and client-observed ones are kept
  * verbatim; where the upstream is unknown the choice is marked, and each entry can be overridden
  * (`--error kind=code[:message]`) by a user who learns the real behaviour.
@@ -26,7 +26,7 @@ export interface ErrorDefinition {
   readonly message: string
   /** HTTP status when the upstream's own (HTTP 200) is not used: only where no upstream endpoint is involved. */
   readonly httpStatus: number
-  /** Where the behaviour comes from (UPSTREAM.md's marks). */
+  /** Where the behaviour comes from (docs/upstream.md's marks). */
   readonly source: 'doc' | 'clients' | 'derived' | 'choice'
   /** The message is followed by the error's detail (what is wrong, which path). */
   readonly detailed?: boolean

@@ -1,5 +1,5 @@
 /**
- * The upstream's id layout (UPSTREAM.md §5, derived): every Tanma id — customer, company, option,
+ * The upstream's id layout (docs/upstream.md §5, derived): every Tanma id — customer, company, option,
  * tag — is `(milliseconds since 2015-01-01 00:00:00 UTC+8) << 11 | 64`. The low 11 bits hold 64 in
  * every documented id; we read them as a fixed worker bit plus a 6-bit sequence that keeps two ids
  * minted in the same millisecond apart.

@@ -1,5 +1,5 @@
 /**
- * The request signing rule (UPSTREAM.md §2, documented and seen in real clients):
+ * The request signing rule (docs/upstream.md §2, documented and seen in real clients):
  *
  *   sign = lowercase hex SHA-256 of UTF-8 (appId + timestamp + <raw body> + appKey)
  *

@@ -1,6 +1,6 @@
 /**
  * Times on the wire are Beijing time (Asia/Shanghai, UTC+8, no daylight saving), written
- * `yyyy-MM-dd HH:mm:ss` with no zone suffix (UPSTREAM.md §3, derived from the documented cursor).
+ * `yyyy-MM-dd HH:mm:ss` with no zone suffix (docs/upstream.md §3, derived from the documented cursor).
  */
 
 const OFFSET_MS = 8 * 3600_000

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 
-/** Profile field value types (UPSTREAM.md §4, documented). */
+/** Profile field value types (docs/upstream.md §4, documented). */
 export const FIELD_TYPES = {
   text: 1,
   select: 2,

@@ -1,4 +1,4 @@
-/** Generated data as UPSTREAM.md §3–§5 describes it: realistic, typed, consistent, deterministic. */
+/** Generated data as docs/upstream.md §3–§5 describes it: realistic, typed, consistent, deterministic. */
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Mock } from '../../mock/index.js'

@@ -1,7 +1,7 @@
 /**
  * A tenant's configuration: the ten documented profile fields (in the documented order) with their
  * option lists, and a tag tree. Option lists for stage, source and intention are per tenant
- * (UPSTREAM.md §4, our choice of realistic ones).
+ * (docs/upstream.md §4, our choice of realistic ones).
  */
 import { IdMinter } from '../../protocol/ids.js'
 import { FIELD_TYPES, type FieldDefinition, type FieldType, type Tag } from '../schema.js'
