@@ -65,7 +65,7 @@ describe('the zod schema', () => {
         fc.record({ type: fc.option(fc.constantFrom(1, 2), { nil: undefined }), member: fc.option(fc.nat(19), { nil: undefined }), size: fc.integer({ min: 1, max: 100 }) }),
         async (seed, customers, filter) => {
           const mock = await createMock({ seed, customers })
-          const qwUserId = filter.member === undefined ? undefined : mock.world.memberList[filter.member % mock.world.memberList.length]!.qwUserId
+          const qwUserId = filter.member === undefined ? undefined : mock.world.members()[filter.member % mock.world.memberCount]!.qwUserId
           let cursor: string | undefined
           for (let pages = 0; pages < 200; pages++) {
             const body = JSON.stringify({ type: filter.type, qwUserId, size: filter.size, cursor })

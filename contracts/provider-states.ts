@@ -45,7 +45,7 @@ function beijing(value: string | undefined, what: string): number | undefined {
 
 /** Deletes, through the admin API, every relation the listing would show for this filter and window. */
 function deleteRelations(fake: Mock, filter: { member?: number }, window: { sinceSec?: number | undefined; beforeSec?: number | undefined }): void {
-  const { world } = fake
+  const { world } = fake.context
   const { slots } = world.page(filter, { ...window, size: Number.MAX_SAFE_INTEGER })
   for (const id of slots.map((slot) => world.relations.id[slot]!)) fake.admin.deleteRelation(id)
 }
@@ -59,7 +59,7 @@ export const BUILT_IN_STATES: readonly BuiltInState[] = [
       const count = positiveInteger(p.count, 'count')
       const qwUserId = p.qwUserId!
       const start = beijing(p.since ?? STATE_EPOCH, 'since')!
-      const member = fake.world.memberIndex(qwUserId)
+      const member = fake.context.world.memberIndex(qwUserId)
       if (member === undefined) {
         // The admin API adds customers and relations, not members: a new member means a new world.
         const world = admin.exportWorld()
@@ -111,7 +111,7 @@ export const BUILT_IN_STATES: readonly BuiltInState[] = [
     async setup(p, admin, fake) {
       const customers = positiveInteger(p.customers, 'customers')
       await admin.loadWorld({ version: FIXTURE_VERSION, generate: { seed: p.seed!, customers, staff: positiveInteger(p.staff ?? '20', 'staff') } })
-      return { qwUserId: fake.world.memberList[0]!.qwUserId }
+      return { qwUserId: fake.world.members()[0]!.qwUserId }
     },
   },
   {

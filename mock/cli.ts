@@ -110,8 +110,8 @@ behaviourOptions(
     const built = performance.now() - started
     const server = await startServer(mock, { port: flags.port, host: flags.host })
     const { world } = mock
-    const members = world.memberList.slice(0, 4).map((m) => m.qwUserId).join(', ')
-    const worldLine = (m: typeof mock) => `${m.world.liveCustomerCount.toLocaleString('en')} customers, ${m.world.relationCount.toLocaleString('en')} follow relations, ${m.world.memberList.length} members`
+    const members = world.members().slice(0, 4).map((m) => m.qwUserId).join(', ')
+    const worldLine = (m: typeof mock) => `${m.world.customerCount.toLocaleString('en')} customers, ${m.world.relationCount.toLocaleString('en')} follow relations, ${m.world.memberCount} members`
     const tenantLines = (mock.tenants ?? []).map((t, k) => `  tenant ${k + 1}   appId ${t.credentials.appId}  appKey ${t.credentials.appKey}  ${worldLine(t)}  admin ${server.origin}/__mock/tenants/${t.credentials.appId}`)
     const lines = [
       `tanma-mock ${VERSION} · fake Tanma SCRM OpenAPI`,
@@ -126,7 +126,7 @@ behaviourOptions(
       `  try        npx tanma-mock sign --body '{"size":2}' --url ${server.baseUrl}   (prints headers and a curl line)`,
       `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
       ...(mock.context.faults.active ? [`  faults     ${mock.admin.faults().map((r) => r.id).join(', ')}   (GET/POST/DELETE ${server.origin}/__mock/faults)`] : []),
-      `  members    ${members}${world.memberList.length > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
+      `  members    ${members}${world.memberCount > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
       `  Ctrl-C stops the server`,
     ]
     process.stdout.write(lines.join('\n') + '\n')
@@ -145,7 +145,7 @@ program
   .addOption(new Option('--format <format>', 'one JSON document, or NDJSON (one record a line, for large worlds)').choices(['json', 'ndjson']).default('json'))
   .action(async (flags) => {
     const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
-    const { world } = await createMock({ seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures }, { onProgress: progress })
+    const { context: { world } } = await createMock({ seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures }, { onProgress: progress })
     const out = flags.out === '-' ? process.stdout : createWriteStream(flags.out)
     const write = (text: string) => (out.write(text) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())))
     if (flags.format === 'json') {
@@ -199,7 +199,7 @@ behaviourOptions(
   const { verifyPacts, pactFiles } = await import('../contracts/verify.js')
   const files = pactFiles(flags.pact)
   const mock = await mockFromFlags(flags)
-  process.stdout.write(`tanma-mock verify: ${files.length} pact file${files.length === 1 ? '' : 's'} against ${worldName(flags)} (${mock.world.liveCustomerCount.toLocaleString('en')} customers), appId ${mock.credentials.appId}\n`)
+  process.stdout.write(`tanma-mock verify: ${files.length} pact file${files.length === 1 ? '' : 's'} against ${worldName(flags)} (${mock.world.customerCount.toLocaleString('en')} customers), appId ${mock.credentials.appId}\n`)
   const result = await verifyPacts({ pact: flags.pact, fake: mock, providerStateSetup: flags.providerStateSetup, logLevel: flags.logLevel })
   const signing = `re-signed ${result.resigned} request${result.resigned === 1 ? '' : 's'} with a fresh timestamp; kept ${result.keptWrong} recorded wrong signature${result.keptWrong === 1 ? '' : 's'} wrong`
   // "Verifying a pact between A and B[ Given S] - D" → "A: D (given S)"

@@ -18,6 +18,7 @@ import { resolveOptions, type MockOptions, type ResolvedOptions } from './option
 import { ErrorCatalog } from './protocol/errors.js'
 import { signHeaders, type BodyBytes, type Credentials } from './protocol/signing.js'
 import { World, type ProgressListener } from './world/world.js'
+import { worldQuery, type WorldQuery } from './world/query.js'
 import { isRecipe, parseFixture, readFixtureText, recipeSchema, type FixtureInput, type FixtureDocument, type Recipe } from './world/fixture.js'
 import { fixturePath } from './package-files.js'
 import { readFileSync } from 'node:fs'
@@ -46,12 +47,16 @@ function parseRecipe(input: unknown, source: string): Recipe {
 }
 
 export interface Mock {
-  /** The world being served (admin reset and loading a fixture replace it). */
-  readonly world: World
+  /**
+   * The world being served, for assertions: `customers()`, `customer(id)`, `relationsOf(id)`,
+   * `members()`, … in plain records (always the current world: reset and loading a fixture replace it).
+   */
+  readonly world: WorldQuery
   readonly options: ResolvedOptions
   readonly credentials: Credentials
   /** msw handlers for `setupServer(...)`: they answer the endpoint under any prefix and on any host. */
   readonly handlers: HttpHandler[]
+  /** Internal: the fake's working parts (the raw world, journal, faults) for its handlers and its own tests; not a stable API. */
   readonly context: MockContext
   /** The admin API as functions: reset, load/export the world, add/change/delete customers and relations, the journal, the clock. */
   readonly admin: AdminFunctions
@@ -83,9 +88,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
   const credentials = { appId: resolved.appId, appKey: resolved.appKey }
   const admin = createAdmin(context, startingWorld, fromFixture)
   return {
-    get world() {
-      return context.world
-    },
+    world: worldQuery(() => context.world),
     options: resolved,
     credentials,
     handlers: createHandlers([{ context, admin }]),
@@ -141,6 +144,7 @@ export { startServer, type RunningServer, type ServerOptions } from './server.js
 export { createHandlers, ENDPOINTS } from './handlers.js'
 export { DEMO_CREDENTIALS, UPSTREAM_HOSTS, type MockOptions, type ResolvedOptions } from './options.js'
 export { World, WORLD_DEFAULTS, type WorldOptions } from './world/world.js'
+export type { WorldQuery, CustomerRecord, CustomerFieldValue, RelationRecord, CustomerFilter } from './world/query.js'
 export { fixtureSchema, parseFixture, readFixtureText, FIXTURE_VERSION, type FixtureDocument, type FixtureInput } from './world/fixture.js'
 export * from './world/schema.js'
 export { computeSign, signHeaders, verifySignature, type Credentials } from './protocol/signing.js'

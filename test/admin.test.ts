@@ -20,7 +20,7 @@ async function frozenMock(at = '2026-11-20 10:00:00', options = {}) {
 describe('customers and relations', () => {
   it('adds a customer that shows in the listing at once, with what was given and the rest generated', async () => {
     const mock = await frozenMock()
-    const [a, b] = mock.world.memberList.map((m) => m.qwUserId)
+    const [a, b] = mock.world.members().map((m) => m.qwUserId)
     const { customerId, relationIds, customer } = mock.admin.addCustomer({
       type: 2,
       fields: { name: '王小明', customer_stage: '成交', mobile: ['13800138000'] },
@@ -37,7 +37,7 @@ describe('customers and relations', () => {
     expect(item.companyInfo).toMatchObject({ name: '深圳测试科技有限公司' })
     expect(field(item, 'name')).toBe('王小明')
     expect(field(item, 'mobile')).toBe('["13800138000"]')
-    const stage = mock.world.catalog.fields.find((f) => f.outerField === 'customer_stage')!.items.find((o) => o.name === '成交')!
+    const stage = mock.world.fieldDefinitions().find((f) => f.outerField === 'customer_stage')!.items.find((o) => o.name === '成交')!
     expect(field(item, 'customer_stage')).toBe(String(stage.id))
     expect(Object.keys(item)).toContain('wechatNickname') // the documented shape, generated parts included
   })
@@ -61,7 +61,7 @@ describe('customers and relations', () => {
     expect(() => mock.admin.deleteCustomer(victim.customerId)).toThrow(/no customer/)
 
     const other = before.find((i) => i.customerId !== victim.customerId)!
-    const newcomer = mock.world.memberList.map((m) => m.qwUserId).find((q) => !before.some((i) => i.customerId === other.customerId && i.qwUserId === q))!
+    const newcomer = mock.world.members().map((m) => m.qwUserId).find((q) => !before.some((i) => i.customerId === other.customerId && i.qwUserId === q))!
     const { relationId } = mock.admin.addRelation({ customerId: other.customerId, qwUserId: newcomer })
     const after = sweep(mock, { size: 100 }).filter((i) => i.customerId === other.customerId)
     expect(after.map((i) => i.qwUserId)).toContain(newcomer)
@@ -82,7 +82,7 @@ describe('customers and relations', () => {
     const mock = await frozenMock()
     expect(() => mock.admin.addCustomer({ followers: [] })).toThrow(/invalid customer/)
     expect(() => mock.admin.addCustomer({ followers: [{ qwUserId: 'ghost' }] })).toThrow(/no member with qwUserId ghost/)
-    const q = mock.world.memberList[0]!.qwUserId
+    const q = mock.world.members()[0]!.qwUserId
     expect(() => mock.admin.addCustomer({ fields: { shoe_size: '42' }, followers: [{ qwUserId: q }] })).toThrow(/no profile field shoe_size/)
     expect(() => mock.admin.addCustomer({ fields: { customer_stage: '天下第一' }, followers: [{ qwUserId: q }] })).toThrow(/no option 天下第一/)
     expect(() => mock.admin.addCustomer({ tagIds: [1], followers: [{ qwUserId: q }] })).toThrow(/no tag 1/)
@@ -92,7 +92,7 @@ describe('customers and relations', () => {
   it('reset returns to the starting world; export and load round-trip the current one', async () => {
     const mock = await frozenMock()
     const start = JSON.stringify(sweep(mock, { size: 100 }))
-    mock.admin.addCustomer({ followers: [{ qwUserId: mock.world.memberList[0]!.qwUserId }] })
+    mock.admin.addCustomer({ followers: [{ qwUserId: mock.world.members()[0]!.qwUserId }] })
     mock.admin.deleteCustomer(listPage(mock, { size: 1 }).list[0]!.customerId)
     const changed = JSON.stringify(sweep(mock, { size: 100 }))
     expect(changed).not.toBe(start)
@@ -112,7 +112,7 @@ describe('a sweep in progress', () => {
         fc.array(fc.record({ kind: fc.constantFrom('add', 'delete-relation', 'delete-customer', 'follow'), pick: fc.nat(), when: fc.nat() }), { maxLength: 60 }),
         async (size, ops) => {
           const mock = await createMock({ seed: 'sweep', customers: 150, staff: 5 })
-          const members = mock.world.memberList.map((m) => m.qwUserId)
+          const members = mock.world.members().map((m) => m.qwUserId)
           const initial = sweep(mock, { size: 100 })
           const removed = new Set<string>()
           const seen: string[] = []
@@ -130,8 +130,8 @@ describe('a sweep in progress', () => {
               if (kind === 'add') mock.admin.addCustomer({ createTime: at, followers: [{ qwUserId: members[pick % members.length]!, createTime: at }] })
               else if (!target) continue
               else if (kind === 'delete-relation') {
-                const slot = mock.world.slotsOf(mock.world.customerIndex(target.customerId)!).find((s) => members[mock.world.relations.member[s]!] === target.qwUserId)!
-                mock.admin.deleteRelation(mock.world.relations.id[slot]!)
+                const slot = mock.context.world.slotsOf(mock.context.world.customerIndex(target.customerId)!).find((s) => members[mock.context.world.relations.member[s]!] === target.qwUserId)!
+                mock.admin.deleteRelation(mock.context.world.relations.id[slot]!)
                 removed.add(ident(target))
               } else if (kind === 'delete-customer') {
                 live.filter((i) => i.customerId === target.customerId).forEach((i) => removed.add(ident(i)))
@@ -216,7 +216,7 @@ describe('over HTTP under /__mock', () => {
         return { status: response.status, json: (await response.json()) as Record<string, any> }
       }
       expect((await admin('GET', '/health')).json).toMatchObject({ status: 'ok', customers: 40, members: 3 })
-      const created = await admin('POST', '/customers', { type: 1, fields: { name: '赵六' }, followers: [{ qwUserId: mock.world.memberList[0]!.qwUserId }] })
+      const created = await admin('POST', '/customers', { type: 1, fields: { name: '赵六' }, followers: [{ qwUserId: mock.world.members()[0]!.qwUserId }] })
       expect(created.status).toBe(201)
       expect((await admin('PATCH', `/customers/${created.json.customerId}`, { fields: { name: '赵七' } })).json.fields.find((f: { field: string }) => f.field === 'name').valueAsText).toBe('赵七')
       expect((await admin('GET', '/health')).json.customers).toBe(41)

@@ -33,7 +33,7 @@ describe('export → serve round trip', () => {
   const bodies: ListBody[] = [{ size: 100 }, { size: 7, type: 2 }, { size: 13, since: '2022-01-01 00:00:00', before: '2024-01-01 00:00:00' }]
 
   async function sameAnswers(a: Mock, b: Mock) {
-    const members = a.world.memberList.map((m) => m.qwUserId)
+    const members = a.world.members().map((m) => m.qwUserId)
     for (const body of [...bodies, { size: 9, qwUserId: members[0] }, { size: 50, qwUserId: members[1], type: 1 as const }]) {
       expect(JSON.stringify(sweep(b, body))).toBe(JSON.stringify(sweep(a, body)))
     }
@@ -42,13 +42,13 @@ describe('export → serve round trip', () => {
 
   it('serving a JSON export answers exactly as serving the seed', async () => {
     const seeded = await createMock({ seed: 'export', customers: 400, staff: 7 })
-    const text = JSON.stringify(seeded.world.toFixture())
+    const text = JSON.stringify(seeded.context.world.toFixture())
     await sameAnswers(seeded, await createMock({ fixtures: readFixtureText(text) }))
   })
 
   it('serving an NDJSON export answers exactly as serving the seed', async () => {
     const seeded = await createMock({ seed: 'ndjson', customers: 300, staff: 5 })
-    const text = [...seeded.world.records()].map((r) => JSON.stringify(r)).join('\n') + '\n'
+    const text = [...seeded.context.world.records()].map((r) => JSON.stringify(r)).join('\n') + '\n'
     expect(text.split('\n')[1]).toMatch(/^\{"(company|customer)":/)
     await sameAnswers(seeded, await createMock({ fixtures: readFixtureText(text) }))
   })
@@ -56,7 +56,7 @@ describe('export → serve round trip', () => {
   it('a fixture exports back to itself', async () => {
     const doc = JSON.parse(readFileSync(new URL('../fixtures/documented-example.json', import.meta.url), 'utf8'))
     const served = await createMock({ fixtures: doc })
-    const again = served.world.toFixture()
+    const again = served.context.world.toFixture()
     expect(again.customers).toEqual(doc.customers)
     expect(again.relations).toEqual(doc.relations)
     expect(again.members).toEqual(doc.members)

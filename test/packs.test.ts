@@ -22,19 +22,19 @@ describe('named packs', () => {
   it('demo: a believable company — thousands of customers across every stage, source and tag; members with Chinese names in departments', async () => {
     const mock = await createMock({ fixtures: 'demo' })
     expect(mock.world.customerCount).toBe(3000)
-    const members = mock.world.members.findMany()
+    const members = mock.world.members()
     expect(members.every((m) => /^\p{Script=Han}{2,4}$/u.test(m.name))).toBe(true)
     expect(new Set(members.map((m) => m.department)).size).toBeGreaterThanOrEqual(4)
     const items = sweep(mock, { size: 100 })
     const values = (key: string) => new Set(items.map((i) => (i.fields as { field: string; valueAsText: string | null }[]).find((f) => f.field === key)!.valueAsText))
     expect(values('customer_stage').size).toBe(6)
     expect([...values('customer_source')].filter(Boolean).length).toBe(6)
-    expect(new Set(items.flatMap((i) => i.tagIds as number[])).size).toBe(mock.world.catalog.tags.length)
+    expect(new Set(items.flatMap((i) => i.tagIds as number[])).size).toBe(mock.world.tags().length)
   })
 
   it('edge: relations sharing a nanosecond page in id order, one at a time, none skipped', async () => {
     const mock = await createMock({ fixtures: 'edge' })
-    const relations = allRelations(mock.world)
+    const relations = allRelations(mock.context.world)
     const leap = relations.filter((r) => r.key.sec === 1709179200) // 2024-02-29 12:00:00 Beijing
     expect(leap.length).toBe(5)
     expect(new Set(leap.map((r) => `${r.key.sec}.${r.key.nanos}`)).size).toBe(1)

@@ -40,7 +40,7 @@ function toBody(mock: Mock, q: Query): ListBody {
   if (q.since !== undefined) body.since = formatBeijing(q.since)
   if (q.before !== undefined) body.before = formatBeijing(q.before)
   if (q.type !== undefined) body.type = q.type
-  if (q.member !== undefined) body.qwUserId = q.member < 0 || q.member >= mock.world.memberList.length ? 'nobody-follows' : mock.world.memberList[q.member]!.qwUserId
+  if (q.member !== undefined) body.qwUserId = q.member < 0 || q.member >= mock.world.memberCount ? 'nobody-follows' : mock.world.members()[q.member]!.qwUserId
   if (q.size !== undefined) body.size = q.size
   return body
 }
@@ -49,7 +49,7 @@ function expected(mock: Mock, body: ListBody) {
   const since = body.since === undefined ? undefined : parseBeijing(body.since)
   const before = body.before === undefined ? undefined : parseBeijing(body.before)
   if (since !== undefined && before !== undefined && before <= since) return []
-  return oracle(allRelations(mock.world), { sinceSec: since, beforeSec: before, type: body.type, qwUserId: body.qwUserId })
+  return oracle(allRelations(mock.context.world), { sinceSec: since, beforeSec: before, type: body.type, qwUserId: body.qwUserId })
 }
 
 describe('keyset paging', () => {
@@ -97,7 +97,7 @@ describe('keyset paging', () => {
         fc.integer({ min: 0, max: 999_999_999 }),
         async (w, pick, nudge, sec, nanos) => {
           const mock = await world(w.seed, w.customers, w.staff)
-          const relations = allRelations(mock.world)
+          const relations = allRelations(mock.context.world)
           // Mostly an existing relation's key (or one nanosecond either side of it), sometimes anywhere.
           const base = relations[pick % Math.max(1, relations.length)]?.key
           const key = nudge === 'random' || !base ? { sec, nanos, id: pick } : { ...base, nanos: Math.max(0, base.nanos + nudge) }
@@ -112,7 +112,7 @@ describe('keyset paging', () => {
 
   it('a cursor is the key of the page\'s last item, and replaying it gives the same next page', async () => {
     const mock = await world(1, 250, 8)
-    const relations = allRelations(mock.world)
+    const relations = allRelations(mock.context.world)
     const first = listPage(mock, { size: 7 })
     const key = decodeCursor(first.nextCursor!)
     expect(key).toEqual(relations[6]!.key)
@@ -122,7 +122,7 @@ describe('keyset paging', () => {
 
   it('nextCursor is null on the page that exhausts the window (default end mode)', async () => {
     const mock = await world(2, 60, 3)
-    const total = allRelations(mock.world).length
+    const total = allRelations(mock.context.world).length
     const exact = listPage(mock, { size: total > 100 ? 100 : total })
     if (total <= 100) expect(exact.nextCursor).toBeNull()
     const page = listPage(mock, { size: 100 })
@@ -154,7 +154,7 @@ describe('keyset paging', () => {
 
   it('since is inclusive and before exclusive, to the second, in Beijing time', async () => {
     const mock = await world(4, 250, 8)
-    const relations = allRelations(mock.world)
+    const relations = allRelations(mock.context.world)
     const pick = relations[Math.floor(relations.length / 2)]!
     const at = formatBeijing(pick.key.sec)
     const startingAt = sweep(mock, { since: at, size: 100 })
@@ -176,7 +176,7 @@ describe('keyset paging', () => {
 
   it('filters by qwUserId and type', async () => {
     const mock = await world(5, 250, 8)
-    const member = mock.world.memberList[0]!.qwUserId
+    const member = mock.world.members()[0]!.qwUserId
     const byMember = sweep(mock, { qwUserId: member, size: 100 })
     expect(byMember.length).toBeGreaterThan(0)
     expect(byMember.every((i) => i.qwUserId === member)).toBe(true)

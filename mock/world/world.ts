@@ -1,7 +1,8 @@
 /**
  * A world: one tenant's members, profile-field definitions, tags, customers and follow relations.
  *
- * Members, field definitions and tags are @msw/data collections. Generated customers and their
+ * Members, field definitions and tags are @msw/data collections (private: the public types stay
+ * free of its generics; mock/world/query.ts reads the world for users). Generated customers and their
  * relations are a pure function of (seed, index): the build draws only what the keyset index needs
  * (decisions/0001-world-storage.md) and the rest of a record is drawn when it is read.
  */
@@ -55,9 +56,9 @@ export interface RelationFilter {
 const RELATION_ID_BASE = 30_000_000
 
 export class World {
-  readonly members = new Collection({ schema: memberSchema })
-  readonly fieldDefinitions = new Collection({ schema: fieldDefinitionSchema })
-  readonly tags = new Collection({ schema: tagSchema })
+  readonly #members = new Collection({ schema: memberSchema })
+  readonly #fieldDefinitions = new Collection({ schema: fieldDefinitionSchema })
+  readonly #tags = new Collection({ schema: tagSchema })
   /** Members in index order (the index the relation table refers to). */
   memberList: Member[] = []
   readonly relations = new RelationTable()
@@ -169,10 +170,10 @@ export class World {
   async #storeDefinitions(members: Member[], fields: readonly FieldDefinition[], tags: readonly Tag[]): Promise<void> {
     for (const member of members) {
       this.#memberIndex.set(member.qwUserId, this.memberList.length)
-      this.memberList.push(await this.members.create(member))
+      this.memberList.push(await this.#members.create(member))
     }
-    for (const field of fields) await this.fieldDefinitions.create(field)
-    for (const tag of tags) await this.tags.create(tag)
+    for (const field of fields) await this.#fieldDefinitions.create(field)
+    for (const tag of tags) await this.#tags.create(tag)
     this.#byMember = this.memberList.map(() => new KeysetList(this.relations))
     this.#byMemberType = this.memberList.map(() => [new KeysetList(this.relations), new KeysetList(this.relations), new KeysetList(this.relations)])
     this.#memberCumulative = memberWeights(this.shape.seed, this.memberList.length)

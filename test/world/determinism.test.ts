@@ -33,8 +33,8 @@ describe('determinism', () => {
 
   it('a customer is generated alone, in any order, from its own streams', async () => {
     const mock = await mockWith({ seed: 'order', customers: 300 })
-    const forward = Array.from({ length: 300 }, (_, i) => mock.world.customer(i))
-    const backward = Array.from({ length: 300 }, (_, i) => mock.world.customer(299 - i)).reverse()
+    const forward = Array.from({ length: 300 }, (_, i) => mock.context.world.customer(i))
+    const backward = Array.from({ length: 300 }, (_, i) => mock.context.world.customer(299 - i)).reverse()
     expect(backward).toEqual(forward)
   })
 
@@ -42,7 +42,7 @@ describe('determinism', () => {
     const small = await mockWith({ seed: 'streams', customers: 100, staff: 5 })
     const large = await mockWith({ seed: 'streams', customers: 400, staff: 30 })
     const stable = (mock: Mock, i: number) => {
-      const c = mock.world.customer(i)
+      const c = mock.context.world.customer(i)
       const byKey = Object.fromEntries(c.fields.map((f) => [f.field, f.valueAsText]))
       return [byKey.name, byKey.mobile, byKey.gender, byKey.address, byKey.birthday, byKey.customer_stage, c.tagIds, c.wechatNickname, c.externalUserId, c.type]
     }

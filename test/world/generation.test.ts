@@ -26,7 +26,7 @@ const field = (item: Item, key: string) => (item.fields as { field: string; valu
 
 describe('generated items have the documented shape', () => {
   it('has one item per follow relation, and every customer is followed at least once', () => {
-    expect(items.length).toBe(mock.world.relations.length)
+    expect(items.length).toBe(mock.context.world.relations.length)
     expect(new Set(items.map((i) => i.customerId)).size).toBe(2000)
     const followers = new Map<number, number>()
     for (const i of items) followers.set(i.customerId, (followers.get(i.customerId) ?? 0) + 1)
@@ -75,7 +75,7 @@ describe('generated values are realistic zh_CN SCRM data', () => {
 
   it('select values are option ids that resolve to named options of the field definitions', () => {
     for (const key of ['customer_source', 'purchase_intention', 'customer_stage', 'gender']) {
-      const definition = mock.world.fieldDefinitions.findFirst((q) => q.where({ outerField: key }))!
+      const definition = mock.world.fieldDefinitions().find((d) => d.outerField === key)!
       const options = new Map(definition.items.map((o) => [String(o.id), o.name]))
       const used = new Set<string>()
       for (const item of items) {
@@ -90,7 +90,7 @@ describe('generated values are realistic zh_CN SCRM data', () => {
   })
 
   it('tags, birthdays, addresses and descriptions look real', () => {
-    const tagIds = new Set(mock.world.tags.findMany().map((t) => t.id))
+    const tagIds = new Set(mock.world.tags().map((t) => t.id))
     for (const item of items) {
       for (const id of item.tagIds as number[]) expect(tagIds.has(id)).toBe(true)
       const birthday = field(item, 'birthday')
@@ -156,30 +156,30 @@ describe('times and ids are consistent', () => {
   })
 
   it('no relation is older than its customer; the first one is created in the customer\'s own second', () => {
-    const t = mock.world.relations
+    const t = mock.context.world.relations
     const firstFollow = new Map<number, number>()
     for (let slot = 0; slot < t.length; slot++) {
-      const customer = mock.world.customer(t.customer[slot]!)
+      const customer = mock.context.world.customer(t.customer[slot]!)
       expect(t.sec[slot]!).toBeGreaterThanOrEqual(customer.createTime)
       expect(t.sec[slot]!).toBeLessThanOrEqual(customer.lastUpdateTime)
       const seen = firstFollow.get(customer.customerId)
       if (seen === undefined || t.sec[slot]! < seen) firstFollow.set(customer.customerId, t.sec[slot]!)
     }
     for (let i = 0; i < 2000; i++) {
-      const customer = mock.world.customer(i)
+      const customer = mock.context.world.customer(i)
       expect(firstFollow.get(customer.customerId)).toBe(customer.createTime)
     }
   })
 
   it('relation ids ascend with relation time', () => {
-    const t = mock.world.relations
+    const t = mock.context.world.relations
     for (let slot = 1; slot < t.length; slot++) expect(t.id[slot]!).toBeGreaterThan(t.id[slot - 1]!)
   })
 })
 
 describe('members', () => {
   it('have unique latin qwUserIds, Chinese names and departments', () => {
-    const members = mock.world.members.findMany()
+    const members = mock.world.members()
     expect(members).toHaveLength(20)
     expect(new Set(members.map((m) => m.qwUserId)).size).toBe(20)
     for (const m of members) {

@@ -6,7 +6,7 @@ import { listText } from '../support.js'
 describe('a world of 1,000,000 customers', () => {
   it('is deterministic and correctly ordered at full size', async () => {
     const a = await createMock({ seed: 'scale', customers: 1_000_000 })
-    const t = a.world.relations
+    const t = a.context.world.relations
     // Keys strictly ascend over the whole index, and every customer is followed.
     const followed = new Uint8Array(1_000_000)
     for (let slot = 0; slot < t.length; slot++) {

@@ -1,0 +1,195 @@
+/**
+ * The world as a test asserts on it: plain records in the upstream's vocabulary (customerId,
+ * qwUserId, Beijing-time text), read from the world being served at the moment of the call (reset
+ * and loading a fixture replace it). Nothing is copied ahead: `customers()` draws one record at a
+ * time, so it works on a world of millions; lookups by id build the world's own index on first use.
+ *
+ *   const [first] = mock.world.customers({ qwUserId: 'dowen', limit: 1 })
+ *   expect(mock.world.relationsOf(first!.customerId).map((r) => r.qwUserId)).toContain('dowen')
+ */
+import { formatBeijing } from '../protocol/time.js'
+import { FIELD_TYPES, type Company, type Customer, type CustomerType, type FieldDefinition, type Member, type ProfileValue, type Tag } from './schema.js'
+import type { World } from './world.js'
+
+/** A profile value as served in `fields[]`: `{field, type, valueAsText}`. */
+export type CustomerFieldValue = ProfileValue
+
+/** A customer as the list endpoint serves it, with its followers and its values by key. */
+export interface CustomerRecord {
+  customerId: number
+  /** 1 personal, 2 enterprise. */
+  type: CustomerType
+  /** As served, in order. */
+  fields: CustomerFieldValue[]
+  /**
+   * The same values by field key, readable: a select field's option name (`customer_stage: '成交'`),
+   * a phone field's numbers as a list, other fields' text. The vocabulary `admin.addCustomer` takes.
+   */
+  fieldValues: Record<string, string | string[] | null>
+  tagIds: number[]
+  /** Beijing time `yyyy-MM-dd HH:mm:ss`, as on the wire. */
+  createTime: string
+  lastUpdateTime: string
+  convertCustomerTime: string | null
+  /** The company of an enterprise customer (`companyInfo` on the wire). */
+  company: Company | null
+  wechatNickname: string | null
+  wechatAvatar: string | null
+  wechatLocation: string | null
+  externalUserId: string | null
+  /** The qwUserIds of the members following this customer, in relation order. */
+  followers: string[]
+}
+
+/** A follow relation: one member following one customer (one list item). */
+export interface RelationRecord {
+  relationId: number
+  customerId: number
+  qwUserId: string
+  /** Beijing time `yyyy-MM-dd HH:mm:ss`; `createNanos` orders relations within the second. */
+  createTime: string
+  createNanos: number
+  /** The member's remark on the customer. */
+  qwRemark: string | null
+}
+
+export interface CustomerFilter {
+  /** Only the customers this member follows, in the order the list endpoint serves them for `{qwUserId}`. */
+  readonly qwUserId?: string
+  /** Only personal (1) or enterprise (2) customers. */
+  readonly type?: CustomerType
+  /** At most this many. */
+  readonly limit?: number
+}
+
+/** What `mock.world` answers: the world being served, read-only, in plain records. */
+export interface WorldQuery {
+  /** Customers (not deleted), one at a time: `[...mock.world.customers({ limit: 10 })]`. */
+  customers(filter?: CustomerFilter): IterableIterator<CustomerRecord>
+  /** A customer by id, or undefined (unknown or deleted). */
+  customer(customerId: number): CustomerRecord | undefined
+  /** A customer's follow relations, in list order (empty for an unknown customer). */
+  relationsOf(customerId: number): RelationRecord[]
+  /** The sales members (qwUserId, name, department). */
+  members(): Member[]
+  member(qwUserId: string): Member | undefined
+  /** Profile field definitions, as `list-fields` serves them. */
+  fieldDefinitions(): FieldDefinition[]
+  tags(): Tag[]
+  /** Customers not deleted. */
+  readonly customerCount: number
+  /** Follow relations: the items a full sweep of the list endpoint returns. */
+  readonly relationCount: number
+  readonly memberCount: number
+}
+
+/** A query over whichever world `current` answers when it is called. */
+export function worldQuery(current: () => World): WorldQuery {
+  const recordAt = (world: World, index: number): CustomerRecord => customerRecord(world, index, world.customer(index))
+  return {
+    *customers(filter: CustomerFilter = {}) {
+      const world = current()
+      let left = filter.limit ?? Infinity
+      if (left <= 0) return
+      if (filter.qwUserId !== undefined) {
+        const member = world.memberIndex(filter.qwUserId)
+        if (member === undefined) return
+        // The member's relations in key order, a chunk at a time (each customer once: one relation per pair).
+        let after: ReturnType<World['relationKey']> | undefined
+        for (;;) {
+          const { slots, more } = world.page({ member, type: filter.type }, { size: 1000, ...(after ? { after } : {}) })
+          for (const slot of slots) {
+            yield recordAt(world, world.relations.customer[slot]!)
+            if (--left <= 0) return
+          }
+          if (!more || slots.length === 0) return
+          after = world.relationKey(slots[slots.length - 1]!)
+        }
+      }
+      for (let i = 0; i < world.customerCount; i++) {
+        if (world.isDeleted(i)) continue
+        const customer = world.customer(i)
+        if (filter.type !== undefined && customer.type !== filter.type) continue
+        yield customerRecord(world, i, customer)
+        if (--left <= 0) return
+      }
+    },
+    customer(customerId) {
+      const world = current()
+      const index = world.customerIndex(customerId)
+      return index === undefined ? undefined : recordAt(world, index)
+    },
+    relationsOf(customerId) {
+      const world = current()
+      const index = world.customerIndex(customerId)
+      if (index === undefined) return []
+      const customer = world.customer(index)
+      return sortedSlots(world, index).map((slot) => {
+        const r = world.relation(slot, customer)
+        return { relationId: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(r.createdSec), createNanos: r.createdNanos, qwRemark: r.qwRemark }
+      })
+    },
+    members: () => current().memberList.map((m) => ({ qwUserId: m.qwUserId, name: m.name, department: m.department })),
+    member(qwUserId) {
+      const world = current()
+      const index = world.memberIndex(qwUserId)
+      const m = index === undefined ? undefined : world.memberList[index]
+      return m && { qwUserId: m.qwUserId, name: m.name, department: m.department }
+    },
+    fieldDefinitions: () => structuredClone([...current().catalog.fields]),
+    tags: () => structuredClone([...current().catalog.tags]),
+    get customerCount() {
+      return current().liveCustomerCount
+    },
+    get relationCount() {
+      return current().relationCount
+    },
+    get memberCount() {
+      return current().memberList.length
+    },
+  }
+}
+
+/** A customer's live relation slots in list (key) order. */
+function sortedSlots(world: World, index: number): number[] {
+  const t = world.relations
+  return [...world.slotsOf(index)].sort((a, b) => t.sec[a]! - t.sec[b]! || t.nanos[a]! - t.nanos[b]! || t.id[a]! - t.id[b]!)
+}
+
+function customerRecord(world: World, index: number, c: Customer): CustomerRecord {
+  return {
+    customerId: c.customerId,
+    type: c.type,
+    fields: c.fields.map((f) => ({ field: f.field, type: f.type, valueAsText: f.valueAsText })),
+    fieldValues: Object.fromEntries(c.fields.map((f) => [f.field, readable(world, f)])),
+    tagIds: [...c.tagIds],
+    createTime: formatBeijing(c.createTime),
+    lastUpdateTime: formatBeijing(c.lastUpdateTime),
+    convertCustomerTime: c.convertCustomerTime === null ? null : formatBeijing(c.convertCustomerTime),
+    company: c.company && { id: c.company.id, name: c.company.name },
+    wechatNickname: c.wechatNickname,
+    wechatAvatar: c.wechatAvatar,
+    wechatLocation: c.wechatLocation,
+    externalUserId: c.externalUserId,
+    followers: sortedSlots(world, index).map((slot) => world.memberList[world.relations.member[slot]!]!.qwUserId),
+  }
+}
+
+/** A served value as a person reads it: select options by name, phones as a list. */
+function readable(world: World, value: CustomerFieldValue): string | string[] | null {
+  const text = value.valueAsText
+  if (text === null) return null
+  if (value.type === FIELD_TYPES.select) {
+    const definition = world.catalog.fields.find((f) => f.outerField === value.field)
+    return definition?.items.find((o) => String(o.id) === text)?.name ?? text
+  }
+  if (value.type === FIELD_TYPES.phones) {
+    try {
+      const list: unknown = JSON.parse(text)
+      if (Array.isArray(list)) return list.map(String)
+    } catch {
+      // not a list: served as it is
+    }
+  }
+  return text
+}
