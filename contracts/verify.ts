@@ -20,6 +20,7 @@ import { startServer, type Mock } from '../mock/index.js'
 import { computeSign } from '../mock/protocol/signing.js'
 import { canonicalJson } from './matchers.js'
 import { ProviderStates, type StateHandler, type StateValues } from './provider-states.js'
+import { stripAnsi } from './verify-output.js'
 
 export interface VerifyOptions {
   /** Pact files, directories of them, or URLs. */
@@ -132,6 +133,22 @@ async function customStates(setups: readonly string[]): Promise<{ handlers: Reco
   return { handlers, ...(fallback ? { fallback } : {}) }
 }
 
+/**
+ * Leaves out pact-core's `ERROR … Verification unsuccessful` log line until the answer: the result
+ * (and the CLI's summary, with what failed) says it. pact-core logs it through pino, which writes
+ * with console.log; every other line passes. Answers the function that puts console.log back.
+ */
+function withoutVerdictLine(): () => void {
+  const log = console.log
+  console.log = (...args: unknown[]) => {
+    if (args.length === 1 && typeof args[0] === 'string' && /\bpact-core@[^:\s]*: Verification unsuccessful\s*$/.test(stripAnsi(args[0]))) return
+    log.apply(console, args)
+  }
+  return () => {
+    console.log = log
+  }
+}
+
 /** Verifies the pacts against the fake, which it serves on 127.0.0.1 for the duration. */
 export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult> {
   const sources = typeof options.pact === 'string' ? [options.pact] : [...options.pact]
@@ -191,6 +208,7 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult>
   const server = await startServer(fake, { port: 0, host: '127.0.0.1' })
   let errors: Mismatch[] = []
   let ok = true
+  const restoreLog = withoutVerdictLine()
   try {
     await new Verifier({
       providerBaseUrl: server.origin,
@@ -209,6 +227,7 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult>
       errors = [{ interaction: '(verifier)', mismatch: (error as Error).message }]
     }
   } finally {
+    restoreLog()
     await server.close()
   }
   // A state that could not be set up makes the verification meaningless, whatever the verifier says.

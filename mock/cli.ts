@@ -196,6 +196,8 @@ behaviourOptions(
       .addOption(new Option('--log-level <level>', "the Pact verifier's log level").choices(['error', 'warn', 'info', 'debug', 'trace']).default('error')),
   ),
 ).action(async (flags) => {
+  const plain = await (await import('../contracts/verify-output.js')).verifyWithoutColours() // no colours off a terminal or with NO_COLOR
+  if (plain !== undefined) return void (process.exitCode = plain)
   const { verifyPacts, pactFiles } = await import('../contracts/verify.js')
   const files = pactFiles(flags.pact)
   const mock = await mockFromFlags(flags)
