@@ -124,7 +124,7 @@ export function worldQuery(current: () => World): WorldQuery {
       const index = world.customerIndex(customerId)
       if (index === undefined) return []
       const customer = world.customer(index)
-      return sortedSlots(world, index).map((slot) => {
+      return followsOf(world, index).map((slot) => {
         const r = world.relation(slot, customer)
         return { relationId: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(r.createdSec), createNanos: r.createdNanos, qwRemark: r.qwRemark }
       })
@@ -150,10 +150,43 @@ export function worldQuery(current: () => World): WorldQuery {
   }
 }
 
-/** A customer's live relation slots in list (key) order. */
-function sortedSlots(world: World, index: number): number[] {
+/**
+ * Live relation slots grouped by customer index, each group in key order: `slots[offsets[i] ..
+ * offsets[i + 1])` are customer i's. Two typed arrays (about 10 MB for a million customers), built
+ * in one pass over the relations in key order, and built again when the world's relations or
+ * customers have changed since (every change adds a slot, adds a customer, or removes a relation).
+ */
+interface FollowIndex {
+  readonly tableLength: number
+  readonly relationCount: number
+  readonly customerCount: number
+  readonly offsets: Int32Array
+  readonly slots: Int32Array
+}
+
+const followIndexes = new WeakMap<World, FollowIndex>()
+
+function followIndex(world: World): FollowIndex {
   const t = world.relations
-  return [...world.slotsOf(index)].sort((a, b) => t.sec[a]! - t.sec[b]! || t.nanos[a]! - t.nanos[b]! || t.id[a]! - t.id[b]!)
+  const known = followIndexes.get(world)
+  if (known && known.tableLength === t.length && known.relationCount === world.relationCount && known.customerCount === world.customerCount) return known
+  const live = world.page({}, { size: Number.MAX_SAFE_INTEGER }).slots
+  const n = world.customerCount
+  const offsets = new Int32Array(n + 1)
+  for (const slot of live) offsets[t.customer[slot]! + 1]!++
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!
+  const next = offsets.slice(0, n)
+  const slots = new Int32Array(live.length)
+  for (const slot of live) slots[next[t.customer[slot]!]!++] = slot
+  const index = { tableLength: t.length, relationCount: world.relationCount, customerCount: n, offsets, slots }
+  followIndexes.set(world, index)
+  return index
+}
+
+/** A customer's live relation slots in list (key) order. */
+function followsOf(world: World, index: number): number[] {
+  const { offsets, slots } = followIndex(world)
+  return Array.from(slots.subarray(offsets[index]!, offsets[index + 1]!))
 }
 
 function customerRecord(world: World, index: number, c: Customer): CustomerRecord {
@@ -171,7 +204,7 @@ function customerRecord(world: World, index: number, c: Customer): CustomerRecor
     wechatAvatar: c.wechatAvatar,
     wechatLocation: c.wechatLocation,
     externalUserId: c.externalUserId,
-    followers: sortedSlots(world, index).map((slot) => world.memberList[world.relations.member[slot]!]!.qwUserId),
+    followers: followsOf(world, index).map((slot) => world.memberList[world.relations.member[slot]!]!.qwUserId),
   }
 }
 

@@ -89,6 +89,20 @@ describe('mock.world (the query API)', () => {
     expect([...mock.world.customers()].some((c) => c.customerId === customerId)).toBe(false)
   })
 
+  it('follows relations added and deleted through admin at once, in list order', async () => {
+    const mock = await createMock({ seed: 'query', customers: 40, staff: 10 })
+    const [customer] = mock.world.customers({ limit: 1 })
+    const newcomer = mock.world.members().map((m) => m.qwUserId).find((q) => !customer!.followers.includes(q))!
+    const { relationId } = mock.admin.addRelation({ customerId: customer!.customerId, qwUserId: newcomer, createTime: '2026-10-01 00:00:00' })
+    expect(mock.world.customer(customer!.customerId)!.followers).toEqual([...customer!.followers, newcomer])
+    expect(mock.world.relationsOf(customer!.customerId).at(-1)).toMatchObject({ relationId, qwUserId: newcomer, createTime: '2026-10-01 00:00:00' })
+    const first = mock.world.relationsOf(customer!.customerId)[0]!
+    mock.admin.deleteRelation(first.relationId)
+    expect(mock.world.relationsOf(customer!.customerId).map((r) => r.relationId)).not.toContain(first.relationId)
+    expect(mock.world.customer(customer!.customerId)!.followers).toEqual([...customer!.followers.slice(1), newcomer])
+    expect(mock.world.relationCount).toBe(sweep(mock, { size: 100 }).length)
+  })
+
   it('reads the world being served: after loading a fixture, the fixture', async () => {
     const mock = await createMock({ seed: 'query', customers: 50 })
     await mock.admin.loadWorld('documented-example')
