@@ -78,7 +78,7 @@ function isJsonType(contentType: string): boolean {
  */
 export function guardAdmin(request: Request, options: Pick<ResolvedOptions, 'adminToken' | 'allowedHosts' | 'adminBodyLimit'>, prefix: string, route: string, bodyBytes: number): Refusal | undefined {
   // Liveness, for a container's healthcheck: no token, no checks, nothing revealed.
-  if (prefix === ADMIN_ROOT && route === LIVENESS_ROUTE && (request.method === 'GET' || request.method === 'HEAD')) return undefined
+  if (prefix === ADMIN_ROOT && route === LIVENESS_ROUTE && request.method === 'GET') return undefined
 
   const token = options.adminToken
   const authorised = token !== undefined && hasToken(request, token)

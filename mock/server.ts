@@ -6,6 +6,8 @@
  * for the handler to refuse it with 413, never enough to exhaust memory.
  */
 import { getResponse } from 'msw'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { isAdminPath } from './admin-guard.js'
@@ -212,7 +214,9 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
  * Stops the server on SIGTERM and SIGINT as `close()` does (in-flight requests finish within the
  * grace period), then exits 0; a second signal exits at once. Launched through npm (`npm start`,
  * `npx tanma-mock`), node runs under `sh -c`, which dies of the SIGTERM npm forwards without passing
- * it on: when that launcher is gone (the process is re-parented), the server stops the same way.
+ * it on, and npm then ends itself: when the shell is gone (the process is re-parented) and npm with
+ * it, the server stops the same way. A server left in the background of an npm script (`… &`), whose
+ * npm lives on, keeps running.
  */
 export function stopOnSignals(server: RunningServer, log: (line: string) => void = (line) => void process.stderr.write(line + '\n')): void {
   let stopping = false
@@ -229,13 +233,52 @@ export function stopOnSignals(server: RunningServer, log: (line: string) => void
     )
   }
   process.on('SIGTERM', () => stop('SIGTERM')).on('SIGINT', () => stop('SIGINT'))
-  if (process.env.npm_lifecycle_event !== undefined) {
-    const launcher = process.ppid
-    const watch = setInterval(() => {
-      if (process.ppid === launcher) return
-      clearInterval(watch)
-      stop('the launcher (npm) is gone')
-    }, 250)
-    watch.unref()
+  if (process.env.npm_lifecycle_event !== undefined) watchLauncher(() => stop('the launcher (npm) was stopped'))
+}
+
+/** Calls `onGone` when this process's parent (the shell npm started) and npm above it are gone. */
+function watchLauncher(onGone: () => void): void {
+  const shell = process.ppid
+  const npm = parentOf(shell)
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM'
+    }
+    try {
+      return statOf(pid).state !== 'Z' // a zombie has exited, only not been reaped yet
+    } catch {
+      return true
+    }
+  }
+  let orphanedAt: number | undefined
+  const watch = setInterval(() => {
+    if (process.ppid === shell) return
+    orphanedAt ??= Date.now()
+    if (npm === undefined || !alive(npm)) return void (clearInterval(watch), onGone())
+    if (Date.now() - orphanedAt > 2000) clearInterval(watch) // npm lives on: left running on purpose
+  }, 250)
+  watch.unref()
+}
+
+/** State and parent of a process, from Linux's /proc (throws elsewhere). */
+function statOf(pid: number): { state: string; ppid: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return { state: state!, ppid: Number(ppid) }
+}
+
+/** The parent of a process, where the system says (Linux /proc, or ps); undefined otherwise. */
+function parentOf(pid: number): number | undefined {
+  try {
+    return statOf(pid).ppid
+  } catch {
+    try {
+      const ppid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim())
+      return Number.isSafeInteger(ppid) && ppid > 1 ? ppid : undefined
+    } catch {
+      return undefined
+    }
   }
 }
