@@ -22,17 +22,22 @@ interface Answer {
 /** A request with any headers, Host included (fetch will not send a Host of our choosing). */
 function send(server: RunningServer, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers: { ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers } }, (res) => {
+    // agent: false — a connection per request, so none is reused just as the server times it out idle.
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, agent: false, headers: { ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers } }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8')
-        let json: unknown
-        try {
-          json = JSON.parse(text)
-        } catch {
-          json = undefined
-        }
-        resolve({ status: res.statusCode!, text, json })
+        resolve({
+          status: res.statusCode!,
+          text,
+          get json() {
+            try {
+              return JSON.parse(text)
+            } catch {
+              return undefined
+            }
+          },
+        })
       })
     })
     req.on('error', reject)
