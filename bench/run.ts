@@ -236,7 +236,7 @@ async function soak(minutes: number, customers: number) {
     const base = `http://127.0.0.1:${started.port}/__mock`
     while (running) {
       const followers = [{ qwUserId: rng.pick(members) }]
-      const added = await fetch(`${base}/customers`, { method: 'POST', body: JSON.stringify({ followers }) }).then((r) => r.json() as Promise<{ customerId?: number }>).catch((): { customerId?: number } => ({}))
+      const added = await fetch(`${base}/customers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ followers }) }).then((r) => r.json() as Promise<{ customerId?: number }>).catch((): { customerId?: number } => ({}))
       await new Promise((r) => setTimeout(r, 50))
       const deleted = added.customerId ? await fetch(`${base}/customers/${added.customerId}`, { method: 'DELETE' }).catch(() => undefined) : undefined
       if (deleted?.status === 200) adminChanges += 2

@@ -8,6 +8,7 @@ import { http, type HttpHandler } from 'msw'
 import { z } from 'zod'
 import type { MockContext } from './endpoints/endpoint.js'
 import { requestBytes, respond } from './host-channel.js'
+import { adminPathPattern, guardAdmin } from './admin-guard.js'
 import type { JournalEntry } from './journal.js'
 import { parseBeijing } from './protocol/time.js'
 import { PACKAGE_VERSION } from './package-files.js'
@@ -307,21 +308,19 @@ function fixtureBody(input: unknown): FixtureInput | Recipe {
  * as one msw handler. `tenants` (on the default scope) adds GET /__mock/tenants.
  */
 export function createAdminHandler(context: MockContext, admin: AdminFunctions, prefix = '/__mock', tenants: readonly { context: MockContext }[] = []): HttpHandler {
-  const ADMIN_PATH = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\/.*)?$`)
+  const ADMIN_PATH = adminPathPattern(prefix)
   return http.all(
     ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
     async ({ request }) => {
       const json = (status: number, body: unknown) =>
         respond(request, status, { 'content-type': 'application/json;charset=UTF-8' }, Buffer.from(body === undefined ? '' : JSON.stringify(body)) as Uint8Array<ArrayBuffer>)
       try {
-        const token = context.options.adminToken
-        if (token !== undefined && request.headers.get('authorization') !== `Bearer ${token}`) {
-          throw new AdminError(401, 'the admin API needs the admin token: Authorization: Bearer <token>')
-        }
         const route = new URL(request.url).pathname.match(ADMIN_PATH)![1] ?? '/'
+        const raw = await requestBytes(request)
+        const refused = guardAdmin(request, context.options, prefix, route, raw.byteLength)
+        if (refused) throw new AdminError(refused.status, refused.message)
         const method = request.method
         const body = async () => {
-          const raw = await requestBytes(request)
           if (raw.byteLength === 0) return {}
           try {
             return JSON.parse(Buffer.from(raw).toString('utf8')) as unknown
@@ -336,6 +335,7 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
         }
         let m: RegExpMatchArray | null
         const routes: Array<[string, RegExp, (match: RegExpMatchArray) => Promise<Response>]> = [
+          ['GET', /^\/live$/, async () => json(200, { status: 'ok' })],
           ['GET', /^\/health$/, async () => json(200, admin.health())],
           ['POST', /^\/reset$/, async () => (await admin.reset(), json(200, admin.health()))],
           ['GET', /^\/world$/, async () => json(200, admin.exportWorld())],

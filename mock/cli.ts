@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { createWriteStream, readFileSync } from 'node:fs'
 import { createMock, createTenants, startServer, type MockOptions, type TenantsConfig } from './index.js'
+import { stopOnSignals } from './server.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
 import { DEMO_CREDENTIALS } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
@@ -87,6 +88,7 @@ async function mockFromFlags(flags: Record<string, any>) {
     oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
     types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit,
     itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken, faults: faultsFromFlags(flags),
+    adminBodyLimit: flags.adminBodyLimit, allowedHosts: flags.allowedHost, shutdownGraceMs: flags.shutdownGraceMs,
   }
   return flags.config ? createTenants(readTenantsFile(flags.config), shared, { onProgress: progress }) : createMock(shared, { onProgress: progress })
 }
@@ -104,6 +106,9 @@ behaviourOptions(
   ),
 )
   .addOption(new Option('--admin-token <token>', 'bearer token for the admin API (/__mock); required off loopback').env('TANMA_ADMIN_TOKEN'))
+  .option('--allowed-host <host>', 'a Host header the admin API accepts besides loopback names and the listening address (DNS-rebinding guard); repeatable', (value: string, previous: string[] = []) => [...previous, value])
+  .option('--admin-body-limit <bytes>', 'largest admin (/__mock) request body (an exported world must fit)', integer(1), 256 * 1024 * 1024)
+  .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed', integer(0), 10_000)
   .action(async (flags) => {
     const started = performance.now()
     const mock = await mockFromFlags(flags)
@@ -130,8 +135,7 @@ behaviourOptions(
       `  Ctrl-C stops the server`,
     ]
     process.stdout.write(lines.join('\n') + '\n')
-    const stop = () => void server.close().then(() => process.exit(0))
-    process.once('SIGINT', stop).once('SIGTERM', stop)
+    stopOnSignals(server)
   })
 
 program

@@ -36,6 +36,11 @@ export function hostRequest(url: URL, method: string, headers: Headers, body: Ui
   return request
 }
 
+/** Whether the standalone host made this request (it came over the network), rather than a test in-process. */
+export function isHostRequest(request: Request): boolean {
+  return exchanges.has(request)
+}
+
 /** The raw body of a request, from the host or from its stream. */
 export async function requestBytes(request: Request): Promise<Uint8Array> {
   const exchange = exchanges.get(request)

@@ -63,6 +63,12 @@ export const mockOptionsSchema = z.strictObject({
   adminToken: z.string().min(8).optional(),
   /** Largest accepted request body, bytes. */
   bodyLimit: z.number().int().min(1).default(1024 * 1024),
+  /** Largest accepted admin (/__mock) body, bytes: an exported world loads back. */
+  adminBodyLimit: z.number().int().min(1).max(512 * 1024 * 1024).default(256 * 1024 * 1024).describe('largest admin (/__mock) request body in bytes, at most 512 MiB (an exported world must fit)'),
+  /** Host names, besides the listening address and loopback names, that the admin API answers without the token (`.example.test` takes subdomains too). */
+  allowedHosts: z.array(z.string().min(1)).default([]).describe('a Host header the admin API accepts besides loopback names and the listening address (DNS-rebinding guard); repeatable'),
+  /** On stop (SIGTERM, SIGINT, close()): how long in-flight requests may take before their connections are closed, ms. */
+  shutdownGraceMs: z.number().int().min(0).default(10_000).describe('on SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed (ms)'),
   /** Codes and messages by error kind, replacing the defaults in protocol/errors.ts. */
   errors: z.partialRecord(z.enum(ERROR_KINDS as [ErrorKind, ...ErrorKind[]]), errorOverride).default({}),
   /** Hosts whose unknown paths the in-process handlers answer with 404 (the standalone server answers every path). */

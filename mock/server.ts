@@ -1,13 +1,16 @@
 /**
- * The standalone HTTP host: Express in front of the very same msw handlers (msw's `getResponse`).
- * It only moves bytes — a Node request into a Fetch Request, the handlers' Response back out — and
- * holds no endpoint logic. It reads at most bodyLimit + 1 bytes of a body: enough for the handler
- * to refuse it with 413, never enough to exhaust memory.
+ * The standalone HTTP host: plain `node:http` in front of the very same msw handlers (msw's
+ * `getResponse`), decisions/0005-plain-node-http-host.md. It only moves bytes — a Node request into
+ * a Fetch Request, the handlers' Response back out — and holds no endpoint logic. It reads at most
+ * limit + 1 bytes of a body (the upstream `bodyLimit`, or `adminBodyLimit` under /__mock): enough
+ * for the handler to refuse it with 413, never enough to exhaust memory.
  */
-import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from 'express'
 import { getResponse } from 'msw'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { isAdminPath } from './admin-guard.js'
 import { createHandlers, errorResponse } from './handlers.js'
 import { hostRequest, hostResponse, type HostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
@@ -27,7 +30,12 @@ export interface RunningServer {
   readonly origin: string
   /** The base URL a consumer configures: `origin + /api`. */
   readonly baseUrl: string
-  close(): Promise<void>
+  /**
+   * Stops gracefully: no new connections, idle ones closed at once, requests in flight finish
+   * (their connections close after the answer); whatever is still open after `graceMs` (default:
+   * the `shutdownGraceMs` option) is closed. Hanging transport faults are cut at once.
+   */
+  close(graceMs?: number): Promise<void>
 }
 
 /**
@@ -62,17 +70,41 @@ export function isLoopback(host: string): boolean {
 
 const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
 
+/**
+ * The URL of a request target, on this server's origin; undefined when the target names no path.
+ * Origin-form (`/path?query`) is taken as a path, whatever it holds (`//[`, `//a:b@[::1`, `%zz`
+ * stay path characters: the authority is always ours); absolute-form (`http://x/path`) gives its
+ * path and query. Anything else (`*`, `host:port`) is no request for this server. Never throws.
+ */
+export function requestUrl(target: string, origin: string): URL | undefined {
+  try {
+    if (target.startsWith('/')) return new URL(origin + target)
+    if (/^https?:\/\//i.test(target)) {
+      const absolute = new URL(target)
+      return new URL(origin + absolute.pathname + absolute.search)
+    }
+  } catch {
+    // not representable: answered as malformed HTTP
+  }
+  return undefined
+}
+
 function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
   const headers = new Headers()
   for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+    if (value === undefined) continue
+    try {
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+    } catch {
+      // a value Fetch refuses (Node's parser lets through what undici does not): dropped
+    }
   }
   return headers
 }
 
 /** A transport fault, on the socket: a reset, a body cut short, or silence until the client leaves. */
-function actOut(answer: HostResponse, req: IncomingMessage, res: ExpressResponse): void {
-  const socket = req.socket
+function actOut(answer: HostResponse, res: ServerResponse, hanging: Set<Socket>): void {
+  const socket = res.socket!
   const fault = answer.fault!
   if (fault.kind === 'reset') return void socket.resetAndDestroy()
   if (fault.kind === 'truncate') {
@@ -80,58 +112,74 @@ function actOut(answer: HostResponse, req: IncomingMessage, res: ExpressResponse
     res.write(answer.body.subarray(0, fault.atByte), () => socket.destroy())
     return
   }
+  hanging.add(socket)
   const timer = setTimeout(() => socket.resetAndDestroy(), fault.maxMs)
   timer.unref()
-  socket.once('close', () => clearTimeout(timer))
+  socket.once('close', () => (clearTimeout(timer), hanging.delete(socket)))
 }
 
 export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1' }: ServerOptions = {}): Promise<RunningServer> {
-  if (!isLoopback(host) && mock.options.adminToken === undefined) {
-    throw new Error(`listening on ${host} would open the admin API (/__mock) to the network: pass --admin-token <token> (or listen on 127.0.0.1)`)
+  const scopes = mock.tenants ?? [mock]
+  const open = scopes.filter((m) => m.options.adminToken === undefined)
+  if (!isLoopback(host) && open.length > 0) {
+    const which = mock.tenants ? ` of tenant${open.length === 1 ? '' : 's'} ${open.map((m) => m.credentials.appId).join(', ')}` : ''
+    throw new Error(
+      `listening on ${host} would open the admin API (/__mock)${which} to the network: pass --admin-token <token>${mock.tenants ? ' (or give every tenant its "adminToken")' : ''}, or listen on 127.0.0.1`,
+    )
   }
-  const handlers = createHandlers((mock.tenants ?? [mock]).map((m) => ({ context: m.context, admin: m.admin })), { unknownPaths: 'all' })
-  const app = express()
-  app.disable('x-powered-by')
-  app.disable('etag')
+  const handlers = createHandlers(scopes.map((m) => ({ context: m.context, admin: m.admin })), { unknownPaths: 'all' })
+  const bodyLimit = Math.max(...scopes.map((m) => m.options.bodyLimit))
+  const adminBodyLimit = Math.max(...scopes.map((m) => m.options.adminBodyLimit))
+  let origin = `http://${host}` // the listening address, once known
+  let closing = false
+  const hanging = new Set<Socket>()
 
-  app.use(async (req: ExpressRequest, res: ExpressResponse) => {
-    const withBody = req.method !== 'GET' && req.method !== 'HEAD'
-    const { body, truncated, gone } = withBody ? await readBody(req, mock.options.bodyLimit + 1) : { body: undefined, truncated: false, gone: false }
-    if (gone) return void res.destroy()
-    const url = new URL(req.originalUrl, `http://${host}`)
-    let request: Request
-    let response: Response | undefined
-    if (FETCH_FORBIDDEN_METHODS.has(req.method)) {
-      // Fetch cannot even represent these (CONNECT, TRACE, TRACK): no endpoint takes them.
-      request = hostRequest(url, 'GET', new Headers(), undefined)
-      response = errorResponse(mock.context, request, new UpstreamError('methodNotAllowed', req.method))
-    } else {
-      request = hostRequest(url, req.method, toFetchHeaders(req.headers), body)
-      response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', req.path))
-    }
-    const answer = await hostResponse(request, response)
-    if (answer.fault) return actOut(answer, req, res)
-    res.status(answer.status)
+  /** Writes a host answer; after a cut-short upload or once stopping, the connection closes after it. */
+  const send = (req: IncomingMessage, res: ServerResponse, answer: HostResponse, truncated: boolean) => {
+    res.statusCode = answer.status
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value)
-    if (truncated) {
-      // Answer now, discard the rest of the upload, and do not reuse the connection.
-      res.setHeader('connection', 'close')
-      req.resume()
-    }
+    if (truncated || closing) res.setHeader('connection', 'close')
+    // Answer now and discard the rest of an oversized upload.
+    if (truncated) req.resume()
     res.end(answer.body)
-  })
+  }
 
-  // Whatever escapes (a bug of ours, a broken socket) still leaves as the envelope, without a stack trace.
-  app.use((error: unknown, req: ExpressRequest, res: ExpressResponse, _next: NextFunction) => {
-    if (res.headersSent) return res.end()
-    const response = errorResponse(mock.context, new Request(new URL(req.originalUrl, `http://${host}`)), error)
-    res.status(response.status).type('application/json;charset=UTF-8')
-    void response.text().then((text) => res.end(text))
-  })
+  const envelope = async (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    const request = hostRequest(new URL(origin), 'GET', new Headers(), undefined)
+    send(req, res, await hostResponse(request, errorResponse(mock.context, request, error)), false)
+  }
 
-  const server: Server = createServer(app)
-  server.on('clientError', (error, socket) => {
-    if (!socket.writable) return socket.destroy()
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const method = req.method ?? 'GET'
+    const url = requestUrl(req.url ?? '', origin)
+    if (url === undefined) {
+      res.setHeader('connection', 'close')
+      return envelope(req, res, new UpstreamError('malformedHttp', `request target ${JSON.stringify((req.url ?? '').slice(0, 200))}`))
+    }
+    if (FETCH_FORBIDDEN_METHODS.has(method)) {
+      // Fetch cannot even represent these (CONNECT, TRACE, TRACK): no endpoint takes them.
+      return envelope(req, res, new UpstreamError('methodNotAllowed', method))
+    }
+    const withBody = method !== 'GET' && method !== 'HEAD'
+    const limit = (isAdminPath(url.pathname) ? Math.max(adminBodyLimit, bodyLimit) : bodyLimit) + 1
+    const { body, truncated, gone } = withBody ? await readBody(req, limit) : { body: undefined, truncated: false, gone: false }
+    if (gone) return void res.destroy()
+    const request = hostRequest(url, method, toFetchHeaders(req.headers), body)
+    const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${method} ${url.pathname}`))
+    const answer = await hostResponse(request, response)
+    if (answer.fault) return actOut(answer, res, hanging)
+    send(req, res, answer, truncated)
+  }
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      // A bug of ours still leaves as the envelope (errorResponse logs it), never as a stack trace.
+      if (res.headersSent || res.destroyed) return void res.destroy()
+      envelope(req, res, error).catch(() => res.destroy())
+    })
+  })
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy()
     const { status, code, message } = mock.context.errors.render(new UpstreamError('malformedHttp', String(error)))
     const text = envelopeJson(code, message)
     socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
@@ -144,16 +192,93 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     server.listen(port, host, () => resolve())
   })
   const address = server.address() as AddressInfo
-  const origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
-  return {
-    host: address.address,
-    port: address.port,
-    origin,
-    baseUrl: `${origin}/api`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()))
-        server.closeAllConnections()
-      }),
+  origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+
+  let closed: Promise<void> | undefined
+  const close = (graceMs = mock.options.shutdownGraceMs) =>
+    (closed ??= new Promise<void>((resolve, reject) => {
+      closing = true
+      const force = setTimeout(() => server.closeAllConnections(), graceMs)
+      server.close((error) => {
+        clearTimeout(force)
+        if (error) reject(error)
+        else resolve()
+      })
+      server.closeIdleConnections()
+      for (const socket of hanging) socket.resetAndDestroy()
+    }))
+  return { host: address.address, port: address.port, origin, baseUrl: `${origin}/api`, close }
+}
+
+/**
+ * Stops the server on SIGTERM and SIGINT as `close()` does (in-flight requests finish within the
+ * grace period), then exits 0; a second signal exits at once. Launched through npm (`npm start`,
+ * `npx tanma-mock`), node runs under `sh -c`, which dies of the SIGTERM npm forwards without passing
+ * it on, and npm then ends itself: when the shell is gone (the process is re-parented) and npm with
+ * it, the server stops the same way. A server left in the background of an npm script (`… &`), whose
+ * npm lives on, keeps running.
+ */
+export function stopOnSignals(server: RunningServer, log: (line: string) => void = (line) => void process.stderr.write(line + '\n')): void {
+  let stopping = false
+  const stop = (why: string) => {
+    if (stopping) {
+      log(`tanma-mock: ${why} again, exiting now`)
+      process.exit(1)
+    }
+    stopping = true
+    log(`tanma-mock: ${why}, stopping (requests in flight may finish)`)
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => (log(`tanma-mock: ${error instanceof Error ? error.message : String(error)}`), process.exit(1)),
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM')).on('SIGINT', () => stop('SIGINT'))
+  if (process.env.npm_lifecycle_event !== undefined) watchLauncher(() => stop('the launcher (npm) was stopped'))
+}
+
+/** Calls `onGone` when this process's parent (the shell npm started) and npm above it are gone. */
+function watchLauncher(onGone: () => void): void {
+  const shell = process.ppid
+  const npm = parentOf(shell)
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM'
+    }
+    try {
+      return statOf(pid).state !== 'Z' // a zombie has exited, only not been reaped yet
+    } catch {
+      return true
+    }
+  }
+  let orphanedAt: number | undefined
+  const watch = setInterval(() => {
+    if (process.ppid === shell) return
+    orphanedAt ??= Date.now()
+    if (npm === undefined || !alive(npm)) return void (clearInterval(watch), onGone())
+    if (Date.now() - orphanedAt > 2000) clearInterval(watch) // npm lives on: left running on purpose
+  }, 250)
+  watch.unref()
+}
+
+/** State and parent of a process, from Linux's /proc (throws elsewhere). */
+function statOf(pid: number): { state: string; ppid: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return { state: state!, ppid: Number(ppid) }
+}
+
+/** The parent of a process, where the system says (Linux /proc, or ps); undefined otherwise. */
+function parentOf(pid: number): number | undefined {
+  try {
+    return statOf(pid).ppid
+  } catch {
+    try {
+      const ppid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim())
+      return Number.isSafeInteger(ppid) && ppid > 1 ? ppid : undefined
+    } catch {
+      return undefined
+    }
   }
 }

@@ -199,6 +199,7 @@ describe('the request journal', () => {
 })
 
 describe('over HTTP under /__mock', () => {
+  const JSON_BODY = { 'content-type': 'application/json' }
   async function withServer(options: Parameters<typeof createMock>[0], run: (origin: string, mock: Mock) => Promise<void>) {
     const mock = await createMock({ customers: 40, staff: 3, ...options })
     const server = await startServer(mock, { port: 0 })
@@ -212,7 +213,7 @@ describe('over HTTP under /__mock', () => {
   it('serves health, customers, relations, requests, clock, world and reset', async () => {
     await withServer({}, async (origin, mock) => {
       const admin = async (method: string, path: string, body?: unknown) => {
-        const response = await fetch(`${origin}/__mock${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
+        const response = await fetch(`${origin}/__mock${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: JSON_BODY }) })
         return { status: response.status, json: (await response.json()) as Record<string, any> }
       }
       expect((await admin('GET', '/health')).json).toMatchObject({ status: 'ok', customers: 40, members: 3 })
@@ -233,7 +234,7 @@ describe('over HTTP under /__mock', () => {
   it('answers bad admin input with a clear 4xx JSON error', async () => {
     await withServer({}, async (origin) => {
       const bad = async (method: string, path: string, body?: string) => {
-        const response = await fetch(`${origin}/__mock${path}`, { method, body })
+        const response = await fetch(`${origin}/__mock${path}`, { method, body, ...(body === undefined ? {} : { headers: JSON_BODY }) })
         return { status: response.status, json: (await response.json()) as { error: string; issues?: string[] } }
       }
       expect(await bad('POST', '/customers', '{"followers": [], "type": 3}')).toMatchObject({ status: 400, json: { error: 'invalid customer' } })

@@ -219,6 +219,52 @@ describe('bad input never crashes the server or loses state', () => {
     expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 400, data: null })
   })
 
+  /** Sends raw bytes and resolves with the status line and the body of the answer. */
+  const rawRequest = (text: string) =>
+    new Promise<{ statusLine: string; body: string }>((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(text))
+      let data = ''
+      socket.setEncoding('utf8').on('data', (c: string) => (data += c)).on('end', () => {
+        const split = data.indexOf('\r\n\r\n')
+        resolve({ statusLine: data.slice(0, data.indexOf('\r\n')), body: data.slice(split + 4) })
+      }).on('error', reject)
+    })
+
+  it.each([
+    ['//[', 404],
+    ['//%zz', 404],
+    ['//a:b@[::1', 404],
+    ['//evil.example/__mock/reset', 404],
+    ['/api/%zz%', 404],
+    ['*', 400],
+    ['example.com:443', 400],
+    ['http://x/api/v3/nope', 404],
+    ['/' + 'a'.repeat(12_000), 404],
+    ['/' + 'a'.repeat(70_000), 400],
+  ])('a malformed request target (%s) gets the envelope, not a stack trace', async (target, status) => {
+    const stderr: string[] = []
+    const write = process.stderr.write.bind(process.stderr)
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write
+    try {
+      const method = target === '//evil.example/__mock/reset' ? 'POST' : 'GET'
+      const r = await rawRequest(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+      expect(r.statusLine).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `))
+      expect(JSON.parse(r.body)).toMatchObject({ code: status, data: null })
+      expect(r.body).not.toMatch(/<html|\bat .*\(|node:internal/)
+    } finally {
+      process.stderr.write = write
+    }
+    expect(stderr.join('')).not.toContain('internal error')
+  })
+
+  it('an absolute-form request target is served by its path', async () => {
+    const body = '{"size":1}'
+    const headers = Object.entries({ ...mock.sign(body, NOW), 'content-type': 'application/json', 'content-length': String(body.length), connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`).join('')
+    const r = await rawRequest(`POST http://somewhere.example/api${PATH} HTTP/1.1\r\nHost: somewhere.example\r\n${headers}\r\n${body}`)
+    expect(r.statusLine).toBe('HTTP/1.1 200 OK')
+    expect(JSON.parse(r.body)).toMatchObject({ code: 0 })
+  })
+
   it('answers the very same first page after all of the above', async () => {
     const before = await firstPage()
     await post('{"size": 2')
