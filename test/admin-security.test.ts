@@ -46,7 +46,7 @@ function send(server: RunningServer, method: string, path: string, headers: Reco
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' }
-const ADD = (mock: Mock) => JSON.stringify({ followers: [{ qwUserId: mock.world.memberList[0]!.qwUserId }] })
+const ADD = (mock: Mock) => JSON.stringify({ followers: [{ qwUserId: mock.world.members()[0]!.qwUserId }] })
 
 async function serving(options: MockOptions = {}) {
   const mock = await createMock({ seed: 'guard', customers: 30, staff: 3, now: () => NOW, ...options })
@@ -67,7 +67,7 @@ describe('admin routes are anchored at /__mock', () => {
       expect(r.status, path).toBe(404)
       expect(r.json, path).toMatchObject({ code: 404, data: null })
     }
-    expect(mock.world.liveCustomerCount).toBe(31)
+    expect(mock.world.customerCount).toBe(31)
   })
 })
 
@@ -78,11 +78,11 @@ describe('a web page cannot drive the admin API (CSRF, DNS rebinding)', () => {
   afterAll(() => server.close())
 
   const unchanged = async (run: () => Promise<Answer>, status: number, error: RegExp) => {
-    const before = { customers: mock.world.liveCustomerCount, clock: mock.clock.now(), faults: mock.admin.faults().length }
+    const before = { customers: mock.world.customerCount, clock: mock.clock.now(), faults: mock.admin.faults().length }
     const r = await run()
     expect(r.status).toBe(status)
     expect(r.json.error).toMatch(error)
-    expect({ customers: mock.world.liveCustomerCount, clock: mock.clock.now(), faults: mock.admin.faults().length }).toEqual(before)
+    expect({ customers: mock.world.customerCount, clock: mock.clock.now(), faults: mock.admin.faults().length }).toEqual(before)
   }
 
   it('refuses admin bodies that are not declared JSON (415): a form or text/plain needs no preflight', async () => {
@@ -181,7 +181,7 @@ describe('admin bodies have their own limit', () => {
       const r = await send(server, 'POST', '/__mock/world', JSON_TYPE, JSON.stringify({ pad: 'x'.repeat(10_000) }))
       expect(r.status).toBe(413)
       expect(r.json.error).toMatch(/admin body limit of 4096 bytes.*--admin-body-limit/)
-      expect(mock.world.liveCustomerCount).toBe(30)
+      expect(mock.world.customerCount).toBe(30)
     } finally {
       await server.close()
     }
