@@ -17,6 +17,7 @@ import {
 import { generateMembers } from './generate/members.js'
 import { Rng, worldSeed } from './generate/rng.js'
 import { ItemCache } from './item-cache.js'
+import { WORLD_LIMITS } from './limits.js'
 import { grow, KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
 import {
   fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldDefinition, type Member,
@@ -53,6 +54,12 @@ export interface RelationFilter {
 }
 
 const RELATION_ID_BASE = 30_000_000
+/**
+ * A big build hands the event loop back every this many customers (and relations), so a server
+ * keeps answering (health, other tenants, the old world) while a world loads.
+ */
+const YIELD_EVERY = 50_000
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class World {
   readonly members = new Collection({ schema: memberSchema })
@@ -82,6 +89,8 @@ export class World {
   #slotsOf: Map<number, number[]> | undefined
   #slotById: Map<number, number> | undefined
   #takenIds: Set<number> | undefined
+  /** Ids minted inside the change in progress (see atomically), so a refused change can give them back. */
+  #mintedInChange: number[] | undefined
   #maxRelationId = 0
   #itemCache: ItemCache | undefined
 
@@ -100,8 +109,8 @@ export class World {
     if (fromSec === undefined || untilSec === undefined || untilSec - fromSec < 86_400) {
       throw new RangeError(`world window [${o.from}, ${o.until}) must be two Beijing times at least a day apart`)
     }
-    if (!Number.isInteger(o.customers) || o.customers < 0) throw new RangeError(`customers must be a whole number ≥ 0, got ${o.customers}`)
-    if (!Number.isInteger(o.staff) || o.staff < 1 || o.staff > 10_000) throw new RangeError(`staff must be a whole number from 1 to 10000, got ${o.staff}`)
+    if (!Number.isInteger(o.customers) || o.customers < 0 || o.customers > WORLD_LIMITS.customers) throw new RangeError(`customers must be a whole number from 0 to ${WORLD_LIMITS.customers}, got ${o.customers}`)
+    if (!Number.isInteger(o.staff) || o.staff < 1 || o.staff > WORLD_LIMITS.staff) throw new RangeError(`staff must be a whole number from 1 to ${WORLD_LIMITS.staff}, got ${o.staff}`)
 
     const seed = worldSeed(o.seed)
     const shape: WorldShape = { seed, customers: o.customers, staff: o.staff, fromSec, untilSec }
@@ -109,7 +118,7 @@ export class World {
     // The tenant was set up a month before its first customer.
     const world = new World(shape, generateCatalog(seed, (fromSec - 30 * 86_400) * 1000, minter))
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
-    world.#generateRelations(minter, onProgress)
+    await world.#generateRelations(minter, onProgress)
     return world
   }
 
@@ -178,7 +187,7 @@ export class World {
     this.#memberCumulative = memberWeights(this.shape.seed, this.memberList.length)
   }
 
-  #generateRelations(minter: IdMinter, onProgress?: ProgressListener): void {
+  async #generateRelations(minter: IdMinter, onProgress?: ProgressListener): Promise<void> {
     const n = this.shape.customers
     this.#customerCount = n
     this.#customerIds = new Float64Array(n)
@@ -209,6 +218,7 @@ export class World {
         count++
       }
       if (onProgress && (i % step === 0 || i === n - 1)) onProgress(i + 1, n)
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
 
     const order = new Int32Array(count)
@@ -219,9 +229,11 @@ export class World {
     const idGaps = new Rng(this.shape.seed ^ 0x5eed)
     let id = RELATION_ID_BASE + idGaps.int(1_000_000)
     this.relations.reserve(count)
-    for (const k of order) {
+    for (let p = 0; p < count; p++) {
+      const k = order[p]!
       id += 1 + idGaps.int(40)
       this.#appendRelation(sec[k]!, micros[k]! * 1000, id, customer[k]!, member[k]!, type[customer[k]!]!)
+      if (p % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
     this.#trimLists()
   }
@@ -280,9 +292,31 @@ export class World {
         const id = mintId(ms, seq)
         if (!this.#takenIds.has(id)) {
           this.#takenIds.add(id)
+          this.#mintedInChange?.push(id)
           return id
         }
       }
+    }
+  }
+
+  /**
+   * Runs a change to this world all or nothing as far as ids go: when `change` throws, the ids it
+   * minted are free again, so the next change gets the ids it would have got without it. (A change
+   * checks its input before it changes records; ids are what it may take before it knows.)
+   */
+  atomically<T>(change: () => T): T {
+    const outer = this.#mintedInChange
+    const minted: number[] = []
+    this.#mintedInChange = minted
+    try {
+      const result = change()
+      outer?.push(...minted)
+      return result
+    } catch (error) {
+      for (const id of minted) this.#takenIds?.delete(id)
+      throw error
+    } finally {
+      this.#mintedInChange = outer
     }
   }
 
