@@ -92,7 +92,8 @@ function refused(what: string, ...issues: string[]): AdminError {
 const NEW_CUSTOMER = hashString('admin.customer')
 
 export interface AdminFunctions {
-  health(): { status: 'ok'; version: string; customers: number; relations: number; members: number; clock: ClockState }
+  /** Counts of the world being served; `loading` while another world is being built to replace it. */
+  health(): { status: 'ok'; version: string; customers: number; relations: number; members: number; loading: boolean; clock: ClockState }
   /** Back to the starting world (the clock and the journal are left as they are). */
   reset(): Promise<void>
   exportWorld(): FixtureDocument
@@ -224,7 +225,7 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
   return {
     health() {
       const { world, clock } = context
-      return { status: 'ok', version: PACKAGE_VERSION, customers: world.liveCustomerCount, relations: world.relationCount, members: world.memberList.length, clock: clock.state() }
+      return { status: 'ok', version: PACKAGE_VERSION, customers: world.liveCustomerCount, relations: world.relationCount, members: world.memberList.length, loading: building, clock: clock.state() }
     },
 
     async reset() {

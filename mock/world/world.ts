@@ -6,7 +6,7 @@
  * (decisions/0001-world-storage.md) and the rest of a record is drawn when it is read.
  */
 import { Collection } from '@msw/data'
-import { IdMinter, mintId } from '../protocol/ids.js'
+import { ID_EPOCH_MS, IdMinter, LAST_MINT_MS, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
@@ -54,6 +54,8 @@ export interface RelationFilter {
 }
 
 const RELATION_ID_BASE = 30_000_000
+/** The tenant was set up this long before its first customer. */
+const TENANT_SETUP_SEC = 30 * 86_400
 /**
  * A big build hands the event loop back every this many customers (and relations), so a server
  * keeps answering (health, other tenants, the old world) while a world loads.
@@ -109,6 +111,12 @@ export class World {
     if (fromSec === undefined || untilSec === undefined || untilSec - fromSec < 86_400) {
       throw new RangeError(`world window [${o.from}, ${o.until}) must be two Beijing times at least a day apart`)
     }
+    // The tenant is set up 30 days before `from`, and every id is minted within [ID_EPOCH_MS, LAST_MINT_MS].
+    const firstFrom = ID_EPOCH_MS / 1000 + TENANT_SETUP_SEC
+    const lastUntil = Math.floor(LAST_MINT_MS / 1000)
+    if (fromSec < firstFrom || untilSec > lastUntil) {
+      throw new RangeError(`world window [${o.from}, ${o.until}) must lie within ${formatBeijing(firstFrom)} to ${formatBeijing(lastUntil)} (ids are minted from 2015-01-01 00:00:00 Beijing time, the tenant 30 days before its first customer)`)
+    }
     if (!Number.isInteger(o.customers) || o.customers < 0 || o.customers > WORLD_LIMITS.customers) throw new RangeError(`customers must be a whole number from 0 to ${WORLD_LIMITS.customers}, got ${o.customers}`)
     if (!Number.isInteger(o.staff) || o.staff < 1 || o.staff > WORLD_LIMITS.staff) throw new RangeError(`staff must be a whole number from 1 to ${WORLD_LIMITS.staff}, got ${o.staff}`)
 
@@ -116,7 +124,7 @@ export class World {
     const shape: WorldShape = { seed, customers: o.customers, staff: o.staff, fromSec, untilSec }
     const minter = new IdMinter()
     // The tenant was set up a month before its first customer.
-    const world = new World(shape, generateCatalog(seed, (fromSec - 30 * 86_400) * 1000, minter))
+    const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter))
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
     await world.#generateRelations(minter, onProgress)
     return world
