@@ -239,10 +239,10 @@ describe('world sizes', () => {
   it('one customers limit for options and recipes; customers: 4294967296 never reaches the allocator', async () => {
     expect(mockOptionsSchema.safeParse({ customers: WORLD_LIMITS.customers }).success).toBe(true)
     expect(mockOptionsSchema.safeParse({ customers: WORLD_LIMITS.customers + 1 }).success).toBe(false)
-    const recipe = (customers: number) => ({ version: 1, generate: { seed: 'x', customers, staff: 3 } })
+    const recipe = (customers: number) => ({ version: 1 as const, generate: { seed: 'x', customers, staff: 3 } })
     expect(recipeSchema.safeParse(recipe(WORLD_LIMITS.customers)).success).toBe(true)
     expect(recipeSchema.safeParse(recipe(WORLD_LIMITS.customers + 1)).success).toBe(false)
-    await expect(createMock({ fixtures: recipe(4_294_967_296) })).rejects.toThrow(/generate\.customers: Too big/)
+    await expect(createMock({ fixtures: recipe(4_294_967_296) as unknown as FixtureInput })).rejects.toThrow(/generate\.customers: Too big/)
     const mock = await createMock({ customers: 10, staff: 2, adminMaxCustomers: WORLD_LIMITS.customers })
     await expect(mock.admin.loadWorld(recipe(4_294_967_296))).rejects.toMatchObject({ status: 413 })
     expect(mock.admin.health()).toMatchObject({ customers: 10, loading: false })
