@@ -10,7 +10,7 @@ import type { MockContext } from './endpoints/endpoint.js'
 import { requestBytes, respond } from './host-channel.js'
 import type { JournalEntry } from './journal.js'
 import { formatBeijing, parseBeijing } from './protocol/time.js'
-import { ID_EPOCH_MS } from './protocol/ids.js'
+import { ID_EPOCH_MS, IdRangeError } from './protocol/ids.js'
 import { PACKAGE_VERSION } from './package-files.js'
 import { FaultDefinitionError, type FaultRule, type Faults } from './faults.js'
 import { fixtureCustomer, isRecipe, type FixtureCustomer, type FixtureDocument, type FixtureInput, type Recipe } from './world/fixture.js'
@@ -145,7 +145,7 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
       return context.world.atomically(apply)
     } catch (error) {
       if (error instanceof FieldValueError) throw refused(what, error.message)
-      if (error instanceof RangeError && /cannot mint an id/.test(error.message)) throw refused(what, error.message)
+      if (error instanceof IdRangeError) throw refused(what, error.message)
       throw error
     }
   }
