@@ -115,7 +115,7 @@ export class World {
     const firstFrom = ID_EPOCH_MS / 1000 + TENANT_SETUP_SEC
     const lastUntil = Math.floor(LAST_MINT_MS / 1000)
     if (fromSec < firstFrom || untilSec > lastUntil) {
-      throw new RangeError(`world window [${o.from}, ${o.until}) must lie within ${formatBeijing(firstFrom)} to ${formatBeijing(lastUntil)} (ids are minted from 2015-01-01 00:00:00 Beijing time, the tenant 30 days before its first customer)`)
+      throw new RangeError(`world window [${o.from}, ${o.until}) must lie within ${formatBeijing(firstFrom)} to ${formatBeijing(lastUntil)} (ids can be minted from 2015-01-01 00:00:00 Beijing time on, and the tenant is set up 30 days before its first customer)`)
     }
     if (!Number.isInteger(o.customers) || o.customers < 0 || o.customers > WORLD_LIMITS.customers) throw new RangeError(`customers must be a whole number from 0 to ${WORLD_LIMITS.customers}, got ${o.customers}`)
     if (!Number.isInteger(o.staff) || o.staff < 1 || o.staff > WORLD_LIMITS.staff) throw new RangeError(`staff must be a whole number from 1 to ${WORLD_LIMITS.staff}, got ${o.staff}`)
