@@ -10,15 +10,17 @@ import type { MockContext } from './endpoints/endpoint.js'
 import { requestBytes, respond } from './host-channel.js'
 import { adminPathPattern, guardAdmin } from './admin-guard.js'
 import type { JournalEntry } from './journal.js'
-import { parseBeijing } from './protocol/time.js'
+import { formatBeijing, parseBeijing } from './protocol/time.js'
+import { ID_EPOCH_MS, IdRangeError } from './protocol/ids.js'
 import { PACKAGE_VERSION } from './package-files.js'
 import { FaultDefinitionError, type FaultRule, type Faults } from './faults.js'
-import { fixtureCustomer, type FixtureCustomer, type FixtureDocument, type FixtureInput, type Recipe } from './world/fixture.js'
+import { fixtureCustomer, isRecipe, type FixtureCustomer, type FixtureDocument, type FixtureInput, type Recipe } from './world/fixture.js'
+import { FieldValueError, fieldValueText } from './world/field-values.js'
 import { companyName, generateCustomer } from './world/generate/customers.js'
 import { hashString, stream } from './world/generate/rng.js'
-import { customerTypeSchema, FIELD_TYPES, type Customer } from './world/schema.js'
+import { customerTypeSchema, type Customer } from './world/schema.js'
 import type { World } from './world/world.js'
-import type { ClockState } from './clock.js'
+import { CLOCK_RANGE_MS, ClockRangeError, inClockRange, type ClockState } from './clock.js'
 
 /** A wrong admin request: its HTTP status and what is wrong. */
 export class AdminError extends Error {
@@ -31,12 +33,18 @@ export class AdminError extends Error {
   }
 }
 
-const beijingTime = z.string().refine((s) => parseBeijing(s) !== undefined, { message: 'expected a Beijing time yyyy-MM-dd HH:mm:ss' })
-const fieldValues = z.record(z.string(), z.union([z.string(), z.null(), z.array(z.string())]))
+const RANGE_TEXT = `${formatBeijing(CLOCK_RANGE_MS.first / 1000)} to ${formatBeijing(Math.floor(CLOCK_RANGE_MS.last / 1000))} Beijing time, the moments ids can be minted at`
+/** A time given to the admin API: the wire format, and a moment an id can be minted at (the clock's range). */
+const beijingTime = z
+  .string()
+  .refine((s) => parseBeijing(s) !== undefined, { message: 'expected a Beijing time yyyy-MM-dd HH:mm:ss', abort: true })
+  .refine((s) => inClockRange(parseBeijing(s)! * 1000), { message: `outside ${RANGE_TEXT}` })
+/** Profile values by field key; each field's type says what it takes (mock/world/field-values.ts). */
+const fieldValues = z.record(z.string(), z.unknown())
 
 export const newCustomerSchema = z.strictObject({
   type: customerTypeSchema.optional(),
-  /** Profile values by field key; select fields take an option id or name, `mobile` an array of numbers. */
+  /** Profile values by field key, checked against each field's type: select fields take an option id or name, `mobile` a list of numbers, null clears. */
   fields: fieldValues.optional(),
   tagIds: z.array(z.number().int()).optional(),
   /** For an enterprise customer: its company's name (generated when absent). */
@@ -57,8 +65,8 @@ export const newRelationSchema = z.strictObject({
   qwRemark: z.string().nullable().optional(),
 })
 export const clockSchema = z.strictObject({
-  /** Jump to this moment: epoch ms or a Beijing time. */
-  set: z.union([z.number().int().nonnegative(), beijingTime]).optional(),
+  /** Jump to this moment: epoch ms or a Beijing time, within the clock's range (CLOCK_RANGE_MS). */
+  set: z.union([z.number().int().refine(inClockRange, { message: `outside ${CLOCK_RANGE_MS.first} to ${CLOCK_RANGE_MS.last} (${RANGE_TEXT})` }), beijingTime], { error: (issue) => (issue.code === 'invalid_union' ? 'expected epoch ms or a Beijing time yyyy-MM-dd HH:mm:ss' : undefined) }).optional(),
   advanceMs: z.number().int().optional(),
   /** true: stop the clock; false: let it run again. */
   freeze: z.boolean().optional(),
@@ -73,14 +81,20 @@ export type ClockChange = z.input<typeof clockSchema>
 
 function check<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
   const result = schema.safeParse(input)
-  if (!result.success) throw new AdminError(400, `invalid ${what}`, result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`))
+  if (!result.success) throw refused(what, ...result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`))
   return result.data
+}
+
+/** A 400 naming what is wrong, in the message (in-process) and as issues (over HTTP). */
+function refused(what: string, ...issues: string[]): AdminError {
+  return new AdminError(400, `invalid ${what}: ${issues.join('; ')}`, issues)
 }
 
 const NEW_CUSTOMER = hashString('admin.customer')
 
 export interface AdminFunctions {
-  health(): { status: 'ok'; version: string; customers: number; relations: number; members: number; clock: ClockState }
+  /** Counts of the world being served; `loading` while another world is being built to replace it. */
+  health(): { status: 'ok'; version: string; customers: number; relations: number; members: number; loading: boolean; clock: ClockState }
   /** Back to the starting world (the clock and the journal are left as they are). */
   reset(): Promise<void>
   exportWorld(): FixtureDocument
@@ -108,6 +122,8 @@ export interface AdminFunctions {
 export function createAdmin(context: MockContext, rebuild: () => Promise<World>, fromFixture: (f: FixtureInput | Recipe | string) => Promise<World>): AdminFunctions {
   const nowSec = () => Math.floor(context.clock.now() / 1000)
   const nowNanos = () => (context.clock.now() % 1000) * 1_000_000
+  /** Whether a world is being built (load or reset); the one being served stays until it is ready. */
+  let building = false
   const memberOf = (qwUserId: string) => {
     const member = context.world.memberIndex(qwUserId)
     if (member === undefined) throw new AdminError(400, `no member with qwUserId ${qwUserId}`)
@@ -119,24 +135,30 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
     return index
   }
 
-  /** Profile values by key applied to a record's fields (select fields by option id or name). */
+  /**
+   * Every change to the world goes through here: all or nothing. A change checks its input before
+   * it changes a record, and the world gives back the ids a refused change minted, so a refused
+   * change leaves no trace. While a world is being built a change is refused (it would be lost).
+   */
+  const change = <T>(what: string, apply: () => T): T => {
+    if (building) throw new AdminError(409, `a world is being loaded; ${what} once it is served (GET /__mock/health answers meanwhile)`)
+    try {
+      return context.world.atomically(apply)
+    } catch (error) {
+      if (error instanceof FieldValueError) throw refused(what, error.message)
+      if (error instanceof IdRangeError) throw refused(what, error.message)
+      throw error
+    }
+  }
+
+  /** Profile values by key applied to a record's fields, each checked against its field's type (world/field-values.ts). */
   const applyFields = (fields: Customer['fields'], values: z.output<typeof fieldValues> | undefined) => {
     if (!values) return fields
     const next = fields.map((f) => ({ ...f }))
     for (const [key, raw] of Object.entries(values)) {
       const definition = context.world.catalog.fields.find((f) => f.outerField === key)
       if (!definition) throw new AdminError(400, `no profile field ${key} (known: ${context.world.catalog.fields.map((f) => f.outerField).join(', ')})`)
-      let value: string | null
-      if (Array.isArray(raw)) {
-        if (definition.type !== FIELD_TYPES.phones) throw new AdminError(400, `${key} takes a string, not a list`)
-        value = JSON.stringify(raw)
-      } else if (raw !== null && definition.type === FIELD_TYPES.select) {
-        const option = definition.items.find((o) => String(o.id) === raw || o.name === raw)
-        if (!option) throw new AdminError(400, `${key} has no option ${raw} (options: ${definition.items.map((o) => `${o.id} ${o.name}`).join(', ')})`)
-        value = String(option.id)
-      } else {
-        value = raw
-      }
+      const value = fieldValueText(definition, raw)
       const at = next.findIndex((f) => f.field === key)
       if (at >= 0) next[at]!.valueAsText = value
       else next.push({ field: key, type: definition.type, valueAsText: value })
@@ -150,8 +172,10 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
     return tagIds && [...new Set(tagIds)].sort((a, b) => a - b)
   }
 
-  /** The record after a change: profile, tags, type and company, WeChat data; lastUpdateTime moves to now. */
+  /** The record after a change: profile, tags, type and company, WeChat data; lastUpdateTime moves to now. Checks come before the company id is minted. */
   const changed = (current: Customer, patch: z.output<typeof customerPatchSchema>, index: number): Customer => {
+    const fields = applyFields(current.fields, patch.fields)
+    const tagIds = checkTags(patch.tagIds) ?? current.tagIds
     const type = patch.type ?? current.type
     let company = type === 1 ? null : current.company
     if (type === 2 && (!company || patch.companyName)) {
@@ -161,8 +185,8 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
       ...current,
       type,
       company,
-      fields: applyFields(current.fields, patch.fields),
-      tagIds: checkTags(patch.tagIds) ?? current.tagIds,
+      fields,
+      tagIds,
       wechatNickname: patch.wechatNickname !== undefined ? patch.wechatNickname : current.wechatNickname,
       wechatAvatar: patch.wechatAvatar !== undefined ? patch.wechatAvatar : current.wechatAvatar,
       wechatLocation: patch.wechatLocation !== undefined ? patch.wechatLocation : current.wechatLocation,
@@ -177,14 +201,36 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
     context.world.replaceCustomer(index, { ...current, lastUpdateTime: Math.max(current.createTime, nowSec()) })
   }
 
+  /** Builds a world and serves it once it is ready; one build at a time. */
+  const build = async (make: () => Promise<World>) => {
+    if (building) throw new AdminError(409, 'a world is already being loaded; try again once it is served (GET /__mock/health shows the counts)')
+    building = true
+    try {
+      context.world = await make()
+    } finally {
+      building = false
+    }
+  }
+
+  /** A document or recipe over the admin load cap is refused before anything is built. */
+  const checkSize = (fixture: unknown) => {
+    if (typeof fixture !== 'object' || fixture === null) return // a file or pack name: the user's own
+    const asked = isRecipe(fixture) ? (fixture as { generate?: { customers?: unknown } }).generate?.customers : (fixture as { customers?: unknown }).customers
+    const count = Array.isArray(asked) ? asked.length : asked
+    const cap = context.options.adminMaxCustomers
+    if (typeof count === 'number' && count > cap) {
+      throw new AdminError(413, `the world asked for has ${count} customers; the admin API loads at most ${cap} (option adminMaxCustomers, flag --admin-max-customers; larger worlds: start the fake with --customers or --fixtures)`)
+    }
+  }
+
   return {
     health() {
       const { world, clock } = context
-      return { status: 'ok', version: PACKAGE_VERSION, customers: world.liveCustomerCount, relations: world.relationCount, members: world.memberList.length, clock: clock.state() }
+      return { status: 'ok', version: PACKAGE_VERSION, customers: world.liveCustomerCount, relations: world.relationCount, members: world.memberList.length, loading: building, clock: clock.state() }
     },
 
     async reset() {
-      context.world = await rebuild()
+      await build(rebuild)
     },
 
     exportWorld() {
@@ -192,71 +238,99 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
     },
 
     async loadWorld(fixture) {
-      try {
-        context.world = await fromFixture(fixture)
-      } catch (error) {
-        throw new AdminError(400, (error as Error).message)
-      }
+      checkSize(fixture)
+      await build(async () => {
+        try {
+          return await fromFixture(fixture)
+        } catch (error) {
+          throw new AdminError(400, (error as Error).message)
+        }
+      })
     },
 
     addCustomer(raw) {
       const input = check(newCustomerSchema, raw, 'customer')
-      const world = context.world
-      const createSec = input.createTime ? parseBeijing(input.createTime)! : nowSec()
-      const follows = input.followers.map((f) => ({
-        member: memberOf(f.qwUserId),
-        sec: f.createTime ? parseBeijing(f.createTime)! : nowSec(),
-        nanos: f.createTime ? 0 : nowNanos(),
-        qwRemark: f.qwRemark,
-      }))
-      if (new Set(follows.map((f) => f.member)).size !== follows.length) throw new AdminError(400, 'a member can follow a customer only once')
-      if (follows.some((f) => f.sec < createSec)) throw new AdminError(400, 'a follow relation cannot be older than its customer (followers[].createTime < createTime)')
-      const index = world.customerCount
-      const rng = stream(world.shape.seed, NEW_CUSTOMER, index)
-      const type = input.type ?? (rng.chance(0.3) ? 2 : 1)
-      const customerId = world.mintId(createSec * 1000 - rng.between(1_000, 30_000))
-      const companyId = type === 2 ? world.mintId(createSec * 1000 - rng.between(31_000, 38_000)) : 0
-      const skeleton = { createSec, type, follows: follows.map((f) => ({ member: f.member, sec: f.sec, micros: Math.floor(f.nanos / 1000) })) } as const
-      const generated = generateCustomer(world.shape, world.catalog, index, skeleton, customerId, companyId)
-      const customer = changed(generated, input, index)
-      customer.lastUpdateTime = Math.max(createSec, ...follows.map((f) => f.sec))
-      const added = world.addCustomer(customer, follows)
-      const relationIds = world.slotsOf(added).map((slot) => world.relations.id[slot]!)
-      context.logger.log('admin', `added customer ${customerId} followed by ${input.followers.map((f) => f.qwUserId).join(', ')}`)
-      return { customerId, relationIds, customer: fixtureCustomer(customer) }
+      return change('customer', () => {
+        const world = context.world
+        const now = nowSec()
+        const follows = input.followers.map((f) => ({
+          member: memberOf(f.qwUserId),
+          sec: f.createTime ? parseBeijing(f.createTime)! : now,
+          nanos: f.createTime ? 0 : nowNanos(),
+          given: f.createTime !== undefined,
+          qwRemark: f.qwRemark,
+        }))
+        if (new Set(follows.map((f) => f.member)).size !== follows.length) throw new AdminError(400, 'a member can follow a customer only once')
+        // What is not given is generated consistent with what is: the customer was created by its
+        // first follow (and not after now), and a follow without a time starts now, or when the
+        // customer was created if that is later.
+        const createSec = input.createTime ? parseBeijing(input.createTime)! : Math.min(now, ...follows.filter((f) => f.given).map((f) => f.sec))
+        for (const f of follows) if (!f.given && f.sec < createSec) Object.assign(f, { sec: createSec, nanos: 0 })
+        const older = follows.findIndex((f) => f.sec < createSec)
+        if (older >= 0) {
+          throw refused('customer', `followers.${older}.createTime: ${formatBeijing(follows[older]!.sec)} is before the customer's createTime ${formatBeijing(createSec)} (a follow relation cannot be older than its customer)`)
+        }
+        const index = world.customerCount
+        const rng = stream(world.shape.seed, NEW_CUSTOMER, index)
+        const type = input.type ?? (rng.chance(0.3) ? 2 : 1)
+        // Ids are minted shortly before the creation time, never before the id epoch.
+        const customerMs = Math.max(ID_EPOCH_MS, createSec * 1000 - rng.between(1_000, 30_000))
+        const companyMs = Math.max(ID_EPOCH_MS, createSec * 1000 - rng.between(31_000, 38_000))
+        applyFields([], input.fields) // checked before any id is minted
+        checkTags(input.tagIds)
+        const customerId = world.mintId(customerMs)
+        const companyId = type === 2 ? world.mintId(companyMs) : 0
+        const skeleton = { createSec, type, follows: follows.map((f) => ({ member: f.member, sec: f.sec, micros: Math.floor(f.nanos / 1000) })) } as const
+        const generated = generateCustomer(world.shape, world.catalog, index, skeleton, customerId, companyId)
+        const customer = changed(generated, input, index)
+        customer.lastUpdateTime = Math.max(createSec, ...follows.map((f) => f.sec))
+        const added = world.addCustomer(customer, follows)
+        const relationIds = world.slotsOf(added).map((slot) => world.relations.id[slot]!)
+        context.logger.log('admin', `added customer ${customerId} followed by ${input.followers.map((f) => f.qwUserId).join(', ')}`)
+        return { customerId, relationIds, customer: fixtureCustomer(customer) }
+      })
     },
 
     updateCustomer(customerId, raw) {
       const patch = check(customerPatchSchema, raw, 'customer patch')
-      const index = indexOf(customerId)
-      const next = changed(context.world.customer(index), patch, index)
-      context.world.replaceCustomer(index, next)
-      return fixtureCustomer(next)
+      return change('customer patch', () => {
+        const index = indexOf(customerId)
+        const next = changed(context.world.customer(index), patch, index)
+        context.world.replaceCustomer(index, next)
+        return fixtureCustomer(next)
+      })
     },
 
     deleteCustomer(customerId) {
-      context.world.deleteCustomer(indexOf(customerId))
+      change('deletion', () => context.world.deleteCustomer(indexOf(customerId)))
     },
 
     addRelation(raw) {
       const input = check(newRelationSchema, raw, 'relation')
-      const world = context.world
-      const index = indexOf(input.customerId)
-      const member = memberOf(input.qwUserId)
-      if (world.slotsOf(index).some((slot) => world.relations.member[slot] === member)) throw new AdminError(409, `${input.qwUserId} already follows customer ${input.customerId}`)
-      const sec = input.createTime ? parseBeijing(input.createTime)! : nowSec()
-      if (sec < world.customer(index).createTime) throw new AdminError(400, 'a follow relation cannot be older than its customer')
-      const slot = world.addRelation(index, member, sec, input.createTime ? 0 : nowNanos(), input.qwRemark)
-      touch(index)
-      return { relationId: world.relations.id[slot]! }
+      return change('relation', () => {
+        const world = context.world
+        const index = indexOf(input.customerId)
+        const member = memberOf(input.qwUserId)
+        if (world.slotsOf(index).some((slot) => world.relations.member[slot] === member)) throw new AdminError(409, `${input.qwUserId} already follows customer ${input.customerId}`)
+        const customerSec = world.customer(index).createTime
+        // Without a time the follow starts now, or when the customer was created if that is later.
+        const sec = input.createTime ? parseBeijing(input.createTime)! : Math.max(nowSec(), customerSec)
+        const nanos = input.createTime || sec > nowSec() ? 0 : nowNanos()
+        if (sec < customerSec) throw refused('relation', `createTime: ${formatBeijing(sec)} is before the customer's createTime ${formatBeijing(customerSec)} (a follow relation cannot be older than its customer)`)
+        const slot = world.addRelation(index, member, sec, nanos, input.qwRemark)
+        touch(index)
+        return { relationId: world.relations.id[slot]! }
+      })
     },
 
     deleteRelation(relationId) {
-      const world = context.world
-      const slot = world.relationSlot(relationId)
-      if (slot === undefined) throw new AdminError(404, `no relation ${relationId}`)
-      world.removeRelation(slot)
-      touch(world.relations.customer[slot]!)
+      change('deletion', () => {
+        const world = context.world
+        const slot = world.relationSlot(relationId)
+        if (slot === undefined) throw new AdminError(404, `no relation ${relationId}`)
+        world.removeRelation(slot)
+        touch(world.relations.customer[slot]!)
+      })
     },
 
     requests() {
@@ -286,13 +360,15 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
 
     setClock(raw) {
       const change = check(clockSchema, raw, 'clock change')
-      const { clock } = context
-      if (change.reset) clock.reset()
-      if (change.freeze === true) clock.freeze()
-      if (change.set !== undefined) clock.set(typeof change.set === 'number' ? change.set : parseBeijing(change.set)! * 1000)
-      if (change.advanceMs !== undefined) clock.advance(change.advanceMs)
-      if (change.freeze === false) clock.unfreeze()
-      return clock.state()
+      const set = change.set === undefined ? undefined : typeof change.set === 'number' ? change.set : parseBeijing(change.set)! * 1000
+      try {
+        // The whole change or none of it: a step that would leave the range refuses it all.
+        context.clock.apply({ ...change, set })
+      } catch (error) {
+        if (error instanceof ClockRangeError) throw refused('clock change', error.message)
+        throw error
+      }
+      return context.clock.state()
     },
   }
 }

@@ -70,6 +70,7 @@ const behaviourOptions = (command: Command) =>
     .addOption(new Option('--sign-case <mode>', 'hex case of sign: lowercase only, or any').choices(['lower', 'any']).default('lower'))
     .addOption(new Option('--success-message <text>', 'message of successful answers').choices(['ok', 'success']).default('ok'))
     .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
+    .option('--admin-max-customers <n>', 'largest world POST /__mock/world builds, in customers', integer(0), 1_000_000)
     .option('--item-cache-mb <mb>', 'memory for serialised items (pages are served from cached bytes)', integer(0), 256)
     .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
     .option('--faults <file>', 'fault rules from a JSON file ({"rules":[…]} or […]); POST /__mock/faults changes them at run time')
@@ -86,7 +87,7 @@ async function mockFromFlags(flags: Record<string, any>) {
     seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures, appId: flags.appId, appKey: flags.appKey,
     skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
     oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
-    types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit,
+    types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, adminMaxCustomers: flags.adminMaxCustomers,
     itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken, faults: faultsFromFlags(flags),
     adminBodyLimit: flags.adminBodyLimit, allowedHosts: flags.allowedHost, shutdownGraceMs: flags.shutdownGraceMs,
   }

@@ -101,7 +101,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
 
 export { AdminError, type AdminFunctions, type NewCustomer, type CustomerPatch, type NewRelation, type ClockChange } from './admin.js'
 export type { JournalEntry } from './journal.js'
-export { Clock, type ClockState } from './clock.js'
+export { Clock, CLOCK_RANGE_MS, ClockRangeError, type ClockState } from './clock.js'
 export { FAULT_KINDS, REALISTIC_FAULTS, FaultDefinitionError, faultRuleSchema, parseFaultRules, type FaultRule, type FaultRuleInput } from './faults.js'
 /** A tenants file (`--config tenants.json`): each tenant's credentials and world, and behaviour shared by all. */
 export const tenantsConfigSchema = z.strictObject({

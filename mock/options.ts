@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
 import { WORLD_DEFAULTS } from './world/world.js'
+import { WORLD_LIMITS } from './world/limits.js'
 import type { FixtureInput } from './world/fixture.js'
 
 /** Demo credentials in the upstream's shapes: appId `<corpid>_<6 alnum>`, appKey 32 alnum. */
@@ -21,8 +22,8 @@ const errorOverride = z.strictObject({ code: z.number().int().optional(), messag
 export const mockOptionsSchema = z.strictObject({
   // The world
   seed: z.union([z.string(), z.number()]).default(WORLD_DEFAULTS.seed),
-  customers: z.number().int().min(0).max(20_000_000).default(WORLD_DEFAULTS.customers),
-  staff: z.number().int().min(1).max(10_000).default(WORLD_DEFAULTS.staff),
+  customers: z.number().int().min(0).max(WORLD_LIMITS.customers).default(WORLD_DEFAULTS.customers),
+  staff: z.number().int().min(1).max(WORLD_LIMITS.staff).default(WORLD_DEFAULTS.staff),
   from: z.string().default(WORLD_DEFAULTS.from),
   until: z.string().default(WORLD_DEFAULTS.until),
   /** Serve this world instead of a generated one: a fixture document, a file (JSON or NDJSON), or a pack name. */
@@ -61,6 +62,13 @@ export const mockOptionsSchema = z.strictObject({
   faults: z.unknown().optional(),
   /** Bearer token for the admin API (/__mock); required to listen on a non-loopback host. */
   adminToken: z.string().min(8).optional(),
+  adminMaxCustomers: z
+    .number()
+    .int()
+    .min(0)
+    .max(WORLD_LIMITS.customers)
+    .default(1_000_000)
+    .describe('Largest world POST /__mock/world (admin.loadWorld) builds, in customers: a recipe or fixture over it is refused with 413'),
   /** Largest accepted request body, bytes. */
   bodyLimit: z.number().int().min(1).default(1024 * 1024),
   /** Largest accepted admin (/__mock) body, bytes: an exported world loads back. */

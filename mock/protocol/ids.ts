@@ -4,7 +4,8 @@
  * every documented id; we read them as a fixed worker bit plus a 6-bit sequence that keeps two ids
  * minted in the same millisecond apart.
  *
- * Ids stay below 2^53 until the year 2154, so plain JS numbers hold them exactly.
+ * Ids stay below 2^53 until the year 2154, so plain JS numbers hold them exactly; later moments
+ * cannot be minted (LAST_MINT_MS).
  */
 
 /** 2015-01-01 00:00:00 in Beijing time, as epoch milliseconds. */
@@ -12,10 +13,20 @@ export const ID_EPOCH_MS = Date.UTC(2015, 0, 1) - 8 * 3600_000
 const SHIFT = 2048 // 2^11
 const WORKER_BITS = 64
 const MAX_SEQUENCE = 63
+/** The last millisecond whose every id is a safe integer (2154-05-15 in Beijing time). */
+export const LAST_MINT_MS = ID_EPOCH_MS + Math.floor((Number.MAX_SAFE_INTEGER - WORKER_BITS - MAX_SEQUENCE) / SHIFT)
+
+/** A moment no id can be minted at (before the epoch, or after LAST_MINT_MS). */
+export class IdRangeError extends RangeError {
+  constructor(message: string) {
+    super(message)
+    this.name = new.target.name
+  }
+}
 
 /** The id minted at `epochMs` (with an optional same-millisecond sequence number). */
 export function mintId(epochMs: number, sequence = 0): number {
-  if (!Number.isInteger(epochMs) || epochMs < ID_EPOCH_MS) throw new RangeError(`cannot mint an id at ${epochMs}`)
+  if (!Number.isInteger(epochMs) || epochMs < ID_EPOCH_MS || epochMs > LAST_MINT_MS) throw new IdRangeError(`cannot mint an id at ${epochMs}: ids are minted from ${ID_EPOCH_MS} (2015-01-01 00:00:00 Beijing) to ${LAST_MINT_MS}`)
   if (sequence < 0 || sequence > MAX_SEQUENCE) throw new RangeError(`id sequence ${sequence} out of range`)
   return (epochMs - ID_EPOCH_MS) * SHIFT + WORKER_BITS + sequence
 }

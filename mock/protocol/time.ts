@@ -9,15 +9,32 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/
 export const BEIJING_TIME_PATTERN = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
-/** `yyyy-MM-dd HH:mm:ss` in Beijing time for epoch seconds. */
+/**
+ * The moments the wire format can write, as epoch seconds: 0000-01-01 00:00:00 to
+ * 9999-12-31 23:59:59 Beijing time (a five-digit or negative year has no `yyyy`).
+ */
+export const BEIJING_RANGE_SEC = {
+  first: new Date(0).setUTCFullYear(0, 0, 1) / 1000 - 8 * 3600,
+  last: Date.UTC(9999, 11, 31, 23, 59, 59) / 1000 - 8 * 3600,
+} as const
+
+/** The ISO text of a Beijing moment; a moment the format cannot write is an error, never odd text. */
+function beijingIso(epochSec: number): string {
+  if (!(epochSec >= BEIJING_RANGE_SEC.first && epochSec < BEIJING_RANGE_SEC.last + 1)) {
+    throw new RangeError(`epoch second ${epochSec} is outside the times yyyy-MM-dd HH:mm:ss can write (years 0000 to 9999, Beijing time)`)
+  }
+  return new Date(epochSec * 1000 + OFFSET_MS).toISOString()
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in Beijing time for epoch seconds (a RangeError outside BEIJING_RANGE_SEC). */
 export function formatBeijing(epochSec: number): string {
-  const iso = new Date(epochSec * 1000 + OFFSET_MS).toISOString()
+  const iso = beijingIso(epochSec)
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
 }
 
-/** `yyyy-MM-dd` in Beijing time for epoch seconds. */
+/** `yyyy-MM-dd` in Beijing time for epoch seconds (a RangeError outside BEIJING_RANGE_SEC). */
 export function formatBeijingDate(epochSec: number): string {
-  return new Date(epochSec * 1000 + OFFSET_MS).toISOString().slice(0, 10)
+  return beijingIso(epochSec).slice(0, 10)
 }
 
 /** Epoch seconds for a `yyyy-MM-dd HH:mm:ss` Beijing time, or undefined when it is not one (bad format or no such date). */

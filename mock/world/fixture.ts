@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
+import { WORLD_LIMITS } from './limits.js'
 import { companySchema, customerTypeSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagSchema, type Customer } from './schema.js'
 
 export const FIXTURE_VERSION = 1
@@ -96,8 +97,8 @@ export const recipeSchema = z.strictObject({
   description: z.string().optional(),
   generate: z.strictObject({
     seed: z.union([z.string(), z.number()]),
-    customers: z.number().int().min(0),
-    staff: z.number().int().min(1),
+    customers: z.number().int().min(0).max(WORLD_LIMITS.customers),
+    staff: z.number().int().min(1).max(WORLD_LIMITS.staff),
     from: z.string().optional(),
     until: z.string().optional(),
   }),

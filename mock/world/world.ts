@@ -7,7 +7,7 @@
  * (decisions/0001-world-storage.md) and the rest of a record is drawn when it is read.
  */
 import { Collection } from '@msw/data'
-import { IdMinter, mintId } from '../protocol/ids.js'
+import { ID_EPOCH_MS, IdMinter, LAST_MINT_MS, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
@@ -18,6 +18,7 @@ import {
 import { generateMembers } from './generate/members.js'
 import { Rng, worldSeed } from './generate/rng.js'
 import { ItemCache } from './item-cache.js'
+import { WORLD_LIMITS } from './limits.js'
 import { grow, KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
 import {
   fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldDefinition, type Member,
@@ -54,6 +55,14 @@ export interface RelationFilter {
 }
 
 const RELATION_ID_BASE = 30_000_000
+/** The tenant was set up this long before its first customer. */
+const TENANT_SETUP_SEC = 30 * 86_400
+/**
+ * A big build hands the event loop back every this many customers (and relations), so a server
+ * keeps answering (health, other tenants, the old world) while a world loads.
+ */
+const YIELD_EVERY = 50_000
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class World {
   readonly #members = new Collection({ schema: memberSchema })
@@ -83,6 +92,8 @@ export class World {
   #slotsOf: Map<number, number[]> | undefined
   #slotById: Map<number, number> | undefined
   #takenIds: Set<number> | undefined
+  /** Ids minted inside the change in progress (see atomically), so a refused change can give them back. */
+  #mintedInChange: number[] | undefined
   #maxRelationId = 0
   #itemCache: ItemCache | undefined
 
@@ -101,16 +112,22 @@ export class World {
     if (fromSec === undefined || untilSec === undefined || untilSec - fromSec < 86_400) {
       throw new RangeError(`world window [${o.from}, ${o.until}) must be two Beijing times at least a day apart`)
     }
-    if (!Number.isInteger(o.customers) || o.customers < 0) throw new RangeError(`customers must be a whole number ≥ 0, got ${o.customers}`)
-    if (!Number.isInteger(o.staff) || o.staff < 1 || o.staff > 10_000) throw new RangeError(`staff must be a whole number from 1 to 10000, got ${o.staff}`)
+    // The tenant is set up 30 days before `from`, and every id is minted within [ID_EPOCH_MS, LAST_MINT_MS].
+    const firstFrom = ID_EPOCH_MS / 1000 + TENANT_SETUP_SEC
+    const lastUntil = Math.floor(LAST_MINT_MS / 1000)
+    if (fromSec < firstFrom || untilSec > lastUntil) {
+      throw new RangeError(`world window [${o.from}, ${o.until}) must lie within ${formatBeijing(firstFrom)} to ${formatBeijing(lastUntil)} (ids can be minted from 2015-01-01 00:00:00 Beijing time on, and the tenant is set up 30 days before its first customer)`)
+    }
+    if (!Number.isInteger(o.customers) || o.customers < 0 || o.customers > WORLD_LIMITS.customers) throw new RangeError(`customers must be a whole number from 0 to ${WORLD_LIMITS.customers}, got ${o.customers}`)
+    if (!Number.isInteger(o.staff) || o.staff < 1 || o.staff > WORLD_LIMITS.staff) throw new RangeError(`staff must be a whole number from 1 to ${WORLD_LIMITS.staff}, got ${o.staff}`)
 
     const seed = worldSeed(o.seed)
     const shape: WorldShape = { seed, customers: o.customers, staff: o.staff, fromSec, untilSec }
     const minter = new IdMinter()
     // The tenant was set up a month before its first customer.
-    const world = new World(shape, generateCatalog(seed, (fromSec - 30 * 86_400) * 1000, minter))
+    const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter))
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
-    world.#generateRelations(minter, onProgress)
+    await world.#generateRelations(minter, onProgress)
     return world
   }
 
@@ -179,7 +196,7 @@ export class World {
     this.#memberCumulative = memberWeights(this.shape.seed, this.memberList.length)
   }
 
-  #generateRelations(minter: IdMinter, onProgress?: ProgressListener): void {
+  async #generateRelations(minter: IdMinter, onProgress?: ProgressListener): Promise<void> {
     const n = this.shape.customers
     this.#customerCount = n
     this.#customerIds = new Float64Array(n)
@@ -210,6 +227,7 @@ export class World {
         count++
       }
       if (onProgress && (i % step === 0 || i === n - 1)) onProgress(i + 1, n)
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
 
     const order = new Int32Array(count)
@@ -220,9 +238,11 @@ export class World {
     const idGaps = new Rng(this.shape.seed ^ 0x5eed)
     let id = RELATION_ID_BASE + idGaps.int(1_000_000)
     this.relations.reserve(count)
-    for (const k of order) {
+    for (let p = 0; p < count; p++) {
+      const k = order[p]!
       id += 1 + idGaps.int(40)
       this.#appendRelation(sec[k]!, micros[k]! * 1000, id, customer[k]!, member[k]!, type[customer[k]!]!)
+      if (p % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
     this.#trimLists()
   }
@@ -281,9 +301,31 @@ export class World {
         const id = mintId(ms, seq)
         if (!this.#takenIds.has(id)) {
           this.#takenIds.add(id)
+          this.#mintedInChange?.push(id)
           return id
         }
       }
+    }
+  }
+
+  /**
+   * Runs a change to this world all or nothing as far as ids go: when `change` throws, the ids it
+   * minted are free again, so the next change gets the ids it would have got without it. (A change
+   * checks its input before it changes records; ids are what it may take before it knows.)
+   */
+  atomically<T>(change: () => T): T {
+    const outer = this.#mintedInChange
+    const minted: number[] = []
+    this.#mintedInChange = minted
+    try {
+      const result = change()
+      outer?.push(...minted)
+      return result
+    } catch (error) {
+      for (const id of minted) this.#takenIds?.delete(id)
+      throw error
+    } finally {
+      this.#mintedInChange = outer
     }
   }
 
