@@ -67,9 +67,9 @@ describe('the clock stays within what times and ids can express', () => {
     expect(mock.admin.health().clock.beijing).toBe(NOW)
     // The edges themselves are fine, and a record added there round-trips through export and load.
     mock.admin.setClock({ set: CLOCK_RANGE_MS.last })
-    const { customerId } = mock.admin.addCustomer({ followers: [{ qwUserId: mock.world.memberList[0]!.qwUserId }] })
+    const { customerId } = mock.admin.addCustomer({ followers: [{ qwUserId: mock.context.world.memberList[0]!.qwUserId }] })
     const copy = await createMock({ fixtures: mock.admin.exportWorld() })
-    expect(copy.world.customerIndex(customerId)).toBeDefined()
+    expect(copy.context.world.customerIndex(customerId)).toBeDefined()
     mock.admin.setClock({ set: CLOCK_RANGE_MS.first })
     expect(mock.admin.health().clock.beijing).toBe('2015-01-01 00:00:00')
   })
@@ -100,31 +100,31 @@ describe('the clock stays within what times and ids can express', () => {
 describe('times of added records', () => {
   it('a customer given only follower times is created at its first follow, not later (it was refused: the generated time was now)', async () => {
     const mock = await frozenMock()
-    const [a, b, c] = mock.world.memberList.map((m) => m.qwUserId)
+    const [a, b, c] = mock.context.world.memberList.map((m) => m.qwUserId)
     const { customer, relationIds } = mock.admin.addCustomer({
       followers: [{ qwUserId: a!, createTime: '2025-03-01 09:00:00' }, { qwUserId: b!, createTime: '2024-06-01 08:00:00' }, { qwUserId: c! }],
     })
     expect(customer.createTime).toBe('2024-06-01 08:00:00')
     expect(idMintedAt(customer.customerId)).toBeLessThan(parseBeijing('2024-06-01 08:00:00')! * 1000)
-    const times = relationIds.map((id) => mock.world.relations.sec[mock.world.relationSlot(id)!]!).map(formatBeijing)
+    const times = relationIds.map((id) => mock.context.world.relations.sec[mock.context.world.relationSlot(id)!]!).map(formatBeijing)
     expect(times.sort()).toEqual(['2024-06-01 08:00:00', '2025-03-01 09:00:00', NOW]) // the follow without a time starts now
   })
 
   it('a follow without a time starts with its customer when the customer was created after now', async () => {
     const mock = await frozenMock()
-    const q = mock.world.memberList[0]!.qwUserId
+    const q = mock.context.world.memberList[0]!.qwUserId
     const later = '2027-05-01 12:00:00' // later than the clock: accepted (a test may prepare the future, then move the clock)
     const { customer, relationIds } = mock.admin.addCustomer({ createTime: later, followers: [{ qwUserId: q }] })
     expect(customer.createTime).toBe(later)
-    expect(formatBeijing(mock.world.relations.sec[mock.world.relationSlot(relationIds[0]!)!]!)).toBe(later)
-    const other = mock.world.memberList[1]!.qwUserId
+    expect(formatBeijing(mock.context.world.relations.sec[mock.context.world.relationSlot(relationIds[0]!)!]!)).toBe(later)
+    const other = mock.context.world.memberList[1]!.qwUserId
     const { relationId } = mock.admin.addRelation({ customerId: customer.customerId, qwUserId: other })
-    expect(formatBeijing(mock.world.relations.sec[mock.world.relationSlot(relationId)!]!)).toBe(later)
+    expect(formatBeijing(mock.context.world.relations.sec[mock.context.world.relationSlot(relationId)!]!)).toBe(later)
   })
 
   it('times before the id epoch are a 400 naming the field (they were a 500 "cannot mint an id")', async () => {
     const mock = await frozenMock()
-    const q = mock.world.memberList[0]!.qwUserId
+    const q = mock.context.world.memberList[0]!.qwUserId
     await withServer(mock, async (admin) => {
       const before = (await admin('GET', '/world')).json
       for (const [body, field] of [
@@ -136,8 +136,8 @@ describe('times of added records', () => {
         expect(answer.status).toBe(400)
         expect(answer.json.issues).toEqual([expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: outside 2015-01-01 00:00:00 to 2154-`))])
       }
-      const customerId = mock.world.customerIdAt(0)
-      const relation = await admin('POST', '/relations', { customerId, qwUserId: mock.world.memberList[3]!.qwUserId, createTime: '2001-01-01 00:00:00' })
+      const customerId = mock.context.world.customerIdAt(0)
+      const relation = await admin('POST', '/relations', { customerId, qwUserId: mock.context.world.memberList[3]!.qwUserId, createTime: '2001-01-01 00:00:00' })
       expect(relation).toMatchObject({ status: 400, json: { issues: [expect.stringMatching(/^createTime: outside/)] } })
       expect((await admin('GET', '/world')).json).toEqual(before)
     })
@@ -149,13 +149,13 @@ describe('times of added records', () => {
 
 describe('a refused change leaves no trace', () => {
   it('refused adds and patches do not consume ids: the next add gets the same ids and world bytes as without them (it got …817 instead of …816)', async () => {
-    const good = (mock: Mock) => mock.admin.addCustomer({ type: 2, fields: { name: '王小明' }, followers: [{ qwUserId: mock.world.memberList[0]!.qwUserId }] })
+    const good = (mock: Mock) => mock.admin.addCustomer({ type: 2, fields: { name: '王小明' }, followers: [{ qwUserId: mock.context.world.memberList[0]!.qwUserId }] })
     const clean = await frozenMock()
     const expected = good(clean)
 
     const tried = await frozenMock()
-    const q = tried.world.memberList[0]!.qwUserId
-    const personal = tried.world.customerIdAt(tried.world.customer(0).type === 1 ? 0 : 1)
+    const q = tried.context.world.memberList[0]!.qwUserId
+    const personal = tried.context.world.customerIdAt(tried.context.world.customer(0).type === 1 ? 0 : 1)
     const refusals = [
       () => tried.admin.addCustomer({ type: 2, fields: { mobile: 'not-a-list' }, followers: [{ qwUserId: q }] }),
       () => tried.admin.addCustomer({ type: 2, fields: { shoe_size: '42' }, followers: [{ qwUserId: q }] }),
@@ -177,7 +177,7 @@ describe('profile values are checked against their field type, on creation and o
   async function everyType() {
     const base = await frozenMock()
     const doc = base.admin.exportWorld() as FixtureInput & { fieldDefinitions: unknown[] }
-    const id = (k: number) => base.world.catalog.fields[0]!.id + 2048 * 1000 * k
+    const id = (k: number) => base.context.world.catalog.fields[0]!.id + 2048 * 1000 * k
     doc.fieldDefinitions.push(
       { id: id(1), name: '预算', type: 4, outerField: 'budget', items: [], stable: false, customerImportRequired: false },
       { id: id(2), name: '备注', type: 5, outerField: 'notes', items: [], stable: false, customerImportRequired: false },
@@ -202,8 +202,8 @@ describe('profile values are checked against their field type, on creation and o
 
   it('PATCH {"fields": {"mobile": "not-a-list"}} and every other value of the wrong type is a 400 naming the field and what it takes', async () => {
     const mock = await everyType()
-    const q = mock.world.memberList[0]!.qwUserId
-    const target = mock.world.customerIdAt(0)
+    const q = mock.context.world.memberList[0]!.qwUserId
+    const target = mock.context.world.customerIdAt(0)
     const before = JSON.stringify(mock.admin.exportWorld())
     for (const [field, , , bad] of cases) {
       for (const value of bad) {
@@ -224,8 +224,8 @@ describe('profile values are checked against their field type, on creation and o
 
   it('values of the right type are stored as the upstream writes them, and null clears any field', async () => {
     const mock = await everyType()
-    const q = mock.world.memberList[0]!.qwUserId
-    const stage = mock.world.catalog.fields.find((f) => f.outerField === 'customer_stage')!.items.find((o) => o.name === '成交')!
+    const q = mock.context.world.memberList[0]!.qwUserId
+    const stage = mock.context.world.catalog.fields.find((f) => f.outerField === 'customer_stage')!.items.find((o) => o.name === '成交')!
     const valueOf = (fields: { field: string; valueAsText: string | null }[], key: string) => fields.find((f) => f.field === key)?.valueAsText
     const fields = Object.fromEntries(cases.map(([field, good]) => [field, good]))
     const { customer, customerId } = mock.admin.addCustomer({ fields, followers: [{ qwUserId: q }] })
@@ -272,7 +272,7 @@ describe('world sizes', () => {
       expect(health).toMatchObject({ status: 'ok', customers: 10, loading: true })
       expect((await admin('POST', '/world', { version: 1, generate: { seed: 'other', customers: 5, staff: 2 } })).status).toBe(409)
       expect((await admin('POST', '/reset')).status).toBe(409)
-      expect((await admin('POST', '/customers', { followers: [{ qwUserId: mock.world.memberList[0]!.qwUserId }] })).status).toBe(409)
+      expect((await admin('POST', '/customers', { followers: [{ qwUserId: mock.context.world.memberList[0]!.qwUserId }] })).status).toBe(409)
       expect((await admin('GET', '/world')).json.customers).toHaveLength(10) // the old world, until the new one is ready
       expect(loaded).toBe(false)
       expect(await load).toMatchObject({ status: 200, json: { customers: 300_000, loading: false } })
