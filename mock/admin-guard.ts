@@ -62,9 +62,13 @@ const digest = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 /** Whether the request carries `Authorization: Bearer <token>`, compared in constant time. */
 export function hasToken(request: Request, token: string): boolean {
-  const given = request.headers.get('authorization') ?? ''
+  return isBearer(request.headers.get('authorization'), token)
+}
+
+/** Whether an `Authorization` header value is `Bearer <token>`, compared in constant time. */
+export function isBearer(authorization: string | null | undefined, token: string): boolean {
   // Equal-length digests: the time taken says nothing about the token, not even its length.
-  return timingSafeEqual(digest(given), digest(`Bearer ${token}`))
+  return timingSafeEqual(digest(authorization ?? ''), digest(`Bearer ${token}`))
 }
 
 function isJsonType(contentType: string): boolean {

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { isAdminPath } from './admin-guard.js'
+import { isAdminPath, isBearer } from './admin-guard.js'
 import { createHandlers, errorResponse } from './handlers.js'
 import { hostRequest, hostResponse, type HostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
@@ -130,6 +130,9 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   const handlers = createHandlers(scopes.map((m) => ({ context: m.context, admin: m.admin })), { unknownPaths: 'all' })
   const bodyLimit = Math.max(...scopes.map((m) => m.options.bodyLimit))
   const adminBodyLimit = Math.max(...scopes.map((m) => m.options.adminBodyLimit))
+  const tokens = scopes.flatMap((m) => (m.options.adminToken === undefined ? [] : [m.options.adminToken]))
+  /** Admin bodies may be large only for a client the admin API will hear: no token needed, or one given. */
+  const adminUploadAllowed = (req: IncomingMessage) => tokens.length < scopes.length || tokens.some((t) => isBearer(req.headers.authorization, t))
   let origin = `http://${host}` // the listening address, once known
   let closing = false
   const hanging = new Set<Socket>()
@@ -161,7 +164,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
       return envelope(req, res, new UpstreamError('methodNotAllowed', method))
     }
     const withBody = method !== 'GET' && method !== 'HEAD'
-    const limit = (isAdminPath(url.pathname) ? Math.max(adminBodyLimit, bodyLimit) : bodyLimit) + 1
+    const limit = (isAdminPath(url.pathname) && adminUploadAllowed(req) ? Math.max(adminBodyLimit, bodyLimit) : bodyLimit) + 1
     const { body, truncated, gone } = withBody ? await readBody(req, limit) : { body: undefined, truncated: false, gone: false }
     if (gone) return void res.destroy()
     const request = hostRequest(url, method, toFetchHeaders(req.headers), body)

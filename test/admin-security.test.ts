@@ -15,6 +15,7 @@ const NOW = 1_750_000_000_000
 
 interface Answer {
   status: number
+  headers: Record<string, string | string[] | undefined>
   text: string
   json: any
 }
@@ -29,6 +30,7 @@ function send(server: RunningServer, method: string, path: string, headers: Reco
         const text = Buffer.concat(chunks).toString('utf8')
         resolve({
           status: res.statusCode!,
+          headers: res.headers,
           text,
           get json() {
             try {
@@ -182,6 +184,22 @@ describe('admin bodies have their own limit', () => {
       expect(r.status).toBe(413)
       expect(r.json.error).toMatch(/admin body limit of 4096 bytes.*--admin-body-limit/)
       expect(mock.world.customerCount).toBe(30)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a client without the token gets no more than the upstream body limit read, however large its admin body', async () => {
+    const { mock, server } = await serving({ adminToken: 'secret-token', bodyLimit: 1024 })
+    try {
+      const big = JSON.stringify({ pad: 'x'.repeat(200_000) })
+      const refused = await send(server, 'POST', '/__mock/world', JSON_TYPE, big)
+      expect(refused.status).toBe(401)
+      expect(refused.headers.connection).toBe('close') // the upload was cut at the upstream limit, not read whole
+      const heard = await send(server, 'POST', '/__mock/clock', { ...JSON_TYPE, authorization: 'Bearer secret-token' }, JSON.stringify({ freeze: true, pad: 'x'.repeat(5_000) }))
+      expect(heard.status).toBe(400) // read whole (over bodyLimit, under adminBodyLimit): refused for its content, not its size
+      expect(heard.json.issues.join()).toMatch(/pad/)
+      expect(mock.clock.state().frozen).toBe(false)
     } finally {
       await server.close()
     }
