@@ -9,6 +9,8 @@ import { z } from 'zod'
 import type { MockContext } from './endpoints/endpoint.js'
 import { requestBytes, respond } from './host-channel.js'
 import type { JournalEntry } from './journal.js'
+import { newRequestId, REQUEST_ID_HEADER } from './log.js'
+import { clip } from './preview.js'
 import { parseBeijing } from './protocol/time.js'
 import { PACKAGE_VERSION } from './package-files.js'
 import { FaultDefinitionError, type FaultRule, type Faults } from './faults.js'
@@ -311,8 +313,12 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
   return http.all(
     ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
     async ({ request }) => {
-      const json = (status: number, body: unknown) =>
-        respond(request, status, { 'content-type': 'application/json;charset=UTF-8' }, Buffer.from(body === undefined ? '' : JSON.stringify(body)) as Uint8Array<ArrayBuffer>)
+      const requestId = newRequestId()
+      const log = context.logger.withRequest(requestId)
+      const json = (status: number, body: unknown) => {
+        if (log.enabled) log.log('admin', `${request.method} ${clip(new URL(request.url).pathname, 200)} → ${status}`)
+        return respond(request, status, { 'content-type': 'application/json;charset=UTF-8', [REQUEST_ID_HEADER]: requestId }, Buffer.from(body === undefined ? '' : JSON.stringify(body)) as Uint8Array<ArrayBuffer>)
+      }
       try {
         const token = context.options.adminToken
         if (token !== undefined && request.headers.get('authorization') !== `Bearer ${token}`) {
@@ -362,7 +368,7 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
         return await hit[2](m!)
       } catch (error) {
         if (error instanceof AdminError) return json(error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) })
-        process.stderr.write(`[tanma-mock] internal error in the admin API (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+        log.internal(error, 'the admin API')
         return json(500, { error: 'internal error' })
       }
     },
