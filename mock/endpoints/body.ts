@@ -16,20 +16,29 @@ export const UNKNOWN_NOTED = 10
 /** Characters of an unknown property's name that are kept. */
 const NAME_CHARS = 40
 
-const knownOf = new WeakMap<z.ZodObject, { readonly set: ReadonlySet<string>; readonly list: string }>()
+const knownOf = new WeakMap<z.ZodObject, { readonly keys: readonly string[]; readonly set: ReadonlySet<string>; readonly list: string }>()
 
 /** The properties a request schema knows, in its order. */
 export function knownProperties(schema: z.ZodObject): readonly string[] {
   return Object.keys(schema.shape)
 }
 
-/** The body, checked: the schema's output, or the upstream's validation error naming the first thing wrong. */
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key)
+
+/**
+ * The body, checked: the schema's output, or the upstream's validation error naming the first thing
+ * wrong. Only the known properties reach the schema, so a body of many unknown ones costs no more
+ * than noting the first few.
+ */
 export function checkBody<S extends z.ZodObject>(schema: S, options: ResolvedOptions, body: Record<string, unknown>, note: PageNote, log: Logger): z.output<S> {
   let known = knownOf.get(schema)
-  if (!known) knownOf.set(schema, (known = { set: new Set(knownProperties(schema)), list: knownProperties(schema).join(', ') }))
+  if (!known) {
+    const keys = knownProperties(schema)
+    knownOf.set(schema, (known = { keys, set: new Set(keys), list: keys.join(', ') }))
+  }
   let unknown: string[] | undefined
   for (const key in body) {
-    if (known.set.has(key) || !Object.prototype.hasOwnProperty.call(body, key)) continue
+    if (known.set.has(key) || !hasOwn(body, key)) continue
     ;(unknown ??= []).push(clip(key, NAME_CHARS))
     if (unknown.length > UNKNOWN_NOTED) break
   }
@@ -41,12 +50,15 @@ export function checkBody<S extends z.ZodObject>(schema: S, options: ResolvedOpt
     if (options.strictBody) throw new UpstreamError('validation', `不支持的请求参数 ${names}（可用：${known.list}）`)
     if (log.enabled) log.log('body', `unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${names} ignored (known: ${known.list})`)
   }
-  let input = body
-  for (const key in body) {
-    if (body[key] !== null) continue
-    if (options.nulls === 'error') throw new UpstreamError('validation', `${clip(key, NAME_CHARS)} 不能为 null`)
-    input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null))
-    break
+  const input: Record<string, unknown> = {}
+  for (const key of known.keys) {
+    if (!hasOwn(body, key)) continue
+    const value = body[key]
+    if (value === null) {
+      if (options.nulls === 'error') throw new UpstreamError('validation', `${key} 不能为 null`)
+      continue
+    }
+    input[key] = value
   }
   const result = schema.safeParse(input)
   if (!result.success) throw new UpstreamError('validation', result.error.issues[0]!.message)
