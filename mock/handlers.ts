@@ -97,7 +97,7 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
     })
   try {
     if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)} → ${endpoint.path}`)
-    if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', request.method)
+    if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
     const raw = await requestBytes(request)
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
@@ -121,7 +121,7 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
       anyCase: options.signCase === 'any',
     })
     signature = 'valid'
-    logger.log('signature', `valid for ${appId}`)
+    if (logger.enabled) logger.log('signature', `valid for ${appId}`)
 
     const anomalies = plan && { ...(plan.shortPage ? { shortPage: plan.shortPage.items ?? ('half' as const) } : {}), ...(plan.duplicateEdge ? { duplicateEdge: true } : {}) }
     const data = endpoint.handle(context, parseBody(raw, options.bodyDepthLimit), note, anomalies, logger)

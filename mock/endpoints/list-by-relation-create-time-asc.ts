@@ -170,7 +170,7 @@ export const listByRelationCreateTimeAsc: Endpoint = {
     const nextCursor = hasCursor ? encodeCursor(world.relationKey(last)) : null
     note.items = slice.slots.length
     note.nextCursor = nextCursor
-    logger.log('page', `${slice.slots.length} item(s) of size ${size}, ${slice.more ? 'more follow' : 'window exhausted'}, nextCursor ${nextCursor ?? 'null'}`)
+    if (logger.enabled) logger.log('page', `${slice.slots.length} item(s) of size ${size}, ${slice.more ? 'more follow' : 'window exhausted'}, nextCursor ${nextCursor ?? 'null'}`)
     return pageChunks(context, slice.slots, nextCursor)
   },
 }
