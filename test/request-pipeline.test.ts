@@ -2,6 +2,7 @@
  * The upstream request pipeline under hostile and careless input (issue 10): deep bodies, values
  * echoed in messages, unknown body properties, request ids, log formats, and our own bugs.
  */
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { setupServer } from 'msw/node'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -209,6 +210,36 @@ describe('log formats', () => {
     for (const line of lines) {
       expect(line).toMatchObject({ level: 'info', name: 'tanma-mock', reqId: id, msg: expect.any(String) })
       expect(new Date(line.time as string).toISOString()).toBe(line.time)
+    }
+  })
+
+  it('the CLI maps --log json, --strict-body and --body-depth-limit onto the options', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'mock/cli.ts', 'serve', '--port', '0', '--customers', '20', '--log', 'json', '--strict-body', '--body-depth-limit', '5'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      let out = ''
+      let err = ''
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
+      const origin = await new Promise<string>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (c: string) => {
+          out += c
+          const m = /listening\s+(http:\/\/\S+)/.exec(out)
+          if (m) resolve(m[1]!)
+        })
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)))
+      })
+      const mock = await createMock({ customers: 0 })
+      const send = async (body: string) => {
+        const r = await fetch(`${origin}/api/v3/customer-relation/list-by-relation-create-time-asc`, { method: 'POST', body, headers: mock.sign(body) })
+        return { id: r.headers.get('x-request-id'), json: (await r.json()) as Envelope }
+      }
+      const unknown = await send('{"nextCursor":"x"}')
+      expect(unknown.json.message).toContain('不支持的请求参数 nextCursor')
+      expect((await send('{"size":[[[[[[1]]]]]]}')).json.message).toContain('嵌套过深（最多 5 层）')
+      await new Promise((r) => setTimeout(r, 100))
+      const lines = err.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(lines.filter((l) => l.reqId === unknown.id).map((l) => l.tag)).toEqual(['route', 'signature', 'error'])
+    } finally {
+      child.kill()
     }
   })
 
