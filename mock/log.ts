@@ -67,7 +67,10 @@ export function createLogger(option: LogOption): Logger {
   const firstTime = (error: unknown): boolean => {
     const key = error instanceof Error ? `${error.name}: ${error.message}\n${(error.stack ?? '').split('\n')[1] ?? ''}` : String(error)
     const seen = reported.get(key)
-    if (seen !== undefined) return void reported.set(key, seen + 1), false
+    if (seen !== undefined) {
+      reported.set(key, seen + 1)
+      return false
+    }
     if (reported.size >= INTERNAL_REPORTS) return false
     reported.set(key, 1)
     return true
@@ -82,22 +85,25 @@ export function createLogger(option: LogOption): Logger {
       : typeof option === 'function'
         ? option
         : undefined
-  const textLogger = (requestId: string | undefined): Logger => ({
-    enabled: sink !== undefined,
-    log(tag, message) {
-      message = clip(message, MESSAGE_CHARS)
-      sink?.(`[${tag}] ${message}`, { time: Date.now(), ...(requestId !== undefined ? { requestId } : {}), tag, message })
-    },
-    withRequest(id) {
-      return sink === undefined ? this : textLogger(id)
-    },
-    internal(error, where) {
-      if (!firstTime(error)) return
-      const text = `internal error in ${where} (please report; repeats of it are not shown): ${stackOf(error)}`
-      if (typeof option === 'function') sink!(`[internal] ${text}`, { time: Date.now(), ...(requestId !== undefined ? { requestId } : {}), tag: 'internal', message: text })
-      else process.stderr.write(`${new Date().toISOString()} ${requestId ?? '-'} [tanma-mock] ${text}\n`)
-    },
-  })
+  const textLogger = (requestId: string | undefined): Logger => {
+    const logger: Logger = {
+      enabled: sink !== undefined,
+      log(tag, message) {
+        message = clip(message, MESSAGE_CHARS)
+        sink?.(`[${tag}] ${message}`, { time: Date.now(), ...(requestId !== undefined ? { requestId } : {}), tag, message })
+      },
+      withRequest(id) {
+        return sink === undefined ? logger : textLogger(id)
+      },
+      internal(error, where) {
+        if (!firstTime(error)) return
+        const text = `internal error in ${where} (please report; repeats of it are not shown): ${stackOf(error)}`
+        if (typeof option === 'function') sink!(`[internal] ${text}`, { time: Date.now(), ...(requestId !== undefined ? { requestId } : {}), tag: 'internal', message: text })
+        else process.stderr.write(`${new Date().toISOString()} ${requestId ?? '-'} [tanma-mock] ${text}\n`)
+      },
+    }
+    return logger
+  }
   return textLogger(undefined)
 }
 
