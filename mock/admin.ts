@@ -10,6 +10,8 @@ import type { MockContext } from './endpoints/endpoint.js'
 import { requestBytes, respond } from './host-channel.js'
 import { adminPathPattern, guardAdmin } from './admin-guard.js'
 import type { JournalEntry } from './journal.js'
+import { newRequestId, REQUEST_ID_HEADER } from './log.js'
+import { clip } from './preview.js'
 import { formatBeijing, parseBeijing } from './protocol/time.js'
 import { ID_EPOCH_MS, IdRangeError } from './protocol/ids.js'
 import { PACKAGE_VERSION } from './package-files.js'
@@ -388,8 +390,12 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
   return http.all(
     ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
     async ({ request }) => {
-      const json = (status: number, body: unknown) =>
-        respond(request, status, { 'content-type': 'application/json;charset=UTF-8' }, Buffer.from(body === undefined ? '' : JSON.stringify(body)) as Uint8Array<ArrayBuffer>)
+      const requestId = newRequestId()
+      const log = context.logger.withRequest(requestId)
+      const json = (status: number, body: unknown) => {
+        if (log.enabled) log.log('admin', `${request.method} ${clip(new URL(request.url).pathname, 200)} → ${status}`)
+        return respond(request, status, { 'content-type': 'application/json;charset=UTF-8', [REQUEST_ID_HEADER]: requestId }, Buffer.from(body === undefined ? '' : JSON.stringify(body)) as Uint8Array<ArrayBuffer>)
+      }
       try {
         const route = new URL(request.url).pathname.match(ADMIN_PATH)![1] ?? '/'
         const raw = await requestBytes(request)
@@ -438,7 +444,7 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
         return await hit[2](m!)
       } catch (error) {
         if (error instanceof AdminError) return json(error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) })
-        process.stderr.write(`[tanma-mock] internal error in the admin API (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+        log.internal(error, 'the admin API')
         return json(500, { error: 'internal error' })
       }
     },

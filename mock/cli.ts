@@ -79,6 +79,9 @@ const behaviourOptions = (command: Command) =>
     .option('--rate-limit <qps[:burst]>', `limit each appId with a token bucket; over it the answer is ${DEFAULT_ERRORS.rateLimited.code} ${DEFAULT_ERRORS.rateLimited.message}`, rateLimitRule)
     .option('--realistic', 'data anomalies a real upstream shows now and then: short pages that are not the last, a page starting with the previous page\'s last item', false)
     .option('--verbose', 'trace every request, stage by stage, to stderr', false)
+    .addOption(new Option('--log <format>', 'trace every request to stderr as timestamped text or JSON lines (pino), each with its request id').choices(['text', 'json']))
+    .option('--strict-body', 'refuse unknown request body properties with 40000 (default: ignored, noted in the journal and --verbose)', false)
+    .option('--body-depth-limit <n>', 'deepest accepted nesting of a request body (deeper: 40000)', integer(1), 1000)
 
 /** The fake the flags describe (one tenant, or several with --config), with a progress bar for big worlds. */
 async function mockFromFlags(flags: Record<string, any>) {
@@ -88,7 +91,7 @@ async function mockFromFlags(flags: Record<string, any>) {
     skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
     oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
     types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, adminMaxCustomers: flags.adminMaxCustomers,
-    itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.verbose, adminToken: flags.adminToken, faults: faultsFromFlags(flags),
+    itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.log ?? flags.verbose, strictBody: flags.strictBody, bodyDepthLimit: flags.bodyDepthLimit, adminToken: flags.adminToken, faults: faultsFromFlags(flags),
     adminBodyLimit: flags.adminBodyLimit, allowedHosts: flags.allowedHost, shutdownGraceMs: flags.shutdownGraceMs,
   }
   return flags.config ? createTenants(readTenantsFile(flags.config), shared, { onProgress: progress }) : createMock(shared, { onProgress: progress })

@@ -15,10 +15,18 @@ import { verifySignature } from './protocol/signing.js'
 import { requestBytes, respond, respondFault } from './host-channel.js'
 import { gatewayPage, type FaultPlan, type FaultRule } from './faults.js'
 import { VERDICT_OF, type PageNote, type SignatureVerdict } from './journal.js'
+import { newRequestId, REQUEST_ID_HEADER, type Logger } from './log.js'
+import { clip } from './preview.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
 
 const JSON_TYPE = 'application/json;charset=UTF-8'
+
+/** Characters of a received path or appId kept in messages, logs and the journal. */
+const ECHO_CHARS = 200
+
+/** Headers of an answer in the envelope. */
+const jsonHeaders = (requestId: string) => ({ 'content-type': JSON_TYPE, [REQUEST_ID_HEADER]: requestId })
 
 export interface HandlerOptions {
   /**
@@ -53,36 +61,47 @@ export function createHandlers(tenants: readonly Tenant[], { unknownPaths = 'ups
   const notFound = http.all(
     ({ request }) => unknownPaths === 'all' || hosts.has(new URL(request.url).hostname),
     ({ request }) => {
-      const path = new URL(request.url).pathname
-      context.logger.log('route', `${request.method} ${path}: no such endpoint`)
-      const error = new UpstreamError('notFound', `${request.method} ${path}`)
+      const requestId = newRequestId()
+      const log = context.logger.withRequest(requestId)
+      const method = clip(request.method, ECHO_CHARS)
+      const path = clip(new URL(request.url).pathname, ECHO_CHARS)
+      log.log('route', `${method} ${path}: no such endpoint`)
+      const error = new UpstreamError('notFound', `${method} ${path}`)
       const { status, code } = context.errors.render(error)
-      context.journal.record({ time: context.clock.now(), method: request.method, path, endpoint: null, appId: request.headers.get('appId'), signature: 'not-checked', code, status })
-      return errorResponse(context, request, error)
+      context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status })
+      return errorResponse(context, request, error, requestId, log)
     },
   )
   return [...adminHandlers, createAdminHandler(context, fallback.admin, '/__mock', tenants), ...endpointHandlers, notFound]
 }
 
+/** The appId header, bounded (it is echoed in the journal and logs). */
+const appIdOf = (request: Request): string | null => {
+  const appId = request.headers.get('appId')
+  return appId === null ? null : clip(appId, ECHO_CHARS)
+}
+
 async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {
-  const { options, logger } = context
+  const { options } = context
+  const requestId = newRequestId()
+  const logger = context.logger.withRequest(requestId)
   const note: PageNote = {}
   let appId: string | null = null
   let signature: SignatureVerdict = 'not-checked'
   let plan: FaultPlan | undefined
   const journal = (status: number, code: number | null) =>
     context.journal.record({
-      time: context.clock.now(), method: request.method, path: new URL(request.url).pathname, endpoint: endpoint.path, appId, signature, code, status, ...note,
+      requestId, time: context.clock.now(), method: clip(request.method, ECHO_CHARS), path: clip(new URL(request.url).pathname, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
       ...(plan && plan.hits.length > 0 ? { faults: plan.hits } : {}),
       ...(plan && plan.latencyMs > 0 ? { delayMs: plan.latencyMs } : {}),
     })
   try {
-    logger.log('route', `${request.method} ${new URL(request.url).pathname} → ${endpoint.path}`)
-    if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', request.method)
+    if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)} → ${endpoint.path}`)
+    if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
     const raw = await requestBytes(request)
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
-    appId = request.headers.get('appId')
+    appId = appIdOf(request)
     if (context.faults.active) {
       plan = context.faults.plan(endpoint.path, appId, context.clock.now())
       if (plan.hits.length > 0) logger.log('fault', `${plan.hits.join(', ')}${plan.latencyMs > 0 ? `: ${plan.latencyMs} ms late` : ''}`)
@@ -91,7 +110,7 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
         // The endpoint will not run: note the cursor the call came with, so the journal shows what was retried.
         const cursor = cursorOf(raw)
         if (cursor !== undefined) note.cursor = cursor
-        return faultAnswer(context, request, plan.terminal, journal)
+        return faultAnswer(context, request, plan.terminal, journal, requestId, logger)
       }
     }
 
@@ -102,10 +121,10 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
       anyCase: options.signCase === 'any',
     })
     signature = 'valid'
-    logger.log('signature', `valid for ${appId}`)
+    if (logger.enabled) logger.log('signature', `valid for ${appId}`)
 
     const anomalies = plan && { ...(plan.shortPage ? { shortPage: plan.shortPage.items ?? ('half' as const) } : {}), ...(plan.duplicateEdge ? { duplicateEdge: true } : {}) }
-    const data = endpoint.handle(context, parseBody(raw), note, anomalies)
+    const data = endpoint.handle(context, parseBody(raw, options.bodyDepthLimit), note, anomalies, logger)
     if (plan && plan.deep.length > 0) {
       const late = context.faults.deepLatency(plan, note.offset ?? 0)
       plan.latencyMs += late
@@ -113,11 +132,11 @@ async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: 
     }
     journal(200, SUCCESS_CODE)
     const body = successBody(options.successMessage, data)
-    if (plan?.truncate) return respondFault(request, { kind: 'truncate', atByte: Math.min(body.byteLength, plan.truncate.atByte ?? Math.floor(body.byteLength / 2)) }, 200, { 'content-type': JSON_TYPE }, body)
-    return respond(request, 200, { 'content-type': JSON_TYPE }, body)
+    if (plan?.truncate) return respondFault(request, { kind: 'truncate', atByte: Math.min(body.byteLength, plan.truncate.atByte ?? Math.floor(body.byteLength / 2)) }, 200, jsonHeaders(requestId), body)
+    return respond(request, 200, jsonHeaders(requestId), body)
   } catch (error) {
     if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
-    const response = errorResponse(context, request, error)
+    const response = errorResponse(context, request, error, requestId, logger)
     const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
     journal(rendered.status, rendered.code)
     return response
@@ -135,19 +154,19 @@ function cursorOf(raw: Uint8Array): string | null | undefined {
 }
 
 /** The answer of a fault rule that replaces the endpoint's. */
-function faultAnswer(context: MockContext, request: Request, rule: FaultRule, journal: (status: number, code: number | null) => void): Response | Promise<Response> {
+function faultAnswer(context: MockContext, request: Request, rule: FaultRule, journal: (status: number, code: number | null) => void, requestId: string, log: Logger): Response | Promise<Response> {
   switch (rule.kind) {
     case 'error':
       journal(rule.httpStatus, rule.code)
-      return respond(request, rule.httpStatus, { 'content-type': JSON_TYPE }, Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
+      return respond(request, rule.httpStatus, jsonHeaders(requestId), Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
     case 'rateLimit': {
       const { status, code } = context.errors.render(new UpstreamError('rateLimited'))
       journal(status, code)
-      return errorResponse(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`))
+      return errorResponse(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`), requestId, log)
     }
     case 'gateway':
       journal(rule.status, null)
-      return respond(request, rule.status, { 'content-type': 'text/html' }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
+      return respond(request, rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
     case 'hang':
       journal(0, null)
       return respondFault(request, { kind: 'hang', maxMs: rule.maxMs })
@@ -170,8 +189,30 @@ function successBody(message: string, data: JsonText): Uint8Array<ArrayBuffer> {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
+/**
+ * True when `text` nests arrays and objects deeper than `limit` (brackets inside strings do not
+ * count). Checked before parsing, as Jackson's StreamReadConstraints do: nothing downstream ever
+ * walks a deeper value. A text shorter than the limit cannot exceed it, so small bodies cost nothing.
+ */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= limit) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
+}
+
 /** The body as a JSON object; an empty body is `{}` (clients send one). */
-function parseBody(raw: Uint8Array): Record<string, unknown> {
+function parseBody(raw: Uint8Array, depthLimit: number): Record<string, unknown> {
   let text: string
   try {
     text = utf8.decode(raw)
@@ -179,6 +220,7 @@ function parseBody(raw: Uint8Array): Record<string, unknown> {
     throw new UpstreamError('validation', '请求体不是合法的 UTF-8 文本')
   }
   if (text.trim() === '') return {}
+  if (nestedDeeperThan(text, depthLimit)) throw new UpstreamError('validation', `请求体嵌套过深（最多 ${depthLimit} 层）`)
   let body: unknown
   try {
     body = JSON.parse(text)
@@ -191,16 +233,19 @@ function parseBody(raw: Uint8Array): Record<string, unknown> {
   return body as Record<string, unknown>
 }
 
-/** An error in the upstream's envelope. Anything that is not an UpstreamError is our bug: logged, never shown. */
-export function errorResponse(context: MockContext, request: Request, error: unknown): Response {
+/**
+ * An error in the upstream's envelope, with the request's id (a new one when the request has none
+ * yet). Anything that is not an UpstreamError is our bug: reported once on the server, never shown.
+ */
+export function errorResponse(context: MockContext, request: Request, error: unknown, requestId = newRequestId(), log: Logger = context.logger.withRequest(requestId)): Response {
   let upstream: UpstreamError
   if (error instanceof UpstreamError) {
     upstream = error
-    context.logger.log('error', error.message)
+    if (log.enabled) log.log('error', error.message)
   } else {
     upstream = new UpstreamError('internal')
-    process.stderr.write(`[tanma-mock] internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    log.internal(error, `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)}`)
   }
   const { status, code, message } = context.errors.render(upstream)
-  return respond(request, status, { 'content-type': JSON_TYPE }, Buffer.from(envelopeJson(code, message)) as Uint8Array<ArrayBuffer>)
+  return respond(request, status, jsonHeaders(requestId), Buffer.from(envelopeJson(code, message)) as Uint8Array<ArrayBuffer>)
 }

@@ -8,6 +8,8 @@ export type SignatureVerdict = 'valid' | 'missing' | 'unknown-app' | 'bad-timest
 
 export interface JournalEntry {
   readonly seq: number
+  /** The request's id: in every log line of the request and in its `x-request-id` response header. */
+  readonly requestId: string
   /** Virtual-clock time of the request, epoch ms. */
   readonly time: number
   readonly method: string
@@ -32,15 +34,18 @@ export interface JournalEntry {
   readonly cursor?: string | null
   /** How many items of the window came before this page. */
   readonly offset?: number
+  /** Body properties the endpoint does not know (ignored, or refused with `strictBody`): the first few names. */
+  readonly unknownProperties?: readonly string[]
 }
 
-/** What an endpoint tells the journal about its answer. */
+/** What an endpoint tells the journal about the request and its answer. */
 export interface PageNote {
   offset?: number
   size?: number
   items?: number
   nextCursor?: string | null
   cursor?: string | null
+  unknownProperties?: readonly string[]
 }
 
 export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {

@@ -7,6 +7,7 @@ import { ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
 import { WORLD_DEFAULTS } from './world/world.js'
 import { WORLD_LIMITS } from './world/limits.js'
 import type { FixtureInput } from './world/fixture.js'
+import type { LogSink } from './log.js'
 
 /** Demo credentials in the upstream's shapes: appId `<corpid>_<6 alnum>`, appKey 32 alnum. */
 export const DEMO_CREDENTIALS = {
@@ -83,8 +84,13 @@ export const mockOptionsSchema = z.strictObject({
   upstreamHosts: z.array(z.string()).default([...UPSTREAM_HOSTS]),
   /** Real time for the virtual clock, epoch ms (the admin API moves the clock from there). */
   now: z.custom<() => number>((v) => typeof v === 'function').default(() => Date.now),
-  /** Trace every request's decisions to stderr (or to this function). */
-  log: z.union([z.boolean(), z.custom<(line: string) => void>((v) => typeof v === 'function')]).default(false),
+  /** Trace every request's decisions: `true`/`text` — timestamped lines on stderr; `json` — JSON lines (pino) on stderr; or to this function. */
+  log: z
+    .union([z.boolean(), z.enum(['text', 'json']), z.custom<LogSink>((v) => typeof v === 'function')])
+    .default(false)
+    .describe('trace every request (with its request id): text or json lines on stderr'),
+  strictBody: z.boolean().default(false).describe('refuse unknown request body properties with a validation error (default: ignored, noted in the journal and the trace)'),
+  bodyDepthLimit: z.number().int().min(1).max(100_000).default(1000).describe('deepest accepted nesting of a request body (Jackson\'s default 1000); deeper bodies get a validation error'),
 })
 
 export type MockOptions = z.input<typeof mockOptionsSchema>

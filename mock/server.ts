@@ -15,6 +15,7 @@ import { createHandlers, errorResponse } from './handlers.js'
 import { hostRequest, hostResponse, type HostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
 import { envelopeJson, UpstreamError } from './protocol/errors.js'
+import { newRequestId, REQUEST_ID_HEADER } from './log.js'
 
 export interface ServerOptions {
   /** Default 20066, the real service's port; 0 picks a free one. */
@@ -185,7 +186,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy()
     const { status, code, message } = mock.context.errors.render(new UpstreamError('malformedHttp', String(error)))
     const text = envelopeJson(code, message)
-    socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
+    socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${REQUEST_ID_HEADER}: ${newRequestId()}\r\nconnection: close\r\n\r\n${text}`)
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 /** What an upstream endpoint is: a path ending and a function from a verified, parsed body to `data`. */
+import type { z } from 'zod'
 import type { Clock } from '../clock.js'
 import type { Journal, PageNote } from '../journal.js'
 import type { Logger } from '../log.js'
@@ -25,8 +26,13 @@ export type JsonText = string | readonly Buffer[]
 export interface Endpoint {
   /** The path's ending, from `/v3/` on: any prefix is accepted (`/api`, `/apiServer/api`, …). */
   readonly path: string
-  /** The response's `data` as JSON text; throws UpstreamError for business errors. */
-  handle(context: MockContext, body: Record<string, unknown>, note: PageNote, anomalies?: PageAnomalies): JsonText
+  /** The request body's one schema: its keys are the known properties (docs/behaviour.md lists them). */
+  schema(options: ResolvedOptions): z.ZodObject
+  /**
+   * The response's `data` as JSON text; throws UpstreamError for business errors. `log`: the
+   * request's logger (its lines carry the request id), the context's by default.
+   */
+  handle(context: MockContext, body: Record<string, unknown>, note: PageNote, anomalies?: PageAnomalies, log?: Logger): JsonText
 }
 
 /** Data anomalies a fault asks of a page (see mock/faults.ts). */

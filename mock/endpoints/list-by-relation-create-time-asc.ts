@@ -12,19 +12,18 @@ import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { ResolvedOptions } from '../options.js'
 import type { World } from '../world/world.js'
 import type { Endpoint, JsonText, MockContext } from './endpoint.js'
+import { checkBody } from './body.js'
+import { SILENT, type Logger } from '../log.js'
+import type { PageNote } from '../journal.js'
+import { preview } from '../preview.js'
 
 const TIME_FORMAT = 'yyyy-MM-dd HH:mm:ss'
-
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text
-}
 
 const beijingTime = (name: string) =>
   z.unknown().transform((value, ctx) => {
     const sec = typeof value === 'string' ? parseBeijing(value) : undefined
     if (sec === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${name} 应为 ${TIME_FORMAT} 格式的北京时间（收到 ${shown(value)}）` })
+      ctx.addIssue({ code: 'custom', message: `${name} 应为 ${TIME_FORMAT} 格式的北京时间（收到 ${preview(value)}）` })
       return z.NEVER
     }
     return sec
@@ -37,12 +36,13 @@ function coerceInteger(value: unknown): unknown {
   return value
 }
 
+/** The request body: the one definition of its properties (docs/behaviour.md lists them). */
 function requestSchema(options: ResolvedOptions) {
   const integer = (name: string, rule: string, ok: (n: number) => boolean) =>
     z.unknown().transform((raw, ctx) => {
       const value = options.types === 'lenient' ? coerceInteger(raw) : raw
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || !ok(value)) {
-        ctx.addIssue({ code: 'custom', message: `${name} ${rule}（收到 ${shown(raw)}）` })
+        ctx.addIssue({ code: 'custom', message: `${name} ${rule}（收到 ${preview(raw)}）` })
         return z.NEVER
       }
       return value
@@ -51,11 +51,11 @@ function requestSchema(options: ResolvedOptions) {
     since: beijingTime('since').optional(),
     before: beijingTime('before').optional(),
     type: integer('type', '只能是 1（个人客户）或 2（企业客户）', (n) => n === 1 || n === 2).optional(),
-    qwUserId: z.string({ error: (issue) => `qwUserId 应为字符串（收到 ${shown(issue.input)}）` }).optional(),
+    qwUserId: z.string({ error: (issue) => `qwUserId 应为字符串（收到 ${preview(issue.input)}）` }).optional(),
     size: integer('size', options.oversize === 'error' ? `应为 1 到 ${options.sizeMax} 之间的整数` : '应为大于等于 1 的整数', (n) => n >= 1 && (options.oversize === 'clamp' || n <= options.sizeMax)).optional(),
     cursor: z.unknown().transform((value, ctx) => {
       try {
-        if (typeof value !== 'string') throw new CursorError(`cursor 应为上一页返回的 nextCursor 字符串（收到 ${shown(value)}）`)
+        if (typeof value !== 'string') throw new CursorError(`cursor 应为上一页返回的 nextCursor 字符串（收到 ${preview(value)}）`)
         return decodeCursor(value)
       } catch (error) {
         if (!(error instanceof CursorError)) throw error
@@ -70,19 +70,16 @@ type ListRequest = z.output<ReturnType<typeof requestSchema>>
 
 const schemas = new WeakMap<ResolvedOptions, ReturnType<typeof requestSchema>>()
 
-/** The checked request, or the upstream's validation error naming the first thing wrong. */
-export function parseListRequest(options: ResolvedOptions, body: Record<string, unknown>): ListRequest {
-  let input = body
-  const nullKey = Object.keys(body).find((k) => body[k] === null)
-  if (nullKey !== undefined) {
-    if (options.nulls === 'error') throw new UpstreamError('validation', `${nullKey} 不能为 null`)
-    input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null))
-  }
+/** The request schema for these options (built once per options). */
+function schemaFor(options: ResolvedOptions): ReturnType<typeof requestSchema> {
   let schema = schemas.get(options)
   if (!schema) schemas.set(options, (schema = requestSchema(options)))
-  const result = schema.safeParse(input)
-  if (!result.success) throw new UpstreamError('validation', result.error.issues[0]!.message)
-  return result.data
+  return schema
+}
+
+/** The checked request, or the upstream's validation error naming the first thing wrong. */
+export function parseListRequest(options: ResolvedOptions, body: Record<string, unknown>, note: PageNote = {}, log: Logger = SILENT): ListRequest {
+  return checkBody(schemaFor(options), options, body, note, log)
 }
 
 /** One list item, in the documented property order. */
@@ -136,9 +133,11 @@ function pageChunks(context: MockContext, slots: readonly number[], nextCursor: 
 export const listByRelationCreateTimeAsc: Endpoint = {
   path: '/v3/customer-relation/list-by-relation-create-time-asc',
 
-  handle(context: MockContext, body, note, anomalies = {}): JsonText {
-    const { world, options, logger } = context
-    const request = parseListRequest(options, body)
+  schema: schemaFor,
+
+  handle(context: MockContext, body, note, anomalies = {}, logger = context.logger): JsonText {
+    const { world, options } = context
+    const request = parseListRequest(options, body, note, logger)
     const size = Math.min(request.size ?? options.sizeDefault, options.sizeMax)
     note.size = size
     note.cursor = typeof body.cursor === 'string' ? body.cursor : null
@@ -154,8 +153,8 @@ export const listByRelationCreateTimeAsc: Endpoint = {
     if (request.qwUserId !== undefined) {
       member = world.memberIndex(request.qwUserId)
       if (member === undefined) {
-        if (options.unknownMember === 'error') throw new UpstreamError('validation', `qwUserId 不存在：${request.qwUserId}`)
-        logger.log('page', `qwUserId ${request.qwUserId} follows nobody: empty page`)
+        if (options.unknownMember === 'error') throw new UpstreamError('validation', `qwUserId 不存在：${preview(request.qwUserId)}`)
+        logger.log('page', `qwUserId ${preview(request.qwUserId)} follows nobody: empty page`)
         return EMPTY_PAGE
       }
     }
@@ -171,7 +170,7 @@ export const listByRelationCreateTimeAsc: Endpoint = {
     const nextCursor = hasCursor ? encodeCursor(world.relationKey(last)) : null
     note.items = slice.slots.length
     note.nextCursor = nextCursor
-    logger.log('page', `${slice.slots.length} item(s) of size ${size}, ${slice.more ? 'more follow' : 'window exhausted'}, nextCursor ${nextCursor ?? 'null'}`)
+    if (logger.enabled) logger.log('page', `${slice.slots.length} item(s) of size ${size}, ${slice.more ? 'more follow' : 'window exhausted'}, nextCursor ${nextCursor ?? 'null'}`)
     return pageChunks(context, slice.slots, nextCursor)
   },
 }

@@ -8,6 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { UpstreamError } from './errors.js'
+import { preview } from '../preview.js'
 
 export const SIGN_HEADERS = ['appId', 'timestamp', 'sign'] as const
 
@@ -59,8 +60,8 @@ export function verifySignature(headers: HeaderSource, body: BodyBytes, options:
     throw new UpstreamError('missingCredentials', `missing header ${missing.join(', ')}`)
   }
   const appKey = options.appKeyFor(appId)
-  if (appKey === undefined) throw new UpstreamError('unknownAppId', `unknown appId ${appId}`)
-  if (!DIGITS.test(timestamp)) throw new UpstreamError('badTimestamp', `timestamp "${timestamp.slice(0, 40)}" is not epoch milliseconds`)
+  if (appKey === undefined) throw new UpstreamError('unknownAppId', `unknown appId ${preview(appId)}`)
+  if (!DIGITS.test(timestamp)) throw new UpstreamError('badTimestamp', `timestamp ${preview(timestamp)} is not epoch milliseconds`)
   const drift = options.nowMs - Number(timestamp)
   if (Math.abs(drift) > options.skewMs) {
     throw new UpstreamError('staleTimestamp', `timestamp is ${Math.round(drift / 1000)} s ${drift > 0 ? 'behind' : 'ahead of'} server time (allowed ±${options.skewMs / 1000} s)`)
