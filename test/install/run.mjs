@@ -12,8 +12,12 @@
 //   no-pact     only tanma-mock (@pact-foundation/pact is an optional peer): both entry points import,
 //               the Pact helpers and `tanma-mock verify` say how to install Pact (exit 1, no stack)
 //
+//   git-url     (with --git) `npm install git+file://<this repository>#<HEAD>`, the README's way before
+//               publication: npm installs the devDependencies in its clone and runs `prepare`
+//
 // `npm run test:install` (needs the npm registry or a warm npm cache: installs use --prefer-offline;
-// about a minute). `--keep` keeps the temporary directory. Not part of `npm test`.
+// about a minute, `--git` adds about 20 s and installs every devDependency once more).
+// `--keep` keeps the temporary directory. Not part of `npm test`.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,6 +26,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const KEEP = process.argv.includes('--keep')
+const GIT = process.argv.includes('--git')
 const PACT_HINT = 'npm install --save-dev @pact-foundation/pact@^16'
 const started = Date.now()
 const work = mkdtempSync(join(tmpdir(), 'tanma-mock-install-'))
@@ -206,6 +211,20 @@ console.log('imports without Pact; the matchers say: ' + message)
 `,
   })
 
+  const projects = []
+  if (GIT) {
+    const head = (await run('git', ['rev-parse', 'HEAD'], ROOT)).stdout.trim()
+    if ((await run('git', ['status', '--porcelain', '--untracked-files=no'], ROOT)).stdout.trim()) log(`git-url: uncommitted changes are not part of the install from ${head.slice(0, 10)}`)
+    const dir = project('git-url', {
+      'package.json': json({ name: 'git-consumer', private: true, type: 'module' }),
+      'check.mjs': `const { createMock } = await import('tanma-mock')
+const mock = await createMock({ fixtures: 'small' })
+console.log('built on install from git: ' + mock.world.liveCustomerCount + ' customers in the small pack')
+`,
+    })
+    projects.push([dir, [`git+file://${ROOT.replace(/\/$/, '')}#${head}`]])
+  }
+
   t = Date.now()
   const devTools = ['msw', 'vitest', 'typescript', '@types/node@20']
   const installs = await Promise.all([
@@ -213,6 +232,7 @@ console.log('imports without Pact; the matchers say: ' + message)
     [cjs, [tarball, ...devTools]],
     [jest, [tarball, 'msw', 'jest', '@jest/globals']],
     [bare, [tarball]],
+    ...projects,
   ].map(async ([dir, packages]) => {
     const r = await run('npm', [...NPM_INSTALL, ...packages], dir, { timeoutMs: 300_000 })
     const name = dir.slice(work.length + 1)
@@ -243,6 +263,7 @@ console.log('imports without Pact; the matchers say: ' + message)
     code: 1,
     check: (r) => (!r.stderr.includes(PACT_HINT) ? `stderr lacks "${PACT_HINT}"` : noStack(r)),
   })
+  if (GIT) await check('git-url', "import('tanma-mock') from a git install (built by prepare)", process.execPath, ['check.mjs'], join(work, 'git-url'))
 }
 
 try {
@@ -250,7 +271,11 @@ try {
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error))
 }
-if (KEEP) log(`kept ${work}`)
-else rmSync(work, { recursive: true, force: true })
 log(failures.length === 0 ? `all good (${since(started)})` : `${failures.length} failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`)
+if (KEEP) log(`kept ${work}`)
+else {
+  const t = Date.now()
+  rmSync(work, { recursive: true, force: true })
+  log(`removed ${work} (${since(t)})`)
+}
 process.exitCode = failures.length === 0 ? 0 : 1
