@@ -29,7 +29,20 @@ const KEEP = process.argv.includes('--keep')
 const GIT = process.argv.includes('--git')
 const PACT_HINT = 'npm install --save-dev @pact-foundation/pact@^16'
 const started = Date.now()
-const work = mkdtempSync(join(tmpdir(), 'tanma-mock-install-'))
+const work = mkdtempSync(join(workRoot(), 'tanma-mock-install-'))
+/**
+ * Where the projects go: $TANMA_INSTALL_TMP, else /dev/shm when it is a tmpfs that allows executables
+ * (removing the projects' ~20,000 files from a disk mounted with `discard` took 45–100 s), else the
+ * system's temporary directory.
+ */
+function workRoot() {
+  if (process.env.TANMA_INSTALL_TMP) return process.env.TANMA_INSTALL_TMP
+  try {
+    const shm = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')).find((f) => f[1] === '/dev/shm' && f[2] === 'tmpfs')
+    if (shm && !shm[3].split(',').includes('noexec')) return '/dev/shm'
+  } catch {}
+  return tmpdir()
+}
 const since = (t) => `${((Date.now() - t) / 1000).toFixed(1)} s`
 const log = (line) => process.stdout.write(`[install ${since(started).padStart(7)}] ${line}\n`)
 
