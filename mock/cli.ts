@@ -196,8 +196,8 @@ behaviourOptions(
       .addOption(new Option('--log-level <level>', "the Pact verifier's log level").choices(['error', 'warn', 'info', 'debug', 'trace']).default('error')),
   ),
 ).action(async (flags) => {
-  const [{ verifyPacts, pactFiles }, { loadPact }] = await Promise.all([import('../contracts/verify.js'), import('../contracts/pact.js')])
-  loadPact('verify') // an optional peer dependency: without it, say how to install it
+  const { verifyPacts, pactFiles } = await import('../contracts/verify.js')
+  await import('../contracts/pact.js').then((pact) => pact.loadPact('verify')) // an optional peer dependency: without it, say how to install it
   const files = pactFiles(flags.pact)
   const mock = await mockFromFlags(flags)
   process.stdout.write(`tanma-mock verify: ${files.length} pact file${files.length === 1 ? '' : 's'} against ${worldName(flags)} (${mock.world.liveCustomerCount.toLocaleString('en')} customers), appId ${mock.credentials.appId}\n`)
