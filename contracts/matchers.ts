@@ -12,9 +12,9 @@
  * `respondWith` gives both to the interaction.
  */
 import { readFileSync } from 'node:fs'
-import { MatchersV3 } from '@pact-foundation/pact'
 import { z } from 'zod'
 import { PACKAGE_ROOT } from '../mock/package-files.js'
+import { loadPact } from './pact.js'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
 import { computeSign, type Credentials } from '../mock/protocol/signing.js'
 import { ERROR_CODES, ERROR_MESSAGES, cursorSchema, followedCustomerPageSchema, followedCustomerSchema, type FollowedCustomer, type FollowedCustomerPage } from './schema.js'
@@ -39,6 +39,9 @@ interface JsonSchema {
 }
 
 const MATCHER_TYPE = 'pact:matcher:type'
+
+/** Pact's V3 matchers, loaded when first needed (@pact-foundation/pact is an optional peer dependency). */
+const matchers = () => loadPact("tanma-mock/contracts' Pact matchers").MatchersV3
 
 /** A regex matcher in the FFI's integration format (MatchersV3.regex refuses a null example). */
 function regex(pattern: string, value: string | null) {
@@ -94,22 +97,22 @@ function walk(schema: JsonSchema, example: unknown, path: string, rules: OrRules
         rules[path] = { combine: 'OR', matchers: [text, { match: 'null' }] }
         return example
       }
-      return example === null ? MatchersV3.nullValue() : walk(inner, example, path, rules)
+      return example === null ? matchers().nullValue() : walk(inner, example, path, rules)
     }
-    if (schema.anyOf.every((s) => typeof s.const === 'number')) return MatchersV3.integer(example as number)
-    return MatchersV3.like(example)
+    if (schema.anyOf.every((s) => typeof s.const === 'number')) return matchers().integer(example as number)
+    return matchers().like(example)
   }
   if (schema.const !== undefined) return example
   if (schema.enum) return regex(`^(?:${schema.enum.map((v) => String(v).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`, example as string)
   switch (schema.type) {
     case 'integer':
-      return MatchersV3.integer(example as number)
+      return matchers().integer(example as number)
     case 'number':
-      return MatchersV3.number(example as number)
+      return matchers().number(example as number)
     case 'boolean':
-      return MatchersV3.boolean(example as boolean)
+      return matchers().boolean(example as boolean)
     case 'string':
-      return schema.pattern ? regex(rustPattern(schema.pattern), example as string) : MatchersV3.string(example as string)
+      return schema.pattern ? regex(rustPattern(schema.pattern), example as string) : matchers().string(example as string)
     case 'array': {
       const list = example as unknown[]
       const item = schema.items ?? {}
@@ -123,7 +126,7 @@ function walk(schema: JsonSchema, example: unknown, path: string, rules: OrRules
       )
     }
     default:
-      return MatchersV3.like(example)
+      return matchers().like(example)
   }
 }
 
@@ -133,7 +136,7 @@ function walk(schema: JsonSchema, example: unknown, path: string, rules: OrRules
  */
 function listOf(template: unknown, min: number, max?: number) {
   const count = Math.max(1, min)
-  const copies = Array.from({ length: count - 1 }, () => MatchersV3.reify(template))
+  const copies = Array.from({ length: count - 1 }, () => matchers().reify(template))
   return { [MATCHER_TYPE]: 'type', min, ...(max === undefined ? {} : { max }), value: [template, ...copies] }
 }
 
@@ -258,11 +261,11 @@ export function canonicalJson(value: unknown): string {
  */
 export function signedHeaders(body: unknown, credentials: Credentials = DEMO_CREDENTIALS, timestamp = EXAMPLE_TIMESTAMP): Record<string, unknown> {
   const ts = String(timestamp)
-  const sign = computeSign(credentials.appId, ts, canonicalJson(MatchersV3.reify(body)), credentials.appKey)
+  const sign = computeSign(credentials.appId, ts, canonicalJson(matchers().reify(body)), credentials.appKey)
   return {
     appId: credentials.appId,
-    timestamp: MatchersV3.regex(/^\d{13}$/, ts),
-    sign: MatchersV3.regex(/^[0-9a-f]{64}$/, sign),
+    timestamp: matchers().regex(/^\d{13}$/, ts),
+    sign: matchers().regex(/^[0-9a-f]{64}$/, sign),
   }
 }
 

@@ -12,13 +12,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Verifier } from '@pact-foundation/pact'
-
-// The Pact core reports usage over the network unless told not to; the fake never leaves the machine.
-process.env.PACT_DO_NOT_TRACK ??= 'true'
 import { startServer, type Mock } from '../mock/index.js'
 import { computeSign } from '../mock/protocol/signing.js'
 import { canonicalJson } from './matchers.js'
+import { loadPact } from './pact.js'
 import { ProviderStates, type StateHandler, type StateValues } from './provider-states.js'
 import { stripAnsi } from './verify-output.js'
 
@@ -151,6 +148,7 @@ function withoutVerdictLine(): () => void {
 
 /** Verifies the pacts against the fake, which it serves on 127.0.0.1 for the duration. */
 export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult> {
+  const { Verifier } = loadPact('verifyPacts (tanma-mock verify)')
   const sources = typeof options.pact === 'string' ? [options.pact] : [...options.pact]
   const files = pactFiles(sources)
   const recorded = files.flatMap(recordedRequests)

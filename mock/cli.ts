@@ -207,6 +207,7 @@ behaviourOptions(
   const plain = await (await import('../contracts/verify-output.js')).verifyWithoutColours() // no colours off a terminal or with NO_COLOR
   if (plain !== undefined) return void (process.exitCode = plain)
   const { verifyPacts, pactFiles } = await import('../contracts/verify.js')
+  await import('../contracts/pact.js').then((pact) => pact.loadPact('verify')) // an optional peer dependency: without it, say how to install it
   const files = pactFiles(flags.pact)
   const mock = await mockFromFlags(flags)
   process.stdout.write(`tanma-mock verify: ${files.length} pact file${files.length === 1 ? '' : 's'} against ${worldName(flags)} (${mock.world.customerCount.toLocaleString('en')} customers), appId ${mock.credentials.appId}\n`)
