@@ -129,7 +129,9 @@ function readConfigFile(explicit: string | undefined): { path: string; settings:
     )
     throw new UsageError(lines.join('\n'))
   }
-  const { $schema: _schema, ...settings } = parsed.data as Record<string, unknown>
+  // Only the keys the file gives (the schema's defaults are not the file's settings).
+  const given = parsed.data as Record<string, unknown>
+  const settings = Object.fromEntries(Object.keys(found.config as object).filter((k) => k !== '$schema').map((k) => [k, given[k]]))
   return { path, settings: resolvePaths(settings, path) }
 }
 

@@ -342,8 +342,9 @@ export function optionsFromSettings(settings: Options): { mock: MockOptions; com
   let mock: Options = {}
   const issues: SettingIssue[] = []
   for (const setting of SETTINGS) {
+    // Only what was given: a default is the option's own, applied by createMock.
+    if (settings[setting.key] === undefined) continue
     const value = parsed.data[setting.key]
-    if (value === undefined) continue
     try {
       if (setting.meta.apply) mock = setting.meta.apply(value, mock)
       else if (setting.key in mockOptionsSchema.shape) mock[setting.key] = value
