@@ -120,20 +120,14 @@ export const mockOptionsSchema = z
     staff: setting(z.number().int().min(1).max(10_000).default(WORLD_DEFAULTS.staff).describe('sales members in the world'), { commands: WORLD_COMMANDS }),
     from: z.string().default(WORLD_DEFAULTS.from).describe('earliest time in a generated world (Beijing time)'),
     until: z.string().default(WORLD_DEFAULTS.until).describe('latest time in a generated world (Beijing time)'),
-    fixtures: setting(z
-      .union([z.string(), z.custom<FixtureInput>((v) => typeof v === 'object' && v !== null)])
-      .optional()
-      .describe('serve this fixture instead of a generated world: a file (JSON or NDJSON) or a pack in fixtures/'),
+    fixtures: setting(z.union([z.string(), z.custom<FixtureInput>((v) => typeof v === 'object' && v !== null)]).optional().describe('serve this fixture instead of a generated world: a file (JSON or NDJSON) or a pack in fixtures/'),
       { commands: WORLD_COMMANDS, value: 'name-or-path', external: z.string().min(1), path: true, apply: (name: string, options) => (fixturePath(name), { ...options, fixtures: name }) }),
     // Credentials
     appId: setting(z.string().min(1).default(DEMO_CREDENTIALS.appId).describe('appId the server accepts'), { commands: CREDENTIAL_COMMANDS, value: 'appId' }),
     appKey: setting(z.string().min(1).default(DEMO_CREDENTIALS.appKey).describe('appKey of that appId'), { commands: CREDENTIAL_COMMANDS, value: 'appKey' }),
     // Behaviour: documented, seen in clients, or chosen (and switchable)
     skewMs: setting(z.number().int().min(0).default(300_000).describe('largest accepted |server time − timestamp| in ms, both ways'), { commands: SERVE_AND_VERIFY, value: 'ms' }),
-    endCursor: setting(z
-      .enum(['null', 'empty-page'])
-      .default('null')
-      .describe('end of data: `null` — the exhausting page has nextCursor null; `empty-page` — it still has a cursor, and the next call gets an empty list'),
+    endCursor: setting(z.enum(['null', 'empty-page']).default('null').describe('end of data: `null` — the exhausting page has nextCursor null; `empty-page` — it still has a cursor, and the next call gets an empty list'),
       { commands: SERVE_AND_VERIFY }),
     sizeDefault: setting(z.number().int().min(1).default(20).describe('page size when the request has none'), { commands: SERVE_AND_VERIFY }),
     sizeMax: setting(z.number().int().min(1).default(100).describe('largest page size'), { commands: SERVE_AND_VERIFY }),
@@ -141,24 +135,15 @@ export const mockOptionsSchema = z
     invertedWindow: setting(z.enum(['empty', 'error']).default('empty').describe('`before` ≤ `since`: an empty page, or a validation error'), { commands: SERVE_AND_VERIFY }),
     unknownMember: setting(z.enum(['empty', 'error']).default('empty').describe('a `qwUserId` that follows nobody: an empty page, or a validation error'), { commands: SERVE_AND_VERIFY }),
     nulls: setting(z.enum(['absent', 'error']).default('absent').describe('a body property that is `null`: treated as absent, or a validation error'), { commands: SERVE_AND_VERIFY }),
-    types: setting(z
-      .enum(['strict', 'lenient'])
-      .default('strict')
-      .describe('`strict`: numbers must be JSON integers; `lenient`: numeric strings and fractions are coerced, as Jackson does by default'),
+    types: setting(z.enum(['strict', 'lenient']).default('strict').describe('`strict`: numbers must be JSON integers; `lenient`: numeric strings and fractions are coerced, as Jackson does by default'),
       { commands: SERVE_AND_VERIFY }),
-    httpStatus: setting(z
-      .enum(['real', 'always-200'])
-      .default('real')
-      .describe('`real`: 404/405/413/500 where no upstream endpoint is involved; `always-200`: every answer is HTTP 200'),
+    httpStatus: setting(z.enum(['real', 'always-200']).default('real').describe('`real`: 404/405/413/500 where no upstream endpoint is involved; `always-200`: every answer is HTTP 200'),
       { commands: SERVE_AND_VERIFY }),
     signCase: setting(z.enum(['lower', 'any']).default('lower').describe('`lower`: the sign must be the lowercase hex digest, as computed; `any`: hex case is ignored'), { commands: SERVE_AND_VERIFY }),
     successMessage: setting(z.enum(['ok', 'success']).default('ok').describe('the success envelope\'s message: the documented example says `ok`, the docs allow `success`'), { commands: SERVE_AND_VERIFY }),
     itemCacheMb: setting(z.number().min(0).default(256).describe('memory for serialised list items, MiB: a page is served from cached bytes when it can be; `0` serialises every page afresh'), { commands: SERVE_AND_VERIFY, value: 'mb' }),
     journalSize: setting(z.number().int().min(0).default(10_000).describe('entries kept in the request journal (GET /__mock/requests); the oldest go first'), { commands: SERVE_AND_VERIFY }),
-    faults: setting(z
-      .unknown()
-      .optional()
-      .describe('fault rules in force from the start: a JSON file ({"rules":[…]} or […]) or, in a config file, the rules; POST /__mock/faults changes them at run time'),
+    faults: setting(z.unknown().optional().describe('fault rules in force from the start: a JSON file ({"rules":[…]} or […]) or, in a config file, the rules; POST /__mock/faults changes them at run time'),
       {
         commands: SERVE_AND_VERIFY,
         value: 'file',
@@ -168,10 +153,7 @@ export const mockOptionsSchema = z
       }),
     adminToken: setting(z.string().min(8).optional().describe('bearer token for the admin API (/__mock); required to listen on a non-loopback host'), { commands: ['serve'], value: 'token' }),
     bodyLimit: setting(z.number().int().min(1).default(1024 * 1024).describe('largest accepted request body, bytes'), { commands: SERVE_AND_VERIFY, value: 'bytes' }),
-    errors: setting(z
-      .partialRecord(z.enum(ERROR_KINDS as [ErrorKind, ...ErrorKind[]]), errorOverride)
-      .default({})
-      .describe(`codes and messages by error kind, replacing the defaults (kinds: ${ERROR_KINDS.join(', ')}); the flag is repeatable`),
+    errors: setting(z.partialRecord(z.enum(ERROR_KINDS as [ErrorKind, ...ErrorKind[]]), errorOverride).default({}).describe(`codes and messages by error kind, replacing the defaults (kinds: ${ERROR_KINDS.join(', ')}); the flag is repeatable`),
       { commands: SERVE_AND_VERIFY, flag: 'error', value: 'kind=code[:message]', parse: parseErrorOverride }),
     upstreamHosts: z.array(z.string()).default([...UPSTREAM_HOSTS]).describe('hosts whose unknown paths the in-process handlers answer with 404 (the standalone server answers every path)'),
     now: z
@@ -189,30 +171,15 @@ export const commandLineSchema = z.strictObject({
   port: setting(z.number().int().min(0).max(65_535).default(20066).describe('port to listen on (the real service\'s); `0` picks a free one'), { commands: ['serve'], value: 'port', env: ['PORT'] }),
   host: setting(z.string().min(1).default('127.0.0.1').describe('interface to listen on'), { commands: ['serve'], value: 'host', env: ['HOST'] }),
   config: setting(z.string().min(1).optional().describe('serve several tenants: {"tenants":[{"appId","appKey", "seed"|"fixtures", …}], "shared":{…}} (docs/tenants.md)'), { commands: SERVE_AND_VERIFY, value: 'tenants.json', path: true }),
-  fault: setting(z
-    .array(z.unknown())
-    .optional()
-    .describe('one fault rule as JSON, e.g. \'{"kind":"error","code":-1,"message":"系统繁忙","calls":{"every":10}}\'; repeatable'),
+  fault: setting(z.array(z.unknown()).optional().describe('one fault rule as JSON, e.g. \'{"kind":"error","code":-1,"message":"系统繁忙","calls":{"every":10}}\'; repeatable'),
     { commands: SERVE_AND_VERIFY, value: 'json', flagOnly: true, parse: (text: string, previous: unknown[] = []) => [...previous, parseJson(text)], apply: (rules: unknown[], options) => addFaults(options, rules) }),
-  latency: setting(z
-    .string()
-    .optional()
-    .describe('delay every upstream answer: fixed ms, or uniform between min and max (seeded)'),
+  latency: setting(z.string().optional().describe('delay every upstream answer: fixed ms, or uniform between min and max (seeded)'),
     { commands: SERVE_AND_VERIFY, value: 'ms|min-max', parse: (text: string) => (latencyRule(text), text), apply: (text: string, options) => addFaults(options, [latencyRule(text)]) }),
-  rateLimit: setting(z
-    .string()
-    .optional()
-    .describe(`limit each appId with a token bucket (requests per second, optional burst); over it the answer is ${DEFAULT_ERRORS.rateLimited.code} ${DEFAULT_ERRORS.rateLimited.message}`),
+  rateLimit: setting(z.string().optional().describe(`limit each appId with a token bucket (requests per second, optional burst); over it the answer is ${DEFAULT_ERRORS.rateLimited.code} ${DEFAULT_ERRORS.rateLimited.message}`),
     { commands: SERVE_AND_VERIFY, value: 'qps[:burst]', parse: (text: string) => (rateLimitRule(text), text), apply: (text: string, options) => addFaults(options, [rateLimitRule(text)]) }),
-  realistic: setting(z
-    .boolean()
-    .default(false)
-    .describe("data anomalies a real upstream shows now and then: short pages that are not the last, a page starting with the previous page's last item"),
+  realistic: setting(z.boolean().default(false).describe("data anomalies a real upstream shows now and then: short pages that are not the last, a page starting with the previous page's last item"),
     { commands: SERVE_AND_VERIFY, apply: (on: boolean, options) => (on ? addFaults(options, [...REALISTIC_FAULTS]) : options) }),
-  verbose: setting(z
-    .boolean()
-    .default(false)
-    .describe('trace every request, stage by stage (`[route] [signature] [page] [error] [admin]`), to stderr'),
+  verbose: setting(z.boolean().default(false).describe('trace every request, stage by stage (`[route] [signature] [page] [error] [admin]`), to stderr'),
     { commands: SERVE_AND_VERIFY, apply: (on: boolean, options) => ({ ...options, log: on }) }),
 })
 
