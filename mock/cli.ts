@@ -1,23 +1,30 @@
 #!/usr/bin/env node
 /**
- * tanma-mock: `serve` (the default) runs the fake upstream; `sign` prints signed headers and a curl
- * line for a body. Flags mirror MockOptions (mock/options.ts); credentials also come from
- * TANMA_APP_ID / TANMA_APP_KEY.
+ * tanma-mock: `serve` (the default) runs the fake upstream; `export` writes a world as a fixture;
+ * `sign` prints signed headers and a curl line for a body; `verify` checks pact files. Every
+ * setting's flag, environment variable and config-file key comes from the options schema
+ * (mock/options.ts): a flag beats its environment variable, which beats the config file, which
+ * beats the default.
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { lilconfigSync } from 'lilconfig'
+import { once } from 'node:events'
 import { createWriteStream, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createMock, createTenants, startServer, type MockOptions, type TenantsConfig } from './index.js'
 import { stopOnSignals } from './server.js'
 import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
-import { DEMO_CREDENTIALS } from './options.js'
+import { COMMANDS, configFileSchema, DEMO_CREDENTIALS, optionsFromSettings, resolvePaths, SETTINGS, SettingError, SettingsError, settingByKey, settingIssues, type CommandName, type Setting, type SettingIssue } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
-import { DEFAULT_ERRORS, ERROR_KINDS, type ErrorKind } from './protocol/errors.js'
-import { faultRuleList, REALISTIC_FAULTS } from './faults.js'
 import { signHeaders } from './protocol/signing.js'
+import { WORLD_DEFAULTS } from './world/world.js'
 
 const VERSION = PACKAGE_VERSION
-const DEFAULT_PORT = 20066
 const ENDPOINT = listByRelationCreateTimeAsc.path
+const DEFAULT_URL = `http://127.0.0.1:${settingByKey('port')!.defaultValue}/api`
+
+/** A wrong setting or argument, said as one line: no stack trace. */
+class UsageError extends Error {}
 
 function integer(min: number) {
   return (value: string): number => {
@@ -27,159 +34,311 @@ function integer(min: number) {
   }
 }
 
-/** `--error kind=code[:message]`, repeatable. */
-function errorOverride(value: string, previous: MockOptions['errors'] = {}): NonNullable<MockOptions['errors']> {
-  const m = /^([A-Za-z]+)=(-?\d+)?(?::(.*))?$/s.exec(value)
-  if (!m || !ERROR_KINDS.includes(m[1] as ErrorKind) || (m[2] === undefined && m[3] === undefined)) {
-    throw new InvalidArgumentError(`expected kind=code[:message] with kind one of ${ERROR_KINDS.join(', ')}`)
+/** A number setting's text to its value, within the schema's bounds. */
+function numberParser({ min, max, int }: NonNullable<Setting['number']>) {
+  const range = min !== null && max !== null ? `from ${min} to ${max}` : min !== null ? `≥ ${min}` : max !== null ? `≤ ${max}` : ''
+  const expected = `expected ${int ? 'a whole number' : 'a number'}${range ? ` ${range}` : ''}`
+  return (text: string): number => {
+    const n = Number(text.trim())
+    if (text.trim() === '' || !Number.isFinite(n) || (int && !/^-?\d+$/.test(text.trim())) || (min !== null && n < min) || (max !== null && n > max)) throw new SettingError(expected)
+    return n
   }
-  return { ...previous, [m[1]!]: { ...(m[2] !== undefined ? { code: Number(m[2]) } : {}), ...(m[3] !== undefined ? { message: m[3] } : {}) } }
 }
 
-const credentialOptions = (command: Command) =>
-  command
-    .addOption(new Option('--app-id <appId>', 'appId the server accepts').env('TANMA_APP_ID').default(DEMO_CREDENTIALS.appId))
-    .addOption(new Option('--app-key <appKey>', 'appKey of that appId').env('TANMA_APP_KEY').default(DEMO_CREDENTIALS.appKey))
-
-const program = new Command('tanma-mock').description('A high-fidelity fake of the Tanma (探马) SCRM OpenAPI').version(VERSION)
-
-/** The world a command serves: seed and size, a fixture, or a tenants file. */
-const worldOptions = (command: Command) =>
-  credentialOptions(
-    command
-      .option('--seed <seed>', 'world seed: the same seed and flags give the same bytes', 'tanma')
-      .option('--customers <n>', 'followed customers in the world', integer(0), 1000)
-      .option('--staff <n>', 'sales members in the world', integer(1), 20)
-      .option('--fixtures <name-or-path>', 'serve this fixture (a file, JSON or NDJSON, or a pack in fixtures/) instead of a generated world')
-      .option('--config <tenants.json>', 'serve several tenants: {"tenants":[{"appId","appKey", "seed"|"fixtures", …}], "shared":{…}}'),
-  )
-
-/** How the fake behaves where the upstream is unknown (the fidelity table's switches). */
-const behaviourOptions = (command: Command) =>
-  command
-    .option('--skew-ms <ms>', 'allowed |server time − timestamp| in ms', integer(0), 300_000)
-    .addOption(new Option('--end-cursor <mode>', 'end of data: nextCursor null on the last page, or one more empty page').choices(['null', 'empty-page']).default('null'))
-    .option('--size-default <n>', 'page size when the request has none', integer(1), 20)
-    .option('--size-max <n>', 'largest page size', integer(1), 100)
-    .addOption(new Option('--oversize <mode>', 'a size above --size-max').choices(['clamp', 'error']).default('clamp'))
-    .addOption(new Option('--inverted-window <mode>', 'before ≤ since').choices(['empty', 'error']).default('empty'))
-    .addOption(new Option('--unknown-member <mode>', 'a qwUserId that follows nobody').choices(['empty', 'error']).default('empty'))
-    .addOption(new Option('--nulls <mode>', 'body properties that are null').choices(['absent', 'error']).default('absent'))
-    .addOption(new Option('--types <mode>', 'strict JSON integers, or Jackson-like coercion of "20" and 20.5').choices(['strict', 'lenient']).default('strict'))
-    .addOption(new Option('--http-status <mode>', 'HTTP status of 404/405/413/500 answers').choices(['real', 'always-200']).default('real'))
-    .addOption(new Option('--sign-case <mode>', 'hex case of sign: lowercase only, or any').choices(['lower', 'any']).default('lower'))
-    .addOption(new Option('--success-message <text>', 'message of successful answers').choices(['ok', 'success']).default('ok'))
-    .option('--body-limit <bytes>', 'largest request body', integer(1), 1024 * 1024)
-    .option('--admin-max-customers <n>', 'largest world POST /__mock/world builds, in customers', integer(0), 1_000_000)
-    .option('--item-cache-mb <mb>', 'memory for serialised items (pages are served from cached bytes)', integer(0), 256)
-    .option('--error <kind=code[:message]>', `override an error's code/message (kinds: ${ERROR_KINDS.join(', ')})`, errorOverride)
-    .option('--faults <file>', 'fault rules from a JSON file ({"rules":[…]} or […]); POST /__mock/faults changes them at run time')
-    .option('--fault <json>', 'one fault rule, e.g. \'{"kind":"error","code":-1,"message":"系统繁忙","calls":{"every":10}}\'; repeatable', (value: string, previous: unknown[] = []) => [...previous, parseJsonFlag('--fault', value)])
-    .option('--latency <ms|min-max>', 'delay every upstream answer: fixed, or uniform between min and max (seeded)', latencyRule)
-    .option('--rate-limit <qps[:burst]>', `limit each appId with a token bucket; over it the answer is ${DEFAULT_ERRORS.rateLimited.code} ${DEFAULT_ERRORS.rateLimited.message}`, rateLimitRule)
-    .option('--realistic', 'data anomalies a real upstream shows now and then: short pages that are not the last, a page starting with the previous page\'s last item', false)
-    .option('--verbose', 'trace every request, stage by stage, to stderr', false)
-    .addOption(new Option('--log <format>', 'trace every request to stderr as timestamped text or JSON lines (pino), each with its request id').choices(['text', 'json']))
-    .option('--strict-body', 'refuse unknown request body properties with 40000 (default: ignored, noted in the journal and --verbose)', false)
-    .option('--body-depth-limit <n>', 'deepest accepted nesting of a request body (deeper: 40000)', integer(1), 1000)
-
-/** The fake the flags describe (one tenant, or several with --config), with a progress bar for big worlds. */
-async function mockFromFlags(flags: Record<string, any>) {
-  const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
-  const shared: MockOptions = {
-    seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures, appId: flags.appId, appKey: flags.appKey,
-    skewMs: flags.skewMs, endCursor: flags.endCursor, sizeDefault: flags.sizeDefault, sizeMax: flags.sizeMax,
-    oversize: flags.oversize, invertedWindow: flags.invertedWindow, unknownMember: flags.unknownMember, nulls: flags.nulls,
-    types: flags.types, httpStatus: flags.httpStatus, signCase: flags.signCase, successMessage: flags.successMessage, bodyLimit: flags.bodyLimit, adminMaxCustomers: flags.adminMaxCustomers,
-    itemCacheMb: flags.itemCacheMb, errors: flags.error, log: flags.log ?? flags.verbose, strictBody: flags.strictBody, bodyDepthLimit: flags.bodyDepthLimit, adminToken: flags.adminToken, faults: faultsFromFlags(flags),
-    adminBodyLimit: flags.adminBodyLimit, allowedHosts: flags.allowedHost, shutdownGraceMs: flags.shutdownGraceMs,
+/** How a setting's text (a flag's argument, an environment variable) becomes its value. */
+function textParser(setting: Setting): ((text: string, previous: unknown) => unknown) | undefined {
+  if (setting.meta.parse) return setting.meta.parse
+  if (setting.number) return numberParser(setting.number)
+  if (setting.choices) {
+    const choices = setting.choices
+    return (text) => {
+      if (!choices.includes(text)) throw new SettingError(`expected one of ${choices.join(', ')}`)
+      return text
+    }
   }
-  return flags.config ? createTenants(readTenantsFile(flags.config), shared, { onProgress: progress }) : createMock(shared, { onProgress: progress })
+  return undefined
+}
+
+function parseBooleanText(text: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(text.trim())) return true
+  if (/^(0|false|no|off|)$/i.test(text.trim())) return false
+  throw new SettingError('expected 1, true, yes or on; or 0, false, no or off')
+}
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())
+
+/** The commander option of a setting: flag, value name, help, choices, parser, default, environment variable. */
+function flagOption(setting: Setting): Option {
+  const valueName = setting.meta.value ?? (setting.choices ? setting.choices.join('|') : setting.number ? 'n' : 'value')
+  const extraEnv = setting.boolean ? setting.env : setting.env.slice(1)
+  const help = `${setting.description}${extraEnv.length > 0 ? ` (env: ${extraEnv.join(', ')})` : ''}`
+  const option = new Option(setting.boolean ? `--${setting.flag}` : `--${setting.flag} <${valueName}>`, help)
+  if (setting.choices) option.choices(setting.choices)
+  const parse = setting.meta.parse ?? (setting.number ? numberParser(setting.number) : undefined)
+  if (parse) {
+    option.argParser((text: string, previous: unknown) => {
+      try {
+        return parse(text, previous)
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message)
+      }
+    })
+  }
+  if (!setting.boolean && setting.env[0]) option.env(setting.env[0])
+  const d = setting.defaultValue
+  if ((typeof d === 'string' || typeof d === 'number') && d !== '') option.default(d)
+  return option
+}
+
+/** Adds the flags of every setting the command takes, and --config-file. */
+function withSettings(command: Command, name: CommandName): Command {
+  for (const setting of SETTINGS) if (setting.meta.commands.includes(name)) command.addOption(flagOption(setting))
+  return command.addOption(
+    new Option('--config-file <path>', 'read settings from this file instead of the one found in the working directory (tanma-mock.config.json, .tanma-mockrc.json, .tanma-mockrc, or "tanma-mock" in package.json)').env('TANMA_CONFIG_FILE'),
+  )
+}
+
+const CONFIG_PLACES = ['tanma-mock.config.json', '.tanma-mockrc.json', '.tanma-mockrc', 'package.json']
+
+/** The config file given with --config-file or found in the working directory (none: undefined), checked against its schema. */
+function readConfigFile(explicit: string | undefined): { path: string; settings: Record<string, unknown> } | undefined {
+  const json = (path: string, content: string): unknown => {
+    try {
+      return JSON.parse(content.replace(/^\uFEFF/, ''))
+    } catch (error) {
+      throw new UsageError(`config file ${path} is not JSON: ${(error as Error).message}`)
+    }
+  }
+  const explorer = lilconfigSync('tanma-mock', { searchPlaces: CONFIG_PLACES, stopDir: process.cwd(), loaders: { '.json': json, noExt: json } })
+  let found: ReturnType<typeof explorer.search>
+  try {
+    found = explicit === undefined ? explorer.search(process.cwd()) : explorer.load(resolve(explicit))
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError(`--config-file ${explicit}: cannot read it (${(error as Error).message})`)
+  }
+  if (!found || found.isEmpty) return undefined
+  const path = found.filepath
+  const parsed = configFileSchema.safeParse(found.config)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in ${path} (keys: ${Object.keys(configFileSchema.shape).filter((k) => k !== '$schema').join(', ')})`
+        : issue.path.length === 0
+          ? `${path}: ${issue.message} (a config file is a JSON object of settings)`
+          : `${settingIssues({ issues: [issue] } as never)[0]!.key} in ${path}: ${settingIssues({ issues: [issue] } as never)[0]!.message}`,
+    )
+    throw new UsageError(lines.join('\n'))
+  }
+  // Only the keys the file gives (the schema's defaults are not the file's settings).
+  const given = parsed.data as Record<string, unknown>
+  const settings = Object.fromEntries(Object.keys(found.config as object).filter((k) => k !== '$schema').map((k) => [k, given[k]]))
+  return { path, settings: resolvePaths(settings, path) }
+}
+
+/** Settings in force for a command, each with where it came from: a flag, an environment variable, the config file (else: the default). */
+function gatherSettings(command: Command, name: CommandName): { settings: Record<string, unknown>; sources: Map<string, string> } {
+  const flags = command.opts()
+  const file = readConfigFile(flags.configFile as string | undefined)
+  const settings: Record<string, unknown> = {}
+  const sources = new Map<string, string>()
+  const problems: string[] = []
+  for (const setting of SETTINGS) {
+    if (!setting.meta.commands.includes(name)) continue
+    const attribute = camel(setting.flag)
+    const source = command.getOptionValueSource(attribute)
+    if (source === 'cli' || source === 'env') {
+      settings[setting.key] = flags[attribute]
+      sources.set(setting.key, source === 'cli' ? `--${setting.flag}` : setting.env[0]!)
+      continue
+    }
+    // Environment variables commander does not read: a switch's, and the extra ones (PORT, HOST).
+    const variable = setting.env.find((v, k) => (setting.boolean || k > 0) && (process.env[v] ?? '') !== '')
+    if (variable !== undefined) {
+      sources.set(setting.key, variable)
+      try {
+        settings[setting.key] = setting.boolean ? parseBooleanText(process.env[variable]!) : (textParser(setting) ?? ((t: string) => t))(process.env[variable]!, undefined)
+      } catch (error) {
+        problems.push(`${variable}=${process.env[variable]}: ${(error as Error).message}`)
+      }
+      continue
+    }
+    if (file && setting.key in file.settings) {
+      settings[setting.key] = file.settings[setting.key]
+      sources.set(setting.key, `${setting.key} in ${file.path}`)
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'))
+  return { settings, sources }
+}
+
+/** Where a setting came from, in words a user recognises: `--size-max`, `TANMA_PORT`, `port in ./tanma-mock.config.json`. */
+function settingLabel(key: string, sources: Map<string, string>): string {
+  const setting = settingByKey(key)
+  return sources.get(key) ?? (setting ? `--${setting.flag}` : key)
+}
+
+/** The one place where issues of options become messages naming flags, environment variables or config keys. */
+function describeIssues(issues: readonly SettingIssue[], sources: Map<string, string>): string {
+  return issues.map((i) => `${settingLabel(i.key, sources)}: ${i.message}${i.related ? ` (see ${settingLabel(i.related, sources)})` : ''}`).join('\n')
+}
+
+/** createMock's options and the command line's own settings for a command, or a UsageError naming each wrong one. */
+function resolveSettings(command: Command, name: CommandName) {
+  const { settings, sources } = gatherSettings(command, name)
+  try {
+    return { ...optionsFromSettings(settings), sources }
+  } catch (error) {
+    if (error instanceof SettingsError) throw new UsageError(describeIssues(error.issues, sources))
+    throw error
+  }
+}
+
+const program = new Command('tanma-mock')
+  .description('A high-fidelity fake of the Tanma (探马) SCRM OpenAPI')
+  .version(VERSION)
+  // commander's own errors (a wrong flag value, an unknown flag) read like ours; commands inherit it.
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'tanma-mock: ')) })
+
+/** The fake the settings describe (one tenant, or several with --config), with a progress bar for big worlds. */
+async function mockFrom(resolved: ReturnType<typeof resolveSettings>) {
+  const { mock: options, commandLine } = resolved
+  const progress = (options.customers ?? 0) >= 100_000 ? progressBar('building world') : undefined
+  return commandLine.config ? createTenants(readTenantsFile(commandLine.config), options, { onProgress: progress }) : createMock(options, { onProgress: progress })
 }
 
 /** What world a command runs on, in a few words. */
-const worldName = (flags: Record<string, any>) => (flags.config ? `tenants from ${flags.config}` : flags.fixtures ? `fixture ${flags.fixtures}` : `seed "${flags.seed}"`)
+const worldName = ({ mock, commandLine }: ReturnType<typeof resolveSettings>) =>
+  commandLine.config ? `tenants from ${commandLine.config}` : typeof mock.fixtures === 'string' ? `fixture ${mock.fixtures}` : `seed "${mock.seed ?? WORLD_DEFAULTS.seed}"`
 
-behaviourOptions(
-  worldOptions(
-    program
-      .command('serve', { isDefault: true })
-      .description('serve the fake upstream on a generated world')
-      .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0), DEFAULT_PORT)
-      .option('--host <host>', 'interface to listen on', '127.0.0.1'),
-  ),
-)
-  .addOption(new Option('--admin-token <token>', 'bearer token for the admin API (/__mock); required off loopback').env('TANMA_ADMIN_TOKEN'))
-  .option('--allowed-host <host>', 'a Host header the admin API accepts besides loopback names and the listening address (DNS-rebinding guard); repeatable', (value: string, previous: string[] = []) => [...previous, value])
-  .option('--admin-body-limit <bytes>', 'largest admin (/__mock) request body (an exported world must fit)', integer(1), 256 * 1024 * 1024)
-  .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed', integer(0), 10_000)
-  .action(async (flags) => {
-    const started = performance.now()
-    const mock = await mockFromFlags(flags)
-    const built = performance.now() - started
-    const server = await startServer(mock, { port: flags.port, host: flags.host })
-    const { world } = mock
-    const members = world.members().slice(0, 4).map((m) => m.qwUserId).join(', ')
-    const worldLine = (m: typeof mock) => `${m.world.customerCount.toLocaleString('en')} customers, ${m.world.relationCount.toLocaleString('en')} follow relations, ${m.world.memberCount} members`
-    const tenantLines = (mock.tenants ?? []).map((t, k) => `  tenant ${k + 1}   appId ${t.credentials.appId}  appKey ${t.credentials.appKey}  ${worldLine(t)}  admin ${server.origin}/__mock/tenants/${t.credentials.appId}`)
-    const lines = [
-      `tanma-mock ${VERSION} · fake Tanma SCRM OpenAPI`,
-      `  world      ${flags.config ? `${mock.tenants!.length} ${worldName(flags)}` : worldName(flags)}: ${worldLine(mock)}${flags.config ? ' (the first tenant)' : ''} (built in ${Math.round(built)} ms)`,
-      ...tenantLines,
-      `  listening  ${server.origin}`,
-      `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
-      `  endpoint   POST ${server.baseUrl}${ENDPOINT}`,
-      `  appId      ${mock.credentials.appId}`,
-      `  appKey     ${mock.credentials.appKey}`,
-      `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,
-      `  try        npx tanma-mock sign --body '{"size":2}' --url ${server.baseUrl}   (prints headers and a curl line)`,
-      `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
-      ...(mock.context.faults.active ? [`  faults     ${mock.admin.faults().map((r) => r.id).join(', ')}   (GET/POST/DELETE ${server.origin}/__mock/faults)`] : []),
-      `  members    ${members}${world.memberCount > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
-      `  Ctrl-C stops the server`,
-    ]
-    process.stdout.write(lines.join('\n') + '\n')
-    stopOnSignals(server)
-  })
+/** A word for a POSIX shell: as is when safe, else single-quoted. */
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
 
-program
-  .command('export')
-  .description('write a generated world as a fixture (serving it gives the same responses as serving the seed)')
-  .option('--seed <seed>', 'world seed', 'tanma')
-  .option('--customers <n>', 'followed customers', integer(0), 1000)
-  .option('--staff <n>', 'sales members', integer(1), 20)
-  .option('--fixtures <name-or-path>', 'export this fixture instead (to convert JSON ⇄ NDJSON)')
-  .requiredOption('--out <file>', 'where to write it (- for stdout)')
-  .addOption(new Option('--format <format>', 'one JSON document, or NDJSON (one record a line, for large worlds)').choices(['json', 'ndjson']).default('json'))
-  .action(async (flags) => {
-    const progress = flags.customers >= 100_000 ? progressBar('building world') : undefined
-    const { context: { world } } = await createMock({ seed: flags.seed, customers: flags.customers, staff: flags.staff, fixtures: flags.fixtures }, { onProgress: progress })
-    const out = flags.out === '-' ? process.stdout : createWriteStream(flags.out)
-    const write = (text: string) => (out.write(text) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())))
-    if (flags.format === 'json') {
-      await write(JSON.stringify(world.toFixture()) + '\n')
-    } else {
-      for (const record of world.records()) {
-        const waiting = write(JSON.stringify(record) + '\n')
-        if (waiting) await waiting
-      }
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = current
     }
-    if (out !== process.stdout) {
-      await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())))
-      process.stderr.write(`wrote ${world.customerCount.toLocaleString('en')} customers and ${world.relations.length.toLocaleString('en')} relations to ${flags.out} (${flags.format})\n`)
-    }
-  })
+  }
+  return row[b.length]!
+}
 
-credentialOptions(
+withSettings(program.command('serve', { isDefault: true }).description('serve the fake upstream on a generated world').allowExcessArguments(true), 'serve').action(async (flags, command: Command) => {
+  const stray = command.args[0]
+  if (stray !== undefined) {
+    const near = COMMANDS.filter((c) => c.startsWith(stray) || distance(c, stray) <= 2)
+    throw new UsageError(`unknown command "${stray}"${near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''}; commands: ${COMMANDS.join(', ')} (tanma-mock --help)`)
+  }
+  const resolved = resolveSettings(command, 'serve')
+  const { port, host, config } = resolved.commandLine
+  const started = performance.now()
+  const mock = await mockFrom(resolved)
+  const built = performance.now() - started
+  const server = await startServer(mock, { port, host })
+  const { world } = mock
+  const members = world.members().slice(0, 4).map((m) => m.qwUserId).join(', ')
+  const worldLine = (m: typeof mock) => `${m.world.customerCount.toLocaleString('en')} customers, ${m.world.relationCount.toLocaleString('en')} follow relations, ${m.world.memberCount} members`
+  const tenantLines = (mock.tenants ?? []).map((t, k) => `  tenant ${k + 1}   appId ${t.credentials.appId}  appKey ${t.credentials.appKey}  ${worldLine(t)}  admin ${server.origin}/__mock/tenants/${t.credentials.appId}`)
+  // The try line signs with the credentials in force (the first tenant's with --config), not the demo pair.
+  const { appId, appKey } = mock.credentials
+  const credentials = appId === DEMO_CREDENTIALS.appId && appKey === DEMO_CREDENTIALS.appKey ? '' : ` --app-id ${shellWord(appId)} --app-key ${shellWord(appKey)}`
+  const lines = [
+    `tanma-mock ${VERSION} · fake Tanma SCRM OpenAPI`,
+    `  world      ${config ? `${mock.tenants!.length} ${worldName(resolved)}` : worldName(resolved)}: ${worldLine(mock)}${config ? ' (the first tenant)' : ''} (built in ${Math.round(built)} ms)`,
+    ...tenantLines,
+    `  listening  ${server.origin}`,
+    `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
+    `  endpoint   POST ${server.baseUrl}${ENDPOINT}`,
+    `  appId      ${appId}`,
+    `  appKey     ${appKey}`,
+    `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,
+    `  try        npx tanma-mock sign${credentials} --body '{"size":2}' --url ${server.baseUrl}   (prints headers and a curl line)`,
+    `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
+    ...(mock.context.faults.active ? [`  faults     ${mock.admin.faults().map((r) => r.id).join(', ')}   (GET/POST/DELETE ${server.origin}/__mock/faults)`] : []),
+    `  members    ${members}${world.memberCount > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
+    `  Ctrl-C stops the server`,
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
+  stopOnSignals(server)
+})
+
+/** The export format an --out name implies (`-`: JSON), or a UsageError naming the allowed extensions. */
+function formatOf(out: string): 'json' | 'ndjson' {
+  if (out === '-' || /\.json$/i.test(out)) return 'json'
+  if (/\.(ndjson|jsonl)$/i.test(out)) return 'ndjson'
+  const ext = /\.[^./]*$/.exec(out)?.[0]
+  throw new UsageError(`--out ${out}: ${ext ? `cannot tell the format from "${ext}"` : 'no extension to tell the format from'}: name it .json, .ndjson or .jsonl, or give --format json|ndjson`)
+}
+
+withSettings(
+  program
+    .command('export')
+    .description('write a generated world as a fixture (serving it gives the same responses as serving the seed)')
+    .requiredOption('--out <file>', 'where to write it (- for stdout); the format follows the extension: .json, .ndjson or .jsonl')
+    .addOption(new Option('--format <format>', 'one JSON document, or NDJSON (one record a line, for large worlds); default: from the --out extension').choices(['json', 'ndjson'])),
+  'export',
+).action(async (flags, command: Command) => {
+  const format: 'json' | 'ndjson' = flags.format ?? formatOf(flags.out)
+  const resolved = resolveSettings(command, 'export')
+  let out: NodeJS.WritableStream
+  if (flags.out === '-') out = process.stdout
+  else {
+    // Open it before building the world: a wrong path is told at once, and never as a stack trace.
+    const file = createWriteStream(flags.out)
+    try {
+      await once(file, 'open')
+    } catch (error) {
+      throw new UsageError(`--out ${flags.out}: cannot write there (${(error as Error).message.replace(/, open .*$/, '')})`)
+    }
+    file.on('error', (error) => {
+      process.stderr.write(`tanma-mock: --out ${flags.out}: ${error.message}\n`)
+      process.exit(1)
+    })
+    out = file
+  }
+  const { context: { world } } = await mockFrom(resolved)
+  const write = (text: string) => (out.write(text) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())))
+  if (format === 'json') {
+    await write(JSON.stringify(world.toFixture()) + '\n')
+  } else {
+    for (const record of world.records()) {
+      const waiting = write(JSON.stringify(record) + '\n')
+      if (waiting) await waiting
+    }
+  }
+  if (out !== process.stdout) {
+    await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())))
+    process.stderr.write(`wrote ${world.customerCount.toLocaleString('en')} customers and ${world.relations.length.toLocaleString('en')} relations to ${flags.out} (${format})\n`)
+  }
+})
+
+withSettings(
   program
     .command('sign')
     .description('print signed headers and a curl line for a request body')
-    .option('--body <json>', 'the exact request body (signed byte for byte)', '{}')
-    .option('--timestamp <ms>', 'epoch milliseconds (default: now)')
-    .option('--url <baseUrl>', 'base URL for the curl line', `http://127.0.0.1:${DEFAULT_PORT}/api`)
+    .option('--body <json>', 'the exact request body (signed byte for byte); it must be JSON unless --raw', '{}')
+    .option('--raw', 'sign the body as given even when it is not JSON (the upstream signs raw bytes)', false)
+    .option('--timestamp <ms>', 'epoch milliseconds (default: now)', integer(0))
+    .option('--url <baseUrl>', 'base URL for the curl line', DEFAULT_URL)
     .option('--json', 'print the headers as JSON only', false),
-).action((flags) => {
-  const headers = signHeaders({ appId: flags.appId, appKey: flags.appKey }, flags.body, flags.timestamp === undefined ? Date.now() : integer(0)(flags.timestamp))
+  'sign',
+).action((flags, command: Command) => {
+  if (!flags.raw) {
+    try {
+      JSON.parse(flags.body)
+    } catch (error) {
+      throw new UsageError(`--body is not JSON (${(error as Error).message}): the endpoint takes a JSON body; pass --raw to sign these bytes anyway`)
+    }
+  }
+  const { mock: options } = resolveSettings(command, 'sign')
+  const credentials = { appId: options.appId ?? DEMO_CREDENTIALS.appId, appKey: options.appKey ?? DEMO_CREDENTIALS.appKey }
+  const headers = signHeaders(credentials, flags.body, flags.timestamp ?? Date.now())
   if (flags.json) return void process.stdout.write(JSON.stringify(headers) + '\n')
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
   process.stdout.write(
@@ -194,23 +353,23 @@ credentialOptions(
   )
 })
 
-behaviourOptions(
-  worldOptions(
-    program
-      .command('verify')
-      .description("verify consumers' pact files against the fake (exits non-zero when one is not satisfied)")
-      .requiredOption('--pact <file-or-dir...>', 'pact files, directories of them, or URLs')
-      .option('--provider-state-setup <module-or-url...>', "your own provider states: modules exporting { 'state': (params, fake) => values }, and a state-change URL for states the fake does not know")
-      .addOption(new Option('--log-level <level>', "the Pact verifier's log level").choices(['error', 'warn', 'info', 'debug', 'trace']).default('error')),
-  ),
-).action(async (flags) => {
+withSettings(
+  program
+    .command('verify')
+    .description("verify consumers' pact files against the fake (exits non-zero when one is not satisfied)")
+    .requiredOption('--pact <file-or-dir...>', 'pact files, directories of them, or URLs')
+    .option('--provider-state-setup <module-or-url...>', "your own provider states: modules exporting { 'state': (params, fake) => values }, and a state-change URL for states the fake does not know")
+    .addOption(new Option('--log-level <level>', "the Pact verifier's log level").choices(['error', 'warn', 'info', 'debug', 'trace']).default('error')),
+  'verify',
+).action(async (flags, command: Command) => {
   const plain = await (await import('../contracts/verify-output.js')).verifyWithoutColours() // no colours off a terminal or with NO_COLOR
   if (plain !== undefined) return void (process.exitCode = plain)
   const { verifyPacts, pactFiles } = await import('../contracts/verify.js')
   await import('../contracts/pact.js').then((pact) => pact.loadPact('verify')) // an optional peer dependency: without it, say how to install it
+  const resolved = resolveSettings(command, 'verify')
   const files = pactFiles(flags.pact)
-  const mock = await mockFromFlags(flags)
-  process.stdout.write(`tanma-mock verify: ${files.length} pact file${files.length === 1 ? '' : 's'} against ${worldName(flags)} (${mock.world.customerCount.toLocaleString('en')} customers), appId ${mock.credentials.appId}\n`)
+  const mock = await mockFrom(resolved)
+  process.stdout.write(`tanma-mock verify: ${files.length} pact file${files.length === 1 ? '' : 's'} against ${worldName(resolved)} (${mock.world.customerCount.toLocaleString('en')} customers), appId ${mock.credentials.appId}\n`)
   const result = await verifyPacts({ pact: flags.pact, fake: mock, providerStateSetup: flags.providerStateSetup, logLevel: flags.logLevel })
   const signing = `re-signed ${result.resigned} request${result.resigned === 1 ? '' : 's'} with a fresh timestamp; kept ${result.keptWrong} recorded wrong signature${result.keptWrong === 1 ? '' : 's'} wrong`
   // "Verifying a pact between A and B[ Given S] - D" → "A: D (given S)"
@@ -230,45 +389,6 @@ behaviourOptions(
   process.stdout.write(lines.join('\n') + '\n')
   process.exitCode = result.ok ? 0 : 1
 })
-
-function parseJsonFlag(flag: string, value: string): unknown {
-  try {
-    return JSON.parse(value)
-  } catch (error) {
-    throw new InvalidArgumentError(`${flag} is not JSON: ${(error as Error).message}`)
-  }
-}
-
-function latencyRule(value: string) {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim())
-  if (!m) throw new InvalidArgumentError('expected milliseconds (200) or a range (100-400)')
-  return m[2] === undefined ? { kind: 'latency', id: 'latency', ms: Number(m[1]) } : { kind: 'latency', id: 'latency', distribution: { type: 'uniform', min: Number(m[1]), max: Number(m[2]) } }
-}
-
-function rateLimitRule(value: string) {
-  const m = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(value.trim())
-  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError('expected requests per second, and optionally a burst: 10 or 10:20')
-  return { kind: 'rateLimit', id: 'rate-limit', qps: Number(m[1]), ...(m[2] === undefined ? {} : { burst: Number(m[2]) }) }
-}
-
-/** The fault rules of --faults, --fault, --latency, --rate-limit and --realistic, in that order (undefined: none). */
-function faultsFromFlags(flags: Record<string, any>): unknown[] | undefined {
-  const rules: unknown[] = []
-  if (flags.faults) {
-    let doc: unknown
-    try {
-      doc = JSON.parse(readFileSync(flags.faults, 'utf8'))
-    } catch (error) {
-      throw new Error(`cannot read faults file ${flags.faults}: ${(error as Error).message}`)
-    }
-    rules.push(...faultRuleList(doc))
-  }
-  rules.push(...(flags.fault ?? []))
-  if (flags.latency) rules.push(flags.latency)
-  if (flags.rateLimit) rules.push(flags.rateLimit)
-  if (flags.realistic) rules.push(...REALISTIC_FAULTS)
-  return rules.length > 0 ? rules : undefined
-}
 
 function readTenantsFile(path: string): TenantsConfig {
   try {

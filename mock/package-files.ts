@@ -1,5 +1,5 @@
 /** Files shipped with the package (package.json, fixtures/), found from mock/ (sources) or dist/mock/ (built). */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 function packageRoot(): string {
@@ -20,5 +20,13 @@ export function fixturePath(nameOrPath: string): string {
   for (const candidate of [`${PACKAGE_ROOT}fixtures/${nameOrPath}.json`, `${PACKAGE_ROOT}fixtures/${nameOrPath}.ndjson`]) {
     if (existsSync(candidate)) return candidate
   }
-  throw new Error(`no fixture file "${nameOrPath}", and no pack of that name in ${PACKAGE_ROOT}fixtures/`)
+  throw new Error(`no fixture file "${nameOrPath}", and no pack of that name: give a JSON or NDJSON file, or a pack: ${fixturePacks().join(', ')}`)
+}
+
+/** The packs shipped in fixtures/, by name. */
+export function fixturePacks(): string[] {
+  return readdirSync(`${PACKAGE_ROOT}fixtures`)
+    .filter((f) => /\.(nd)?json$/.test(f))
+    .map((f) => f.replace(/\.(nd)?json$/, ''))
+    .sort()
 }
