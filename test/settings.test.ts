@@ -31,7 +31,7 @@ describe('one definition per option', () => {
   it('settings become createMock options, naming the setting of each wrong value', () => {
     const { mock, commandLine } = optionsFromSettings({ seed: 's', latency: '5', realistic: true, verbose: true, port: 0 })
     expect(mock.seed).toBe('s')
-    expect(mock.log).toBe(true)
+    expect(mock.log).toBe('text') // --verbose is --log text
     expect((mock.faults as { kind: string }[]).map((r) => r.kind)).toEqual(['latency', 'shortPage', 'duplicateEdge'])
     expect(commandLine.port).toBe(0)
     const error = (() => {
