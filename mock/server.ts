@@ -8,7 +8,7 @@
 import { getResponse } from 'msw'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { isAdminPath, isBearer } from './admin-guard.js'
 import { createHandlers, errorResponse } from './handlers.js'
@@ -175,19 +175,43 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     send(req, res, answer, truncated)
   }
 
-  const server = createServer((req, res) => {
+  // No Host header (an HTTP/1.0 client, a hand-written request): answered like any other request
+  // (the envelope, or the admin API's guard), not with Node's bare 400.
+  /** Per connection, when the answers to the requests read so far have gone out (pipelined requests are answered in order). */
+  const answered = new WeakMap<Socket, Promise<void>>()
+  /** Per connection, the last request read (its body may still be arriving) and its answer. */
+  const lastRequest = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>()
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    lastRequest.set(req.socket, { req, res })
+    const done = new Promise<void>((resolve) => res.once('finish', resolve).once('close', resolve))
+    answered.set(req.socket, Promise.all([answered.get(req.socket), done]).then(() => undefined))
     serve(req, res).catch((error: unknown) => {
       // A bug of ours still leaves as the envelope (errorResponse logs it), never as a stack trace.
       if (res.headersSent || res.destroyed) return void res.destroy()
       envelope(req, res, error).catch(() => res.destroy())
     })
   })
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy()
-    const { status, code, message } = mock.context.errors.render(new UpstreamError('malformedHttp', String(error)))
+
+  /**
+   * The envelope written straight to a socket Node gives up parsing (no body after a HEAD), and the
+   * connection closed: after the answers to the requests before it on the connection, never in their place.
+   */
+  const answerRaw = (socket: Socket, error: UpstreamError, head: boolean) => {
+    const { status, code, message } = mock.context.errors.render(error)
     const text = envelopeJson(code, message)
-    socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${REQUEST_ID_HEADER}: ${newRequestId()}\r\nconnection: close\r\n\r\n${text}`)
+    const headers = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${REQUEST_ID_HEADER}: ${newRequestId()}\r\nconnection: close\r\n\r\n`
+    void Promise.resolve(answered.get(socket)).then(() => (socket.writable ? socket.end(head ? headers : headers + text) : socket.destroy()))
+  }
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy()
+    // Bad bytes in the body of a request already read: no second answer to it. Its answer, if given,
+    // goes out before the connection closes; one still waiting for the body cannot be given.
+    const last = lastRequest.get(socket)
+    if (last && !last.req.complete) return void (last.res.writableEnded ? socket.destroySoon() : socket.destroy())
+    answerRaw(socket, new UpstreamError('malformedHttp', String(error)), error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ')
   })
+  // CONNECT (a proxy tunnel): no endpoint takes it; without this listener Node drops the connection unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, new UpstreamError('methodNotAllowed', 'CONNECT'), false))
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
