@@ -12,11 +12,12 @@
  * oversized bodies, cross-site admin requests.
  */
 import fc from 'fast-check'
+import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Mock } from '../../mock/index.js'
 import {
   adminState, anyText, baseline, expectAdminJson, FUZZ_NOW, FUZZ_TIMEOUT_MS, fuzzMock, fuzzParams, headerText, httpTarget, parseResponses, rawExchange,
-  UPSTREAM_PATH, watchStderr, type RawResponse,
+  signed, UPSTREAM_PATH, watchStderr, type RawResponse,
 } from './support.js'
 
 type Chunk = string | Uint8Array | number
@@ -29,6 +30,8 @@ interface RawRequest {
 
 const printableRaw = (r: RawRequest): RawRequest =>
   Object.defineProperty({ ...r }, fc.toStringMethod, { value: () => JSON.stringify(r.chunks.map((c) => (typeof c === 'number' ? c : Buffer.from(c).toString('latin1').slice(0, 300)))), enumerable: false })
+
+const json = (value: unknown) => JSON.stringify(value)
 
 /** Signed header lines for a body, at the fuzzed mock's time. */
 function signedLines(mock: Mock, body: string): string {
@@ -224,4 +227,199 @@ describe('fuzz: raw requests to the standalone host (net.connect to 127.0.0.1:0)
     expect(response!.status).toBe(405)
     expect(JSON.parse(response!.body.toString())).toMatchObject({ code: 405, data: null })
   })
+})
+
+// The other probes, bounded -----------------------------------------------------------------------------
+
+/**
+ * Writes `head`, then body chunks (`framing` wraps each) until the server answers or closes, or
+ * `maxBytes` have been written. Answers what came back and how many body bytes were written.
+ */
+function uploadUntilAnswered(port: number, head: string, framing: (chunk: Buffer) => Buffer, maxBytes: number): Promise<{ answer: Buffer; sent: number }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    const received: Buffer[] = []
+    const chunk = framing(Buffer.alloc(64 * 1024, 'x'))
+    let sent = 0
+    let stopped = false
+    const stop = () => {
+      if (stopped) return
+      stopped = true
+      // Let the rest of the answer arrive, then leave.
+      setTimeout(() => (socket.destroy(), resolve({ answer: Buffer.concat(received), sent })), 100)
+    }
+    socket.on('data', (c: Buffer) => (received.push(c), stop())).on('close', stop).on('error', stop)
+    socket.write(head)
+    const pump = () => {
+      while (!stopped && sent < maxBytes) {
+        sent += chunk.byteLength
+        if (!socket.write(chunk)) return void socket.once('drain', pump)
+      }
+      if (sent >= maxBytes) stop()
+    }
+    pump()
+  })
+}
+
+describe('probes: load, slowloris, oversized bodies, cross-site admin requests (bounded)', () => {
+  let mock: Mock
+  let target: Awaited<ReturnType<typeof httpTarget>>
+  beforeAll(async () => {
+    mock = await fuzzMock()
+    target = await httpTarget(mock)
+  })
+  afterAll(() => target.close())
+
+  it('200 concurrent connections, three pipelined signed requests each: every one answered 200 with code 0, the same bytes for the same request', async () => {
+    const bodies = ['{"size":3}', '{"size":5,"type":1}', '{"size":7}']
+    const exchanges = await Promise.all(Array.from({ length: 200 }, () => rawExchange(target.server.port, [bodies.map((b) => goodRaw(mock, b)).join('')], { end: true, idleMs: 5000 })))
+    const reference = parseResponses(exchanges[0]!)
+    expect(reference.map((r) => JSON.parse(r.body.toString()).code)).toEqual([0, 0, 0])
+    for (const bytes of exchanges) {
+      const responses = parseResponses(bytes)
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 200])
+      responses.forEach((r, i) => expect(r.body.equals(reference[i]!.body), 'identical bytes for identical requests').toBe(true))
+    }
+  }, FUZZ_TIMEOUT_MS)
+
+  it('slowloris: 20 connections sending a request a byte every 100-200 ms for 3 s do not slow a normal client (p50 at most 5× its own baseline + 50 ms), nothing crashes', async () => {
+    const request = signed(mock, '{"size":3}')
+    const p50 = async (n: number) => {
+      const times: number[] = []
+      for (let i = 0; i < n; i++) {
+        const start = performance.now()
+        const answer = await target.send(request)
+        times.push(performance.now() - start)
+        expect(answer.status).toBe(200)
+      }
+      return times.sort((a, b) => a - b)[Math.floor(n / 2)]!
+    }
+    const stderr = watchStderr()
+    const sockets: Socket[] = []
+    const timers: NodeJS.Timeout[] = []
+    try {
+      const baseline = await p50(30)
+      const slow = Buffer.from(goodRaw(mock))
+      for (let s = 0; s < 20; s++) {
+        const socket = connect(target.server.port, '127.0.0.1').on('error', () => undefined)
+        sockets.push(socket)
+        let at = 0
+        const drip = () => {
+          if (socket.destroyed || at >= slow.length) return
+          socket.write(slow.subarray(at, ++at))
+          timers.push(setTimeout(drip, 100 + ((s * 37 + at * 13) % 101)))
+        }
+        drip()
+      }
+      const started = performance.now()
+      await new Promise((r) => setTimeout(r, 300))
+      const underAttack = await p50(30)
+      expect(underAttack, `p50 ${underAttack.toFixed(1)} ms under slowloris, baseline ${baseline.toFixed(1)} ms`).toBeLessThanOrEqual(5 * baseline + 50)
+      await new Promise((r) => setTimeout(r, Math.max(0, 3000 - (performance.now() - started))))
+      expect(sockets.filter((s) => s.destroyed), 'the slow connections are still open: the attack lasted').toEqual([])
+    } finally {
+      timers.forEach(clearTimeout)
+      sockets.forEach((s) => s.destroy())
+      expect(stderr.stop()).toBe('')
+    }
+    expect((await target.send(request)).status).toBe(200)
+  }, FUZZ_TIMEOUT_MS)
+
+  it('oversized bodies, declared or chunked, get the 413 envelope before they are read whole (upstream)', async () => {
+    const declared = 256 * 1024 * 1024
+    const path = `/api${UPSTREAM_PATH}`
+    const cases = [
+      { head: `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${declared}\r\n\r\n`, framing: (c: Buffer) => c },
+      { head: `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`, framing: (c: Buffer) => Buffer.concat([Buffer.from(`${c.byteLength.toString(16)}\r\n`), c, Buffer.from('\r\n')]) },
+    ]
+    for (const { head, framing } of cases) {
+      const { answer, sent } = await uploadUntilAnswered(target.server.port, head, framing, 32 * 1024 * 1024)
+      expect(sent, 'answered before 32 MiB were sent').toBeLessThan(32 * 1024 * 1024)
+      const [response] = parseResponses(answer)
+      expect(response!.status).toBe(413)
+      expect(JSON.parse(response!.body.toString())).toEqual({ code: 413, message: '请求体过大', data: null })
+    }
+  }, FUZZ_TIMEOUT_MS)
+
+  it('an oversized upload to the admin API without the token (one configured) is refused (401) before it is read whole, and changes nothing', async () => {
+    const guarded = await fuzzMock({ adminToken: 'fuzz-secret-token' })
+    const server = await httpTarget(guarded)
+    try {
+      const before = adminState(guarded)
+      for (const route of ['/__mock/world', '/__mock/customers']) {
+        const head = `POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${256 * 1024 * 1024}\r\n\r\n`
+        const { answer, sent } = await uploadUntilAnswered(server.server.port, head, (c) => c, 32 * 1024 * 1024)
+        expect(sent, 'answered before 32 MiB were sent').toBeLessThan(32 * 1024 * 1024)
+        const [response] = parseResponses(answer)
+        // The token is asked for first: the body is never looked at.
+        expect(response!.status).toBe(401)
+        expect(Object.keys(JSON.parse(response!.body.toString()))).toEqual(['error'])
+      }
+      expect(adminState(guarded)).toBe(before)
+    } finally {
+      await server.close()
+    }
+  }, FUZZ_TIMEOUT_MS)
+
+  it('cross-site admin requests (random Origin, Host, Sec-Fetch-Site, Content-Type): refused (403/415) unless same-origin JSON from a local Host; a refused one changes nothing', async () => {
+    const port = target.server.port
+    // A world load (a route below) changes the members: the one to follow is asked for at send time.
+    const member = () => mock.admin.exportWorld().members[0]!.qwUserId
+    const routes: [string, string, string | (() => string)][] = [
+      ['POST', '/__mock/customers', () => json({ followers: [{ qwUserId: member() }] })],
+      ['POST', '/__mock/clock', '{"advanceMs":1000}'],
+      ['POST', '/__mock/faults', '[]'],
+      ['DELETE', '/__mock/requests', ''],
+      ['POST', '/__mock/reset', ''],
+      ['POST', '/__mock/world', '{"version":1,"generate":{"seed":"x","customers":5,"staff":2}}'],
+    ]
+    /** Mostly the values a local client sends, so that about a quarter of the combinations are same-origin JSON. */
+    const mostly = <T,>(good: readonly T[], bad: readonly T[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) })
+    const hosts = mostly([`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', `[::1]:${port}`, `app.localhost:${port}`, undefined], ['evil.example', `evil.example:${port}`, `127.0.0.1.nip.io:${port}`, 'a b'])
+    const origins = mostly([undefined, undefined, `http://127.0.0.1:${port}`], [`http://localhost:${port}`, `https://127.0.0.1:${port}`, 'http://127.0.0.1:1', 'http://evil.example', 'null', 'garbage'])
+    const fetchSites = mostly([undefined, 'same-origin', 'same-site', 'none'], ['cross-site', 'CROSS-SITE'])
+    const types = mostly(['application/json', 'application/json; charset=utf-8'], ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined])
+    const loopback = (name: string) => name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name)
+    let state = adminState(mock)
+    const stderr = watchStderr()
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes), hosts, origins, fetchSites, types, async ([method, route, makeBody], host, origin, site, type) => {
+          const body = typeof makeBody === 'string' ? makeBody : makeBody()
+          const lines = [host && `Host: ${host}`, origin && `Origin: ${origin}`, site && `Sec-Fetch-Site: ${site}`, type && `Content-Type: ${type}`, `Content-Length: ${Buffer.byteLength(body)}`].filter(Boolean)
+          const [response] = parseResponses(await rawExchange(port, [`${method} ${route} HTTP/1.1\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n${body}`], { end: true, idleMs: 2000 }))
+          expect(stderr.take()).toBe('')
+          const where = `${method} ${route} host ${host} origin ${origin} site ${site} type ${type} → ${response!.status} ${response!.body.toString().slice(0, 200)}`
+          expectCleanAnswer(response!, where)
+          let hostname: string | undefined
+          try {
+            hostname = host === undefined ? '127.0.0.1' : new URL(`http://${host}`).hostname.replace(/^\[(.*)\]$/, '$1')
+          } catch {
+            hostname = undefined
+          }
+          const localHost = hostname !== undefined && (hostname === '127.0.0.1' || loopback(hostname))
+          const ownOrigin = origin === undefined || (() => {
+            try {
+              const url = new URL(origin)
+              return ['http:', 'https:'].includes(url.protocol) && url.host === new URL(`http://${host ?? `127.0.0.1:${port}`}`).host
+            } catch {
+              return false
+            }
+          })()
+          const json = (type === undefined && body === '') || (type !== undefined && type.split(';')[0]!.trim() === 'application/json')
+          const sameOrigin = site?.toLowerCase() !== 'cross-site'
+          if (localHost && ownOrigin && json && sameOrigin) {
+            expect(response!.status, where).toBeLessThan(300)
+            state = adminState(mock)
+          } else {
+            expect([403, 415], where).toContain(response!.status)
+            expect(adminState(mock), `a refused change changes nothing: ${where}`).toBe(state)
+          }
+        }),
+        fuzzParams(150),
+      )
+    } finally {
+      stderr.stop()
+    }
+  }, FUZZ_TIMEOUT_MS)
 })
