@@ -181,7 +181,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   const answered = new WeakMap<Socket, Promise<void>>()
   /** Per connection, the last request read (its body may still be arriving) and its answer. */
   const lastRequest = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>()
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     lastRequest.set(req.socket, { req, res })
     const done = new Promise<void>((resolve) => res.once('finish', resolve).once('close', resolve))
     answered.set(req.socket, Promise.all([answered.get(req.socket), done]).then(() => undefined))
@@ -190,7 +190,18 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
       if (res.headersSent || res.destroyed) return void res.destroy()
       envelope(req, res, error).catch(() => res.destroy())
     })
+  }
+  const server = createServer({ requireHostHeader: false }, onRequest)
+  // Expect: 100-continue: the interim answer goes out in turn, after the answers to the requests
+  // before it on the connection, and not once its final answer has begun (Node's own writes it at
+  // once: behind pipelined requests it landed inside the request's answer, between head and body).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const before = answered.get(req.socket)
+    onRequest(req, res)
+    void Promise.resolve(before).then(() => (res.headersSent ? undefined : res.writeContinue()))
   })
+  // Any other expectation is ignored and the request served (Node's own answer is a bare 417).
+  server.on('checkExpectation', onRequest)
 
   /**
    * The envelope written straight to a socket Node gives up parsing (no body after a HEAD), and the
@@ -200,7 +211,13 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     const { status, code, message } = mock.context.errors.render(error)
     const text = envelopeJson(code, message)
     const headers = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${REQUEST_ID_HEADER}: ${newRequestId()}\r\nconnection: close\r\n\r\n`
-    void Promise.resolve(answered.get(socket)).then(() => (socket.writable ? socket.end(head ? headers : headers + text) : socket.destroy()))
+    void Promise.resolve(answered.get(socket)).then(() => {
+      if (!socket.writable) return void socket.destroy()
+      // Whatever else the client sends is read and dropped, so that its end is seen and the socket
+      // closes (one Node no longer parses is nobody's to close); a client that never ends is cut.
+      socket.resume().once('end', () => socket.destroy())
+      socket.end(head ? headers : headers + text, () => setTimeout(() => socket.destroy(), 2000).unref())
+    })
   }
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy()

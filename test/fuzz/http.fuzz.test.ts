@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check'
 import { connect, type Socket } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { Mock } from '../../mock/index.js'
 import {
   adminState, anyText, baseline, expectAdminJson, FUZZ_NOW, FUZZ_TIMEOUT_MS, fuzzMock, fuzzParams, headerText, httpTarget, parseResponses, rawExchange,
@@ -22,10 +22,15 @@ import {
 
 type Chunk = string | Uint8Array | number
 
-/** A raw request: the chunks written and the methods of the requests in it (a HEAD answer has no body). */
+/**
+ * A raw request: the chunks written, the methods of the requests in it (a HEAD answer has no body),
+ * and how many answers it may get: one per request, one more for a body sent without a length (its
+ * bytes are the next request's).
+ */
 interface RawRequest {
   readonly chunks: readonly Chunk[]
   readonly methods: readonly string[]
+  readonly answers: number
 }
 
 const printableRaw = (r: RawRequest): RawRequest =>
@@ -65,13 +70,9 @@ function expectCleanAnswer(response: RawResponse, where: string): void {
   }
 }
 
-/** TCP sockets open in this process (the server's side of each connection, and the test's). */
-const openSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length
-
-/** `measure()` once it is at most `target`, or after a second of trying. */
-async function settled(measure: () => number, target: number): Promise<number> {
-  for (let i = 0; i < 50 && measure() > target; i++) await new Promise((r) => setTimeout(r, 20))
-  return measure()
+/** Stops a server, or says it could not: every connection should be gone or idle, so stopping takes no grace period. */
+async function stopsAtOnce(server: { close(graceMs?: number): Promise<void> }): Promise<string> {
+  return Promise.race([server.close(60_000).then(() => 'stopped'), new Promise<string>((r) => setTimeout(() => r('a connection is still open after 20 s'), 20_000).unref())])
 }
 
 // Arbitraries -------------------------------------------------------------------------------------
@@ -136,10 +137,10 @@ const oneRequest = (mock: Mock) =>
       short: [`Content-Length: ${bytes + 5}`],
     }
     const chunked = ['chunked', 'chunked+length', 'te-twice'].includes(headers.length)
-    const payload = chunked ? `${bytes.toString(16)}\r\n${body}\r\n0\r\n\r\n` : headers.length === 'bad-chunks' ? `zz\r\n${body}\r\n` : body
+    const payload = chunked ? `${bytes > 0 ? `${bytes.toString(16)}\r\n${body}\r\n` : ''}0\r\n\r\n` : headers.length === 'bad-chunks' ? `zz\r\n${body}\r\n` : body
     const sig = signed ? signedLines(mock, body) : ''
     const head = `${method} ${target}${version}\r\n${[...headers.host, ...lengthLines[headers.length]!, ...headers.extra].map((l) => `${l}\r\n`).join('')}${sig}\r\n`
-    return { bytes: Buffer.concat([Buffer.from(head), Buffer.from(payload)]), method }
+    return { bytes: Buffer.concat([Buffer.from(head), Buffer.from(payload)]), method, unframed: headers.length === 'none' && bytes > 0 }
   })
 
 /** One to three requests on a connection: whole, pipelined, or cut short. */
@@ -149,9 +150,10 @@ const rawRequestArb = (mock: Mock): fc.Arbitrary<RawRequest> =>
     .map(([requests, how, at]) => {
       const all = Buffer.concat(requests.map((r) => r.bytes))
       const methods = requests.map((r) => r.method)
-      if (how === 'cut') return printableRaw({ chunks: [all.subarray(0, at % all.length)], methods })
-      if (how === 'split') return printableRaw({ chunks: [all.subarray(0, at % all.length), 5, all.subarray(at % all.length)], methods })
-      return printableRaw({ chunks: [all], methods })
+      const answers = requests.length + requests.filter((r) => r.unframed).length
+      if (how === 'cut') return printableRaw({ chunks: [all.subarray(0, at % all.length)], methods, answers })
+      if (how === 'split') return printableRaw({ chunks: [all.subarray(0, at % all.length), 5, all.subarray(at % all.length)], methods, answers })
+      return printableRaw({ chunks: [all], methods, answers })
     })
 
 // The raw-request fuzz --------------------------------------------------------------------------------
@@ -166,17 +168,18 @@ describe('fuzz: raw requests to the standalone host (net.connect to 127.0.0.1:0)
   afterAll(() => target.close())
 
   it('random request lines, header blocks, truncated and pipelined requests: never a 5xx, HTML or a stack; the envelope or admin JSON; nothing on stderr; state kept', async () => {
-    const good = await baseline(target, mock)
+    const own = await httpTarget(mock)
+    onTestFinished(() => own.close(0))
+    const good = await baseline(own, mock)
     const before = adminState(mock)
-    const socketsBefore = openSockets()
     const stderr = watchStderr()
     try {
       await fc.assert(
         fc.asyncProperty(rawRequestArb(mock), async (request) => {
-          const bytes = await rawExchange(target.server.port, request.chunks, { idleMs: 150, end: true })
+          const bytes = await rawExchange(own.server.port, request.chunks, { idleMs: 150, end: true })
           expect(stderr.take(), 'nothing is written to stderr').toBe('')
           const responses = parseResponses(bytes, request.methods.map((m) => m === 'HEAD'))
-          expect(responses.length, `at most one answer per request: ${JSON.stringify(bytes.toString('latin1'))} for ${JSON.stringify(request.chunks.map((c) => (typeof c === 'number' ? c : Buffer.from(c).toString('latin1'))))}`).toBeLessThanOrEqual(request.methods.length)
+          expect(responses.length, `at most one answer per request: ${JSON.stringify(bytes.toString('latin1'))}`).toBeLessThanOrEqual(request.answers)
           for (const response of responses) expectCleanAnswer(response, String(request))
         }),
         fuzzParams(700),
@@ -186,7 +189,7 @@ describe('fuzz: raw requests to the standalone host (net.connect to 127.0.0.1:0)
     }
     await good.check()
     expect(adminState(mock), 'the world is unchanged: nothing but /__mock… reached the admin API').toBe(before)
-    expect(await settled(openSockets, socketsBefore), 'no connection is left open on the server once its client is gone').toBeLessThanOrEqual(socketsBefore)
+    expect(await stopsAtOnce(own), 'no connection is left open once its client is gone').toBe('stopped')
   }, FUZZ_TIMEOUT_MS)
 
   it('a request without a Host header gets the envelope (upstream) or is served (admin), not Node\'s bare 400', async () => {
@@ -221,6 +224,42 @@ describe('fuzz: raw requests to the standalone host (net.connect to 127.0.0.1:0)
       expect(JSON.parse(responses[0]!.body.toString())).toMatchObject({ code: 0 })
     }
   })
+
+  it('Expect: 100-continue behind a pipelined request gets its 100 before its answer, not inside it', async () => {
+    const expecting = goodRaw(mock, '{"size":5}', 'Expect: 100-continue\r\n')
+    const bytes = await rawExchange(target.server.port, [goodRaw(mock) + expecting], { end: true })
+    const text = bytes.toString('latin1')
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 100', 'HTTP/1.1 200'])
+    const responses = parseResponses(bytes)
+    expect(responses.map((r) => JSON.parse(r.body.toString()).code)).toEqual([0, 0])
+    // Alone, it gets the 100 first, then its answer.
+    const alone = (await rawExchange(target.server.port, [expecting], { end: true })).toString('latin1')
+    expect(alone.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 100', 'HTTP/1.1 200'])
+  })
+
+  it('an Expect header other than 100-continue is ignored: the request is served, not answered with Node\'s bare 417', async () => {
+    for (const value of ['', 'x-other', '100-continue, x']) {
+      const [response, ...more] = parseResponses(await rawExchange(target.server.port, [goodRaw(mock, '{"size":3}', `Expect: ${value}\r\n`)], { end: true }))
+      expect(response!.status).toBe(200)
+      expect(JSON.parse(response!.body.toString())).toMatchObject({ code: 0 })
+      expect(more).toEqual([])
+    }
+  })
+
+  it('a connection Node stops parsing (CONNECT, malformed HTTP) is closed once answered, even while its client keeps sending: it does not keep the server from stopping', async () => {
+    for (const first of ['CONNECT / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'GET /a b HTTP/1.1\r\n\r\n']) {
+      const own = await httpTarget(await fuzzMock())
+      onTestFinished(() => own.close(0))
+      const socket = connect(own.server.port, '127.0.0.1').on('error', () => undefined)
+      const answered = new Promise((resolve) => socket.once('data', resolve))
+      socket.write(first + `GET /${'a'.repeat(3_000_000)}`)
+      socket.end()
+      await answered
+      const stopped = await stopsAtOnce(own)
+      socket.destroy()
+      expect(stopped).toBe('stopped')
+    }
+  }, 60_000)
 
   it('CONNECT gets a 405 envelope, not a connection dropped unanswered', async () => {
     const [response] = parseResponses(await rawExchange(target.server.port, ['CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n'], { end: true }))

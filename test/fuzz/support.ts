@@ -77,8 +77,8 @@ export function inProcessTarget(mock: Mock, origin = 'https://api.tanmarket.cn:2
   }
 }
 
-/** startServer on 127.0.0.1:0; `close` stops it. */
-export async function httpTarget(mock: Mock): Promise<Target & { readonly server: RunningServer; close(): Promise<void> }> {
+/** startServer on 127.0.0.1:0; `close` stops it (requests in flight get `graceMs`, as RunningServer.close). */
+export async function httpTarget(mock: Mock): Promise<Target & { readonly server: RunningServer; close(graceMs?: number): Promise<void> }> {
   const server = await startServer(mock, { port: 0, host: '127.0.0.1' })
   const agent = new Agent({ keepAlive: true, maxSockets: 4 })
   return {
@@ -107,9 +107,9 @@ export async function httpTarget(mock: Mock): Promise<Target & { readonly server
         req.end(body)
       })
     },
-    async close() {
+    async close(graceMs?: number) {
       agent.destroy()
-      await server.close()
+      await server.close(graceMs)
     },
   }
 }
