@@ -90,12 +90,17 @@ export function requestUrl(target: string, origin: string): URL | undefined {
   return undefined
 }
 
-function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
+/**
+ * Every header as sent, a repeated one joined with `, ` as Fetch does in-process. (Node's
+ * `req.headers` keeps only the first of a repeated Authorization, Content-Type, Host…: two
+ * Authorization headers would be a valid token over HTTP and a wrong one in-process.)
+ */
+function toFetchHeaders(raw: IncomingMessage['headersDistinct']): Headers {
   const headers = new Headers()
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue
     try {
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+      headers.set(name, value.join(', '))
     } catch {
       // a value Fetch refuses (Node's parser lets through what undici does not): dropped
     }
@@ -133,7 +138,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   const adminBodyLimit = Math.max(...scopes.map((m) => m.options.adminBodyLimit))
   const tokens = scopes.flatMap((m) => (m.options.adminToken === undefined ? [] : [m.options.adminToken]))
   /** Admin bodies may be large only for a client the admin API will hear: no token needed, or one given. */
-  const adminUploadAllowed = (req: IncomingMessage) => tokens.length < scopes.length || tokens.some((t) => isBearer(req.headers.authorization, t))
+  const adminUploadAllowed = (req: IncomingMessage) => tokens.length < scopes.length || tokens.some((t) => isBearer(req.headersDistinct.authorization?.join(', '), t))
   let origin = `http://${host}` // the listening address, once known
   let closing = false
   const hanging = new Set<Socket>()
@@ -168,7 +173,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     const limit = (isAdminPath(url.pathname) && adminUploadAllowed(req) ? Math.max(adminBodyLimit, bodyLimit) : bodyLimit) + 1
     const { body, truncated, gone } = withBody ? await readBody(req, limit) : { body: undefined, truncated: false, gone: false }
     if (gone) return void res.destroy()
-    const request = hostRequest(url, method, toFetchHeaders(req.headers), body)
+    const request = hostRequest(url, method, toFetchHeaders(req.headersDistinct), body)
     const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${method} ${url.pathname}`))
     const answer = await hostResponse(request, response)
     if (answer.fault) return actOut(answer, res, hanging)

@@ -153,7 +153,7 @@ const worldBody = fc.oneof(
 const METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'HEAD', 'OPTIONS'] as const
 
 /** A route under /__mock with the body that route would take (or any other). */
-function adminRequests(facts: Facts, withHeaders: boolean): fc.Arbitrary<FuzzRequest> {
+function adminRequests(facts: Facts, withHeaders: boolean, token?: string): fc.Arbitrary<FuzzRequest> {
   const values = fieldValues(facts)
   const body = (schema: { shape: Record<string, { safeParse(v: unknown): { success: boolean } }> }) => {
     const fields = Object.keys(schema.shape)
@@ -202,11 +202,13 @@ function adminRequests(facts: Facts, withHeaders: boolean): fc.Arbitrary<FuzzReq
         { weight: 1, arbitrary: withHeaders ? fc.constantFrom('PURGE', 'PROPFIND', 'MKCOL', 'SEARCH') : fc.stringMatching(/^[A-Za-z]{1,8}$/).filter((m) => !['CONNECT', 'TRACE', 'TRACK'].includes(m.toUpperCase())) }),
       body: bodyBytes(usualBody),
       contentType: withHeaders ? contentType : fc.constant(['application/json']),
+      // With a token configured: mostly the right one, else none, another, or the right one misspelt.
+      auth: token === undefined ? fc.constant<readonly string[]>([]) : fc.oneof({ weight: 4, arbitrary: fc.constant([`Bearer ${token}`]) }, { weight: 1, arbitrary: fc.constantFrom<readonly string[]>([], [`bearer ${token}`], [`Bearer ${token}x`], [token], ['Bearer '], [`Bearer ${token}`, 'Bearer x']) }),
       query: fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('?x=1', '?', '?%zz') }),
     }),
-  }))).map(({ route, method, body, contentType, query }) => {
+  }))).map(({ route, method, body, contentType, query, auth }) => {
     const withBody = !['GET', 'HEAD'].includes(method.toUpperCase())
-    return printable({ method, path: `/__mock${route}${query}`, headers: contentType.map((t) => ['content-type', t] as const), body: withBody ? body : undefined })
+    return printable({ method, path: `/__mock${route}${query}`, headers: [...contentType.map((t) => ['content-type', t] as const), ...auth.map((a) => ['authorization', a] as const)], body: withBody ? body : undefined })
   })
 }
 
@@ -215,12 +217,13 @@ function adminRequests(facts: Facts, withHeaders: boolean): fc.Arbitrary<FuzzReq
 /** A fixed good addition, sent to the fuzzed mock and its twin: the same id means no refused change used one. */
 function goodAdd(mock: Mock): FuzzRequest {
   const member = mock.admin.exportWorld().members[0]?.qwUserId ?? 'nobody'
-  return printable({ method: 'POST', path: '/__mock/customers', headers: [['content-type', 'application/json']], body: Buffer.from(json({ followers: [{ qwUserId: member }], fields: { name: '对照' } })) })
+  const token = mock.options.adminToken
+  return printable({ method: 'POST', path: '/__mock/customers', headers: [['content-type', 'application/json'], ...(token === undefined ? [] : [['authorization', `Bearer ${token}`] as const])], body: Buffer.from(json({ followers: [{ qwUserId: member }], fields: { name: '对照' } })) })
 }
 
-async function fuzzAdmin(target: Target, mock: Mock, twin: Mock, runs: number, withHeaders: boolean): Promise<void> {
+async function fuzzAdmin(target: Target, mock: Mock, twin: Mock, runs: number, withHeaders: boolean, token?: string): Promise<void> {
   const twinTarget = inProcessTarget(twin)
-  const requests = adminRequests(factsOf(mock), withHeaders)
+  const requests = adminRequests(factsOf(mock), withHeaders, token)
   const stderr = watchStderr()
   let state = adminState(mock)
   let cases = 0
@@ -279,5 +282,28 @@ describe('fuzz: the admin API over HTTP (startServer on 127.0.0.1:0)', () => {
 
   it('random routes, methods, bodies and content types: the same', async () => {
     await fuzzAdmin(target, mock, twin, 250, true)
+  }, FUZZ_TIMEOUT_MS)
+})
+
+describe('fuzz: the admin API over HTTP with an admin token configured', () => {
+  const TOKEN = 'fuzz-admin-token'
+  let mock: Mock
+  let twin: Mock
+  let target: Awaited<ReturnType<typeof httpTarget>>
+  beforeAll(async () => {
+    ;[mock, twin] = await Promise.all([fuzzMock({ ...SMALL, adminToken: TOKEN }), fuzzMock({ ...SMALL, adminToken: TOKEN })])
+    target = await httpTarget(mock)
+  })
+  afterAll(() => target.close())
+
+  it('two Authorization headers are refused over HTTP as in-process (Node kept the first, so a valid one followed by any other passed)', async () => {
+    const request = printable({ method: 'GET', path: '/__mock/health', headers: [['authorization', `Bearer ${TOKEN}`], ['authorization', 'Bearer x']] })
+    expect((await target.send(request)).status).toBe(401)
+    expect((await inProcessTarget(mock).send(request)).status).toBe(401)
+    expect((await target.send({ ...request, headers: [['authorization', `Bearer ${TOKEN}`]] })).status).toBe(200)
+  })
+
+  it('random requests with the token, without it, or a wrong one: the same (a 401 changes nothing)', async () => {
+    await fuzzAdmin(target, mock, twin, 150, true, TOKEN)
   }, FUZZ_TIMEOUT_MS)
 })
