@@ -8,7 +8,7 @@
 import { getResponse } from 'msw'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { isAdminPath, isBearer } from './admin-guard.js'
 import { createHandlers, errorResponse } from './handlers.js'
@@ -90,12 +90,17 @@ export function requestUrl(target: string, origin: string): URL | undefined {
   return undefined
 }
 
-function toFetchHeaders(raw: IncomingMessage['headers']): Headers {
+/**
+ * Every header as sent, a repeated one joined with `, ` as Fetch does in-process. (Node's
+ * `req.headers` keeps only the first of a repeated Authorization, Content-Type, Host…: two
+ * Authorization headers would be a valid token over HTTP and a wrong one in-process.)
+ */
+function toFetchHeaders(raw: IncomingMessage['headersDistinct']): Headers {
   const headers = new Headers()
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue
     try {
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+      headers.set(name, value.join(', '))
     } catch {
       // a value Fetch refuses (Node's parser lets through what undici does not): dropped
     }
@@ -133,7 +138,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   const adminBodyLimit = Math.max(...scopes.map((m) => m.options.adminBodyLimit))
   const tokens = scopes.flatMap((m) => (m.options.adminToken === undefined ? [] : [m.options.adminToken]))
   /** Admin bodies may be large only for a client the admin API will hear: no token needed, or one given. */
-  const adminUploadAllowed = (req: IncomingMessage) => tokens.length < scopes.length || tokens.some((t) => isBearer(req.headers.authorization, t))
+  const adminUploadAllowed = (req: IncomingMessage) => tokens.length < scopes.length || tokens.some((t) => isBearer(req.headersDistinct.authorization?.join(', '), t))
   let origin = `http://${host}` // the listening address, once known
   let closing = false
   const hanging = new Set<Socket>()
@@ -168,26 +173,67 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     const limit = (isAdminPath(url.pathname) && adminUploadAllowed(req) ? Math.max(adminBodyLimit, bodyLimit) : bodyLimit) + 1
     const { body, truncated, gone } = withBody ? await readBody(req, limit) : { body: undefined, truncated: false, gone: false }
     if (gone) return void res.destroy()
-    const request = hostRequest(url, method, toFetchHeaders(req.headers), body)
+    const request = hostRequest(url, method, toFetchHeaders(req.headersDistinct), body)
     const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${method} ${url.pathname}`))
     const answer = await hostResponse(request, response)
     if (answer.fault) return actOut(answer, res, hanging)
     send(req, res, answer, truncated)
   }
 
-  const server = createServer((req, res) => {
+  // No Host header (an HTTP/1.0 client, a hand-written request): answered like any other request
+  // (the envelope, or the admin API's guard), not with Node's bare 400.
+  /** Per connection, when the answers to the requests read so far have gone out (pipelined requests are answered in order). */
+  const answered = new WeakMap<Socket, Promise<void>>()
+  /** Per connection, the last request read (its body may still be arriving) and its answer. */
+  const lastRequest = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>()
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    lastRequest.set(req.socket, { req, res })
+    const done = new Promise<void>((resolve) => res.once('finish', resolve).once('close', resolve))
+    answered.set(req.socket, Promise.all([answered.get(req.socket), done]).then(() => undefined))
     serve(req, res).catch((error: unknown) => {
       // A bug of ours still leaves as the envelope (errorResponse logs it), never as a stack trace.
       if (res.headersSent || res.destroyed) return void res.destroy()
       envelope(req, res, error).catch(() => res.destroy())
     })
+  }
+  const server = createServer({ requireHostHeader: false }, onRequest)
+  // Expect: 100-continue: the interim answer goes out in turn, after the answers to the requests
+  // before it on the connection, and not once its final answer has begun (Node's own writes it at
+  // once: behind pipelined requests it landed inside the request's answer, between head and body).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const before = answered.get(req.socket)
+    onRequest(req, res)
+    void Promise.resolve(before).then(() => (res.headersSent ? undefined : res.writeContinue()))
   })
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy()
-    const { status, code, message } = mock.context.errors.render(new UpstreamError('malformedHttp', String(error)))
+  // Any other expectation is ignored and the request served (Node's own answer is a bare 417).
+  server.on('checkExpectation', onRequest)
+
+  /**
+   * The envelope written straight to a socket Node gives up parsing (no body after a HEAD), and the
+   * connection closed: after the answers to the requests before it on the connection, never in their place.
+   */
+  const answerRaw = (socket: Socket, error: UpstreamError, head: boolean) => {
+    const { status, code, message } = mock.context.errors.render(error)
     const text = envelopeJson(code, message)
-    socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${REQUEST_ID_HEADER}: ${newRequestId()}\r\nconnection: close\r\n\r\n${text}`)
+    const headers = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${REQUEST_ID_HEADER}: ${newRequestId()}\r\nconnection: close\r\n\r\n`
+    void Promise.resolve(answered.get(socket)).then(() => {
+      if (!socket.writable) return void socket.destroy()
+      // Whatever else the client sends is read and dropped, so that its end is seen and the socket
+      // closes (one Node no longer parses is nobody's to close); a client that never ends is cut.
+      socket.resume().once('end', () => socket.destroy())
+      socket.end(head ? headers : headers + text, () => setTimeout(() => socket.destroy(), 2000).unref())
+    })
+  }
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy()
+    // Bad bytes in the body of a request already read: no second answer to it. Its answer, if given,
+    // goes out before the connection closes; one still waiting for the body cannot be given.
+    const last = lastRequest.get(socket)
+    if (last && !last.req.complete) return void (last.res.writableEnded ? socket.destroySoon() : socket.destroy())
+    answerRaw(socket, new UpstreamError('malformedHttp', String(error)), error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ')
   })
+  // CONNECT (a proxy tunnel): no endpoint takes it; without this listener Node drops the connection unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, new UpstreamError('methodNotAllowed', 'CONNECT'), false))
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -285,8 +285,8 @@ export class World {
     return this.#slotById.get(relationId)
   }
 
-  /** A new id minted at `epochMs`, unique among this world's customer and company ids. */
-  mintId(epochMs: number): number {
+  /** The customer and company ids taken (records' and minted ones), built on first use. */
+  #taken(): Set<number> {
     if (!this.#takenIds) {
       this.#takenIds = new Set()
       for (let i = 0; i < this.#customerCount; i++) {
@@ -296,11 +296,22 @@ export class World {
         else if (!c && this.#companyIds[i]) this.#takenIds.add(this.#companyIds[i]!)
       }
     }
+    return this.#takenIds
+  }
+
+  /** What ids have been issued: customer and company ids taken, the last relation id. A refused change leaves it as it was (test/fuzz checks it). */
+  get idsIssued(): { readonly takenIds: number; readonly lastRelationId: number } {
+    return { takenIds: this.#taken().size, lastRelationId: this.#maxRelationId }
+  }
+
+  /** A new id minted at `epochMs`, unique among this world's customer and company ids. */
+  mintId(epochMs: number): number {
+    const taken = this.#taken()
     for (let ms = Math.trunc(epochMs); ; ms++) {
       for (let seq = 0; seq < 64; seq++) {
         const id = mintId(ms, seq)
-        if (!this.#takenIds.has(id)) {
-          this.#takenIds.add(id)
+        if (!taken.has(id)) {
+          taken.add(id)
           this.#mintedInChange?.push(id)
           return id
         }

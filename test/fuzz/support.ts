@@ -7,7 +7,9 @@
  * more cases (FUZZ_SCALE, default 20×) with FUZZ_SEED or a random seed, printed so a failure can be
  * replayed with `FUZZ_SEED=<seed> npm run fuzz`.
  */
+import { createHash } from 'node:crypto'
 import { Agent, request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import fc from 'fast-check'
 import { getResponse } from 'msw'
 import { expect } from 'vitest'
@@ -75,8 +77,8 @@ export function inProcessTarget(mock: Mock, origin = 'https://api.tanmarket.cn:2
   }
 }
 
-/** startServer on 127.0.0.1:0; `close` stops it. */
-export async function httpTarget(mock: Mock): Promise<Target & { readonly server: RunningServer; close(): Promise<void> }> {
+/** startServer on 127.0.0.1:0; `close` stops it (requests in flight get `graceMs`, as RunningServer.close). */
+export async function httpTarget(mock: Mock): Promise<Target & { readonly server: RunningServer; close(graceMs?: number): Promise<void> }> {
   const server = await startServer(mock, { port: 0, host: '127.0.0.1' })
   const agent = new Agent({ keepAlive: true, maxSockets: 4 })
   return {
@@ -105,9 +107,9 @@ export async function httpTarget(mock: Mock): Promise<Target & { readonly server
         req.end(body)
       })
     },
-    async close() {
+    async close(graceMs?: number) {
       agent.destroy()
-      await server.close()
+      await server.close(graceMs)
     },
   }
 }
@@ -220,3 +222,128 @@ export const deepText: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: 990, max: 5000 }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`),
   fc.integer({ min: 4000, max: 60_000 }).map((d) => nestedText(d)),
 )
+
+// The admin API --------------------------------------------------------------------------------------
+
+/**
+ * The admin API's answer to anything: not a 5xx, JSON; a refusal (4xx) is `{error: string, issues?: string[]}`.
+ * A HEAD answer over HTTP has no body.
+ */
+export function expectAdminJson(answer: FuzzAnswer, request: FuzzRequest): void {
+  const where = `${request.method} ${request.path.slice(0, 80)} → ${answer.status} ${answer.body.toString('utf8').slice(0, 200)}`
+  expect(answer.status, where).toBeLessThan(500)
+  expect(answer.status, where).toBeGreaterThanOrEqual(200)
+  expect(answer.headers.get('content-type'), where).toMatch(/^application\/json/)
+  if (request.method === 'HEAD' && answer.body.byteLength === 0) return
+  const body = JSON.parse(answer.body.toString('utf8')) as unknown
+  if (answer.status < 400) return
+  expect(body, where).toBeTypeOf('object')
+  const { error, issues, ...rest } = body as { error?: unknown; issues?: unknown }
+  expect(rest, where).toEqual({})
+  expect(typeof error, where).toBe('string')
+  if (issues !== undefined) {
+    expect(Array.isArray(issues), where).toBe(true)
+    for (const issue of issues as unknown[]) expect(typeof issue, where).toBe('string')
+  }
+}
+
+/** A fingerprint of everything an admin change may change: the world (hashed export), the ids issued, counts and clock, fault rules. */
+export function adminState(mock: Mock): string {
+  const world = createHash('sha256').update(JSON.stringify(mock.admin.exportWorld())).digest('hex')
+  return `${world} ${JSON.stringify(mock.context.world.idsIssued)} ${JSON.stringify(mock.admin.health())} ${JSON.stringify(mock.admin.faults())}`
+}
+
+// Raw sockets ----------------------------------------------------------------------------------------
+
+/**
+ * Writes `chunks` (a `number` is a pause of that many ms; a string is written as Latin-1 bytes) to a
+ * fresh connection and answers every byte the server sent until it closed the connection or `idleMs`
+ * passed without a byte. `end`: half-close once written (the server answers what it has, then closes).
+ */
+export function rawExchange(port: number, chunks: readonly (string | Uint8Array | number)[], { idleMs = 400, end = false } = {}): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    const received: Buffer[] = []
+    let timer: NodeJS.Timeout | undefined
+    const done = () => (clearTimeout(timer), socket.destroy(), resolve(Buffer.concat(received)))
+    const idle = () => (clearTimeout(timer), (timer = setTimeout(done, idleMs)))
+    socket.on('data', (chunk: Buffer) => (received.push(chunk), idle())).on('close', done).on('error', done)
+    void (async () => {
+      for (const chunk of chunks) {
+        if (socket.destroyed) return
+        if (typeof chunk === 'number') await new Promise((r) => setTimeout(r, chunk))
+        else socket.write(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk)
+      }
+      if (end && !socket.destroyed) socket.end()
+      idle()
+    })()
+  })
+}
+
+export interface RawResponse {
+  readonly status: number
+  /** Header names lower-cased; a repeated one joined with `, `. */
+  readonly headers: Record<string, string>
+  readonly body: Buffer
+  /** The status line and headers as sent. */
+  readonly head: string
+}
+
+/**
+ * The final responses in bytes a server wrote to one connection (Content-Length or chunked bodies;
+ * none after a HEAD when `heads` says so; interim 1xx answers skipped). Throws on bytes that are not
+ * HTTP responses.
+ */
+export function parseResponses(bytes: Buffer, heads: readonly boolean[] = []): RawResponse[] {
+  const responses: RawResponse[] = []
+  let at = 0
+  while (at < bytes.length) {
+    const end = bytes.indexOf('\r\n\r\n', at)
+    if (end < 0) throw new Error(`not an HTTP response: ${JSON.stringify(bytes.subarray(at, at + 200).toString('latin1'))}`)
+    const head = bytes.subarray(at, end).toString('latin1')
+    const [statusLine, ...lines] = head.split('\r\n')
+    const match = /^HTTP\/1\.[01] (\d{3}) /.exec(statusLine!)
+    if (!match) throw new Error(`not a status line: ${JSON.stringify(statusLine)}`)
+    const headers: Record<string, string> = {}
+    for (const line of lines) {
+      const colon = line.indexOf(':')
+      const name = line.slice(0, colon).trim().toLowerCase()
+      const value = line.slice(colon + 1).trim()
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`
+    }
+    at = end + 4
+    let body: Buffer = Buffer.alloc(0)
+    const status = Number(match[1])
+    if (status < 200) continue // an interim answer (100 Continue): the final one follows
+    const rest = bytes.subarray(at)
+    // A HEAD request Node could not parse, pipelined behind others, may get the error's body: the host
+    // knows the method only when the request starts the packet (see clientError in mock/server.ts).
+    const bodyAfterHead = heads[responses.length] && status === 400 && rest.byteLength > 0 && rest.byteLength === Number(headers['content-length']) && !rest.toString('latin1').startsWith('HTTP/1.')
+    if ((heads[responses.length] && !bodyAfterHead) || status === 204 || status === 304) {
+      // no body
+    } else if (headers['transfer-encoding']?.toLowerCase() === 'chunked') {
+      const parts: Buffer[] = []
+      for (;;) {
+        const lineEnd = bytes.indexOf('\r\n', at)
+        const size = parseInt(bytes.subarray(at, lineEnd).toString('latin1'), 16)
+        at = lineEnd + 2
+        if (!(size > 0)) {
+          at += 2
+          break
+        }
+        parts.push(bytes.subarray(at, at + size))
+        at += size + 2
+      }
+      body = Buffer.concat(parts)
+    } else if (headers['content-length'] !== undefined) {
+      const length = Number(headers['content-length'])
+      body = bytes.subarray(at, at + length)
+      at += length
+    } else if (headers.connection?.toLowerCase() === 'close') {
+      body = bytes.subarray(at)
+      at = bytes.length
+    }
+    responses.push({ status, headers, body, head })
+  }
+  return responses
+}
