@@ -7,7 +7,7 @@
 import { request as httpRequest } from 'node:http'
 import { getResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasToken } from '../mock/admin-guard.js'
+import { hasToken } from '../mock/admin/guard.js'
 import { createMock, createTenants, startServer, type Mock, type MockOptions, type RunningServer } from '../mock/index.js'
 
 const PATH = '/api/v3/customer-relation/list-by-relation-create-time-asc'
