@@ -1,5 +1,5 @@
 /**
- * Who may drive the admin API (mock/admin-guard.ts): anchored routes, JSON bodies only, no
+ * Who may drive the admin API (mock/admin/guard.ts): anchored routes, JSON bodies only, no
  * cross-site Origin and no foreign Host without the token (CSRF, DNS rebinding), the token compared
  * in constant time, every admin scope protected off loopback, an open liveness route, and an admin
  * body limit large enough for an exported world.
