@@ -6,7 +6,7 @@
  * params (params win). Before every interaction the fake goes back to its starting world and real
  * time, so an interaction without a state runs against the default world.
  */
-import type { AdminFunctions } from '../mock/admin.js'
+import type { AdminFunctions } from '../mock/admin/functions.js'
 import type { Mock } from '../mock/index.js'
 import { encodeCursor } from '../mock/protocol/cursor.js'
 import { formatBeijing, parseBeijing } from '../mock/protocol/time.js'

@@ -13,14 +13,15 @@ import { createWriteStream, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createMock, createTenants, startServer, type MockOptions, type TenantsConfig } from './index.js'
 import { stopOnSignals } from './server.js'
-import { listByRelationCreateTimeAsc } from './endpoints/list-by-relation-create-time-asc.js'
+import { ENDPOINTS } from './endpoints/index.js'
 import { COMMANDS, configFileSchema, DEMO_CREDENTIALS, optionsFromSettings, resolvePaths, SETTINGS, SettingError, SettingsError, settingByKey, settingIssues, type CommandName, type Setting, type SettingIssue } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
 import { signHeaders } from './protocol/signing.js'
 import { WORLD_DEFAULTS } from './world/world.js'
 
 const VERSION = PACKAGE_VERSION
-const ENDPOINT = listByRelationCreateTimeAsc.path
+/** The endpoint `sign` prints a curl line for: the first of ENDPOINTS, the followed-customer list. */
+const ENDPOINT = ENDPOINTS[0]!.path
 const DEFAULT_URL = `http://127.0.0.1:${settingByKey('port')!.defaultValue}/api`
 
 /** A wrong setting or argument, said as one line: no stack trace. */
@@ -254,7 +255,7 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
     ...tenantLines,
     `  listening  ${server.origin}`,
     `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
-    `  endpoint   POST ${server.baseUrl}${ENDPOINT}`,
+    ...ENDPOINTS.map((endpoint, k) => `  ${k === 0 ? 'endpoint ' : '         '}  POST ${server.baseUrl}${endpoint.path}`),
     `  appId      ${appId}`,
     `  appKey     ${appKey}`,
     `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,

@@ -6,14 +6,15 @@
  *   const running = await startServer(mock, { port: 0 }) // or over HTTP
  */
 import type { HttpHandler } from 'msw'
-import type { MockContext } from './endpoints/endpoint.js'
+import type { MockContext } from './core/context.js'
 import { createHandlers } from './handlers.js'
 import { z } from 'zod'
-import { createAdmin, type AdminFunctions } from './admin.js'
+import { createAdmin, type AdminFunctions } from './admin/functions.js'
 import { createLogger } from './log.js'
 import { Clock } from './clock.js'
 import { Journal } from './journal.js'
 import { Faults } from './faults.js'
+import { WorldEvents, type WorldEventSource } from './world/events.js'
 import { resolveOptions, type MockOptions, type ResolvedOptions } from './options.js'
 import { ErrorCatalog } from './protocol/errors.js'
 import { signHeaders, type BodyBytes, type Credentials } from './protocol/signing.js'
@@ -60,6 +61,8 @@ export interface Mock {
   readonly context: MockContext
   /** The admin API as functions: reset, load/export the world, add/change/delete customers and relations, the journal, the clock. */
   readonly admin: AdminFunctions
+  /** World-change events: `mock.events.on('customer.added', (event) => …)`, `onAny(…)`; each answers a function that unsubscribes. */
+  readonly events: WorldEventSource
   readonly clock: Clock
   /** With several tenants (createTenants): every tenant, this one (the default) first. */
   readonly tenants?: readonly Mock[]
@@ -76,14 +79,16 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
   }
   const startingWorld = () => (resolved.fixtures === undefined ? World.build({ seed, customers, staff, from, until }, hooks.onProgress) : fromFixture(resolved.fixtures))
   const world = await startingWorld()
+  const logger = createLogger(resolved.log)
   const context: MockContext = {
     world,
     options: resolved,
     errors: new ErrorCatalog(resolved.errors, resolved.httpStatus),
-    logger: createLogger(resolved.log),
+    logger,
     clock: new Clock(resolved.now),
     journal: new Journal(resolved.journalSize),
     faults: new Faults(seed, resolved.faults ?? []),
+    events: new WorldEvents(logger),
   }
   const credentials = { appId: resolved.appId, appKey: resolved.appKey }
   const admin = createAdmin(context, startingWorld, fromFixture)
@@ -94,12 +99,14 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
     handlers: createHandlers([{ context, admin }]),
     context,
     admin,
+    events: context.events,
     clock: context.clock,
     sign: (body, nowMs = context.clock.now()) => signHeaders(credentials, body, nowMs),
   }
 }
 
-export { AdminError, type AdminFunctions, type NewCustomer, type CustomerPatch, type NewRelation, type ClockChange } from './admin.js'
+export { AdminError, type AdminFunctions, type NewCustomer, type CustomerPatch, type NewRelation, type ClockChange } from './admin/functions.js'
+export type { WorldEvent, WorldEventType, WorldEventOf, WorldEventListener, WorldEventSource } from './world/events.js'
 export type { JournalEntry } from './journal.js'
 export { Clock, CLOCK_RANGE_MS, ClockRangeError, type ClockState } from './clock.js'
 export { FAULT_KINDS, REALISTIC_FAULTS, FaultDefinitionError, faultRuleSchema, parseFaultRules, type FaultRule, type FaultRuleInput } from './faults.js'
@@ -142,6 +149,7 @@ export async function createTenants(config: TenantsConfig, shared: MockOptions =
 
 export { startServer, type RunningServer, type ServerOptions } from './server.js'
 export { createHandlers, ENDPOINTS } from './handlers.js'
+export type { Endpoint, EndpointModule } from './core/endpoint.js'
 export { DEMO_CREDENTIALS, UPSTREAM_HOSTS, type MockOptions, type ResolvedOptions } from './options.js'
 export { World, WORLD_DEFAULTS, type WorldOptions } from './world/world.js'
 export type { WorldQuery, CustomerRecord, CustomerFieldValue, RelationRecord, CustomerFilter } from './world/query.js'

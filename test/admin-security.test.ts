@@ -1,5 +1,5 @@
 /**
- * Who may drive the admin API (mock/admin-guard.ts): anchored routes, JSON bodies only, no
+ * Who may drive the admin API (mock/admin/guard.ts): anchored routes, JSON bodies only, no
  * cross-site Origin and no foreign Host without the token (CSRF, DNS rebinding), the token compared
  * in constant time, every admin scope protected off loopback, an open liveness route, and an admin
  * body limit large enough for an exported world.
@@ -7,7 +7,7 @@
 import { request as httpRequest } from 'node:http'
 import { getResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasToken } from '../mock/admin-guard.js'
+import { hasToken } from '../mock/admin/guard.js'
 import { createMock, createTenants, startServer, type Mock, type MockOptions, type RunningServer } from '../mock/index.js'
 
 const PATH = '/api/v3/customer-relation/list-by-relation-create-time-asc'

@@ -1,6 +1,6 @@
 /** Shared test helpers: drive the endpoint in-process, sweep a window, and a naive oracle to compare with. */
 import { createMock, type Mock, type MockOptions } from '../mock/index.js'
-import { listByRelationCreateTimeAsc } from '../mock/endpoints/list-by-relation-create-time-asc.js'
+import { listByRelationCreateTimeAsc } from '../mock/endpoints/index.js'
 import { compareKeys, type RelationKey } from '../mock/protocol/cursor.js'
 import type { World } from '../mock/world/world.js'
 

@@ -14,8 +14,8 @@
  * only the token applies to them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { isHostRequest } from './host-channel.js'
-import type { ResolvedOptions } from './options.js'
+import { isHostRequest } from '../host-channel.js'
+import type { ResolvedOptions } from '../options.js'
 
 /** The root of every admin scope: an admin path starts with it, it does not merely contain it. */
 export const ADMIN_ROOT = '/__mock'

@@ -1,10 +1,10 @@
 /**
- * A request body checked against an endpoint's one request schema (a zod object): its keys are the
- * known properties. `null` properties are absent (or refused, `--nulls error`); unknown properties
+ * A request body checked against an endpoint's one request schema (a zod object, or an array of
+ * them for a JSON-array body): the object's keys are the known properties. `null` properties are absent (or refused, `--nulls error`); unknown properties
  * are ignored, as a Jackson service configured not to fail on them does, but noted in the journal
  * and the trace — or refused (`--strict-body`), naming them and the known ones.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { Logger } from '../log.js'
 import type { ResolvedOptions } from '../options.js'
 import { clip } from '../preview.js'
@@ -27,10 +27,32 @@ const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.
 
 /**
  * The body, checked: the schema's output, or the upstream's validation error naming the first thing
- * wrong. Only the known properties reach the schema, so a body of many unknown ones costs no more
- * than noting the first few.
+ * wrong. An array schema takes a JSON array and checks each element as an object.
  */
-export function checkBody<S extends z.ZodObject>(schema: S, options: ResolvedOptions, body: Record<string, unknown>, note: PageNote, log: Logger): z.output<S> {
+export function checkRequest<S extends z.ZodObject | z.ZodArray<z.ZodObject>>(schema: S, options: ResolvedOptions, body: unknown, note: PageNote, log: Logger): z.output<S> {
+  let input: unknown
+  if (schema instanceof z.ZodArray) {
+    if (!Array.isArray(body)) throw new UpstreamError('validation', `请求体应为 JSON 数组（收到 ${describe(body)}）`)
+    input = body.map((element: unknown) => (isObject(element) ? knownOnly(schema.element, options, element, note, log) : element))
+  } else {
+    if (!isObject(body)) throw new UpstreamError('validation', `请求体应为 JSON 对象（收到 ${describe(body)}）`)
+    input = knownOnly(schema as z.ZodObject, options, body, note, log)
+  }
+  const result = schema.safeParse(input)
+  if (!result.success) throw new UpstreamError('validation', result.error.issues[0]!.message)
+  return result.data as z.output<S>
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** A JSON value's kind, as the validation messages name it. */
+export const describe = (value: unknown): string => (Array.isArray(value) ? '数组' : value === null ? 'null' : typeof value)
+
+/**
+ * The known properties of an object body, nulls dropped (or refused): only they reach the schema,
+ * so a body of many unknown ones costs no more than noting the first few.
+ */
+function knownOnly(schema: z.ZodObject, options: ResolvedOptions, body: Record<string, unknown>, note: PageNote, log: Logger): Record<string, unknown> {
   let known = knownOf.get(schema)
   if (!known) {
     const keys = knownProperties(schema)
@@ -60,7 +82,5 @@ export function checkBody<S extends z.ZodObject>(schema: S, options: ResolvedOpt
     }
     input[key] = value
   }
-  const result = schema.safeParse(input)
-  if (!result.success) throw new UpstreamError('validation', result.error.issues[0]!.message)
-  return result.data
+  return input
 }

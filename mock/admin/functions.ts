@@ -1,0 +1,186 @@
+/**
+ * The admin API as functions (`mock.admin.addCustomer(…)`, no HTTP needed); mock/admin/routes.ts
+ * serves the same under `/__mock`. Inputs are checked against mock/admin/schemas.ts, and changes
+ * to the world go through mock/world/changes.ts (which emits their events).
+ */
+import type { z } from 'zod'
+import type { MockContext } from '../core/context.js'
+import type { JournalEntry } from '../journal.js'
+import { PACKAGE_VERSION } from '../package-files.js'
+import { FaultDefinitionError, type FaultRule, type Faults } from '../faults.js'
+import type { FixtureCustomer, FixtureDocument, FixtureInput, Recipe } from '../world/fixture.js'
+import { isRecipe } from '../world/fixture.js'
+import { ChangeRefused, worldChanges } from '../world/changes.js'
+import type { World } from '../world/world.js'
+import { parseBeijing } from '../protocol/time.js'
+import { ClockRangeError, type ClockState } from '../clock.js'
+import { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation } from './schemas.js'
+
+export { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation } from './schemas.js'
+
+/** A wrong admin request: its HTTP status and what is wrong. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: string[],
+  ) {
+    super(message)
+  }
+}
+
+function check<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(input)
+  if (!result.success) throw refused(what, ...result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`))
+  return result.data
+}
+
+/** A 400 naming what is wrong, in the message (in-process) and as issues (over HTTP). */
+function refused(what: string, ...issues: string[]): AdminError {
+  return new AdminError(400, `invalid ${what}: ${issues.join('; ')}`, issues)
+}
+
+const STATUS_OF = { invalid: 400, missing: 404, conflict: 409, busy: 409 } as const
+
+/** A refused world change as the admin API's error (anything else as it is). */
+const asAdminError = (error: unknown) => (error instanceof ChangeRefused ? new AdminError(STATUS_OF[error.reason], error.message, error.issues) : error)
+
+/** A world change; its refusal as the admin API's error. */
+function changing<T>(apply: () => T): T {
+  try {
+    return apply()
+  } catch (error) {
+    throw asAdminError(error)
+  }
+}
+
+export interface AdminFunctions {
+  /** Counts of the world being served; `loading` while another world is being built to replace it. */
+  health(): { status: 'ok'; version: string; customers: number; relations: number; members: number; loading: boolean; clock: ClockState }
+  /** Back to the starting world (the clock and the journal are left as they are). */
+  reset(): Promise<void>
+  exportWorld(): FixtureDocument
+  /** Replaces the world with a fixture: a document, a recipe (`{version, generate: {seed, customers, staff}}`), or a file path or pack name. */
+  loadWorld(fixture: FixtureInput | Recipe | string): Promise<void>
+  addCustomer(input: NewCustomer): { customerId: number; relationIds: number[]; customer: FixtureCustomer }
+  updateCustomer(customerId: number, patch: CustomerPatch): FixtureCustomer
+  deleteCustomer(customerId: number): void
+  addRelation(input: NewRelation): { relationId: number }
+  deleteRelation(relationId: number): void
+  requests(): readonly JournalEntry[]
+  clearRequests(): void
+  setClock(change: ClockChange): ClockState
+  /** The fault rules in force, with the calls each has seen and hit. */
+  faults(): ReturnType<Faults['list']>
+  /** Replaces the fault rules (`[...]` or `{rules: [...]}`; counts restart); a wrong rule is a 400 naming its field. */
+  setFaults(rules: unknown): FaultRule[]
+  clearFaults(): void
+}
+
+/**
+ * The admin functions over a mock's context. `rebuild` makes the starting world again (reset), and
+ * `fromFixture` loads a fixture as a world.
+ */
+export function createAdmin(context: MockContext, rebuild: () => Promise<World>, fromFixture: (f: FixtureInput | Recipe | string) => Promise<World>): AdminFunctions {
+  const changes = worldChanges(context)
+
+  /** A document or recipe over the admin load cap is refused before anything is built. */
+  const checkSize = (fixture: unknown) => {
+    if (typeof fixture !== 'object' || fixture === null) return // a file or pack name: the user's own
+    const asked = isRecipe(fixture) ? (fixture as { generate?: { customers?: unknown } }).generate?.customers : (fixture as { customers?: unknown }).customers
+    const count = Array.isArray(asked) ? asked.length : asked
+    const cap = context.options.adminMaxCustomers
+    if (typeof count === 'number' && count > cap) {
+      throw new AdminError(413, `the world asked for has ${count} customers; the admin API loads at most ${cap} (option adminMaxCustomers, flag --admin-max-customers; larger worlds: start the fake with --customers or --fixtures)`)
+    }
+  }
+
+  return {
+    health() {
+      const { world, clock } = context
+      return { status: 'ok', version: PACKAGE_VERSION, customers: world.liveCustomerCount, relations: world.relationCount, members: world.memberList.length, loading: changes.loading, clock: clock.state() }
+    },
+
+    async reset() {
+      await changes.replaceWorld(rebuild).catch((error: unknown) => Promise.reject(asAdminError(error)))
+    },
+
+    exportWorld() {
+      return context.world.toFixture()
+    },
+
+    async loadWorld(fixture) {
+      checkSize(fixture)
+      await changes
+        .replaceWorld(async () => {
+          try {
+            return await fromFixture(fixture)
+          } catch (error) {
+            throw new AdminError(400, (error as Error).message)
+          }
+        })
+        .catch((error: unknown) => Promise.reject(asAdminError(error)))
+    },
+
+    addCustomer(raw) {
+      const input = check(newCustomerSchema, raw, 'customer')
+      return changing(() => changes.addCustomer(input))
+    },
+
+    updateCustomer(customerId, raw) {
+      const patch = check(customerPatchSchema, raw, 'customer patch')
+      return changing(() => changes.updateCustomer(customerId, patch))
+    },
+
+    deleteCustomer(customerId) {
+      changing(() => changes.deleteCustomer(customerId))
+    },
+
+    addRelation(raw) {
+      const input = check(newRelationSchema, raw, 'relation')
+      return changing(() => changes.addRelation(input))
+    },
+
+    deleteRelation(relationId) {
+      changing(() => changes.deleteRelation(relationId))
+    },
+
+    requests() {
+      return context.journal.list()
+    },
+
+    clearRequests() {
+      context.journal.clear()
+    },
+
+    faults() {
+      return context.faults.list()
+    },
+
+    setFaults(rules) {
+      try {
+        return context.faults.set(rules)
+      } catch (error) {
+        if (error instanceof FaultDefinitionError) throw new AdminError(400, error.message)
+        throw error
+      }
+    },
+
+    clearFaults() {
+      context.faults.set([])
+    },
+
+    setClock(raw) {
+      const change = check(clockSchema, raw, 'clock change')
+      const set = change.set === undefined ? undefined : typeof change.set === 'number' ? change.set : parseBeijing(change.set)! * 1000
+      try {
+        // The whole change or none of it: a step that would leave the range refuses it all.
+        context.clock.apply({ ...change, set })
+      } catch (error) {
+        if (error instanceof ClockRangeError) throw refused('clock change', error.message)
+        throw error
+      }
+      return context.clock.state()
+    },
+  }
+}

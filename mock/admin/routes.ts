@@ -1,0 +1,100 @@
+/**
+ * The admin API over HTTP: `/__mock/…` (or `/__mock/tenants/<appId>/…` for one tenant of several),
+ * one msw handler, in-process and standalone alike. Answers are plain JSON, not the upstream's
+ * envelope: `{ "error": "…", "issues": […] }` with a 4xx status when the input is wrong.
+ */
+import { http, type HttpHandler } from 'msw'
+import type { MockContext } from '../core/context.js'
+import { requestBytes, respond } from '../host-channel.js'
+import { newRequestId, REQUEST_ID_HEADER } from '../log.js'
+import { clip } from '../preview.js'
+import type { FixtureInput, Recipe } from '../world/fixture.js'
+import { AdminError, type AdminFunctions } from './functions.js'
+import { adminPathPattern, guardAdmin } from './guard.js'
+import type { ClockChange, CustomerPatch, NewCustomer, NewRelation } from './schemas.js'
+
+/** A fixture sent over HTTP: a document or a recipe, never a path to read on the server. */
+function fixtureBody(input: unknown): FixtureInput | Recipe {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AdminError(400, 'expected a fixture document or a recipe (a JSON object)')
+  return input as FixtureInput | Recipe
+}
+
+/** An id in a route (`/customers/<id>`). */
+function id(text: string): number {
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n <= 0) throw new AdminError(400, `not an id: ${text}`)
+  return n
+}
+
+/** What a route answers: a status and a JSON body. */
+type Answer = readonly [status: number, body: unknown]
+/** A route: its method, its path pattern, and what it does with the match and the request body. */
+type Route = readonly [method: string, pattern: RegExp, run: (match: RegExpMatchArray, body: () => Promise<unknown>) => Promise<Answer>]
+
+/** The admin routes of one scope, built once per handler. */
+function adminRoutes(admin: AdminFunctions, tenants: readonly { context: MockContext }[]): readonly Route[] {
+  return [
+    ['GET', /^\/live$/, async () => [200, { status: 'ok' }]],
+    ['GET', /^\/health$/, async () => [200, admin.health()]],
+    ['POST', /^\/reset$/, async () => (await admin.reset(), [200, admin.health()])],
+    ['GET', /^\/world$/, async () => [200, admin.exportWorld()]],
+    ['POST', /^\/world$/, async (_, body) => (await admin.loadWorld(fixtureBody(await body())), [200, admin.health()])],
+    ['POST', /^\/customers$/, async (_, body) => [201, admin.addCustomer((await body()) as NewCustomer)]],
+    ['PATCH', /^\/customers\/([^/]+)$/, async (match, body) => [200, admin.updateCustomer(id(match[1]!), (await body()) as CustomerPatch)]],
+    ['DELETE', /^\/customers\/([^/]+)$/, async (match) => (admin.deleteCustomer(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
+    ['POST', /^\/relations$/, async (_, body) => [201, admin.addRelation((await body()) as NewRelation)]],
+    ['DELETE', /^\/relations\/([^/]+)$/, async (match) => (admin.deleteRelation(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
+    ['GET', /^\/requests$/, async () => [200, admin.requests()]],
+    ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), [200, { cleared: true }])],
+    ['GET', /^\/faults$/, async () => [200, { rules: admin.faults() }]],
+    ['POST', /^\/faults$/, async (_, body) => [200, { rules: admin.setFaults(await body()) }]],
+    ['DELETE', /^\/faults$/, async () => (admin.clearFaults(), [200, { rules: [] }])],
+    ['GET', /^\/clock$/, async () => [200, admin.setClock({})]],
+    ['POST', /^\/clock$/, async (_, body) => [200, admin.setClock((await body()) as ClockChange)]],
+    ['GET', /^\/tenants$/, async () => [200, tenants.map((t) => ({ appId: t.context.options.appId, customers: t.context.world.liveCustomerCount, relations: t.context.world.relationCount, admin: `/__mock/tenants/${t.context.options.appId}` }))]],
+  ]
+}
+
+/**
+ * The admin API under `prefix` (`/__mock`, or `/__mock/tenants/<appId>` for one tenant of several),
+ * as one msw handler. `tenants` (on the default scope) adds GET /__mock/tenants.
+ */
+export function createAdminHandler(context: MockContext, admin: AdminFunctions, prefix = '/__mock', tenants: readonly { context: MockContext }[] = []): HttpHandler {
+  const ADMIN_PATH = adminPathPattern(prefix)
+  const routes = adminRoutes(admin, tenants)
+  return http.all(
+    ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
+    async ({ request }) => {
+      const requestId = newRequestId()
+      const log = context.logger.withRequest(requestId)
+      const json = (status: number, body: unknown) => {
+        if (log.enabled) log.log('admin', `${request.method} ${clip(new URL(request.url).pathname, 200)} → ${status}`)
+        return respond(request, status, { 'content-type': 'application/json;charset=UTF-8', [REQUEST_ID_HEADER]: requestId }, Buffer.from(body === undefined ? '' : JSON.stringify(body)) as Uint8Array<ArrayBuffer>)
+      }
+      try {
+        const route = new URL(request.url).pathname.match(ADMIN_PATH)![1] ?? '/'
+        const raw = await requestBytes(request)
+        const refused = guardAdmin(request, context.options, prefix, route, raw.byteLength)
+        if (refused) throw new AdminError(refused.status, refused.message)
+        const body = async () => {
+          if (raw.byteLength === 0) return {}
+          try {
+            return JSON.parse(Buffer.from(raw).toString('utf8')) as unknown
+          } catch {
+            throw new AdminError(400, 'the body is not valid JSON')
+          }
+        }
+        const matching = routes.filter(([, pattern]) => pattern.test(route))
+        if (matching.length === 0) throw new AdminError(404, `no admin route ${route} (see the README's admin API)`)
+        const hit = matching.find(([verb]) => verb === request.method)
+        if (!hit) throw new AdminError(405, `${route} takes ${matching.map(([verb]) => verb).join(', ')}`)
+        const [status, answer] = await hit[2](route.match(hit[1])!, body)
+        return json(status, answer)
+      } catch (error) {
+        if (error instanceof AdminError) return json(error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) })
+        log.internal(error, 'the admin API')
+        return json(500, { error: 'internal error' })
+      }
+    },
+  )
+}

@@ -1,0 +1,207 @@
+/**
+ * The request pipeline of every upstream endpoint, knowing nothing of what an endpoint does:
+ *
+ *   route (path ending, handlers.ts) → method → body size → faults → signature over the raw bytes
+ *   → parse (UTF-8, depth limit, JSON) → validate (the endpoint's request schema) → handler
+ *   → envelope (the endpoint's success message) → journal
+ *
+ * Every failure leaves as the upstream's envelope. What only some endpoints do around these steps
+ * (a cursor list's fault anomalies and deep-page latency) they bring as hooks (core/endpoint.ts).
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { MockContext } from './context.js'
+import type { Endpoint, JsonText } from './endpoint.js'
+import { envelopeJson, SUCCESS_CODE, UpstreamError } from '../protocol/errors.js'
+import { verifySignature } from '../protocol/signing.js'
+import { requestBytes, respond, respondFault } from '../host-channel.js'
+import { gatewayPage, type FaultPlan, type FaultRule } from '../faults.js'
+import { VERDICT_OF, type PageNote, type SignatureVerdict } from '../journal.js'
+import { newRequestId, REQUEST_ID_HEADER, type Logger } from '../log.js'
+import { clip } from '../preview.js'
+
+const JSON_TYPE = 'application/json;charset=UTF-8'
+
+/** Characters of a received path or appId kept in messages, logs and the journal. */
+const ECHO_CHARS = 200
+
+/** Headers of an answer in the envelope. */
+const jsonHeaders = (requestId: string) => ({ 'content-type': JSON_TYPE, [REQUEST_ID_HEADER]: requestId })
+
+/** A request no endpoint takes: the envelope's 404, journalled. */
+export function serveUnknown(context: MockContext, request: Request): Response {
+  const requestId = newRequestId()
+  const log = context.logger.withRequest(requestId)
+  const method = clip(request.method, ECHO_CHARS)
+  const path = clip(new URL(request.url).pathname, ECHO_CHARS)
+  log.log('route', `${method} ${path}: no such endpoint`)
+  const error = new UpstreamError('notFound', `${method} ${path}`)
+  const { status, code } = context.errors.render(error)
+  context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status })
+  return errorResponse(context, request, error, requestId, log)
+}
+
+/** The appId header, bounded (it is echoed in the journal and logs). */
+const appIdOf = (request: Request): string | null => {
+  const appId = request.headers.get('appId')
+  return appId === null ? null : clip(appId, ECHO_CHARS)
+}
+
+/** One call of `endpoint`, through every step. */
+export async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {
+  const { options } = context
+  const requestId = newRequestId()
+  const logger = context.logger.withRequest(requestId)
+  const note: PageNote = {}
+  let appId: string | null = null
+  let signature: SignatureVerdict = 'not-checked'
+  let plan: FaultPlan | undefined
+  const journal = (status: number, code: number | null) =>
+    context.journal.record({
+      requestId, time: context.clock.now(), method: clip(request.method, ECHO_CHARS), path: clip(new URL(request.url).pathname, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
+      ...(plan && plan.hits.length > 0 ? { faults: plan.hits } : {}),
+      ...(plan && plan.latencyMs > 0 ? { delayMs: plan.latencyMs } : {}),
+    })
+  try {
+    if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)} → ${endpoint.path}`)
+    if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
+    const raw = await requestBytes(request)
+    if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
+
+    appId = appIdOf(request)
+    if (context.faults.active) {
+      plan = context.faults.plan(endpoint.path, appId, context.clock.now())
+      if (plan.hits.length > 0) logger.log('fault', `${plan.hits.join(', ')}${plan.latencyMs > 0 ? `: ${plan.latencyMs} ms late` : ''}`)
+      if (plan.latencyMs > 0) await sleep(plan.latencyMs)
+      if (plan.terminal) {
+        endpoint.hooks?.unserved?.(raw, note)
+        return faultAnswer(context, request, plan.terminal, journal, requestId, logger)
+      }
+    }
+
+    verifySignature(request.headers, raw, {
+      appKeyFor: (id) => (id === options.appId ? options.appKey : undefined),
+      nowMs: context.clock.now(),
+      skewMs: options.skewMs,
+      anyCase: options.signCase === 'any',
+    })
+    signature = 'valid'
+    if (logger.enabled) logger.log('signature', `valid for ${appId}`)
+
+    const body = parseBody(raw, options.bodyDepthLimit, endpoint.emptyBody ?? true)
+    const checked = endpoint.check(options, body, note, logger)
+    const data = endpoint.serve({ context, request: checked, body, note, log: logger, plan })
+    const late = plan && endpoint.hooks?.lateMs ? endpoint.hooks.lateMs(context, plan, note) : 0
+    if (late > 0) {
+      plan!.latencyMs += late
+      await sleep(late)
+    }
+    journal(200, SUCCESS_CODE)
+    const answer = successBody(endpoint.message === 'option' ? options.successMessage : endpoint.message, data)
+    if (plan?.truncate) return respondFault(request, { kind: 'truncate', atByte: Math.min(answer.byteLength, plan.truncate.atByte ?? Math.floor(answer.byteLength / 2)) }, 200, jsonHeaders(requestId), answer)
+    return respond(request, 200, jsonHeaders(requestId), answer)
+  } catch (error) {
+    if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
+    const response = errorResponse(context, request, error, requestId, logger)
+    const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
+    journal(rendered.status, rendered.code)
+    return response
+  }
+}
+
+/** The answer of a fault rule that replaces the endpoint's. */
+function faultAnswer(context: MockContext, request: Request, rule: FaultRule, journal: (status: number, code: number | null) => void, requestId: string, log: Logger): Response | Promise<Response> {
+  switch (rule.kind) {
+    case 'error':
+      journal(rule.httpStatus, rule.code)
+      return respond(request, rule.httpStatus, jsonHeaders(requestId), Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
+    case 'rateLimit': {
+      const { status, code } = context.errors.render(new UpstreamError('rateLimited'))
+      journal(status, code)
+      return errorResponse(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`), requestId, log)
+    }
+    case 'gateway':
+      journal(rule.status, null)
+      return respond(request, rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
+    case 'hang':
+      journal(0, null)
+      return respondFault(request, { kind: 'hang', maxMs: rule.maxMs })
+    default:
+      journal(0, null)
+      return respondFault(request, { kind: 'reset' })
+  }
+}
+
+const ENVELOPE_END = Buffer.from('}')
+const envelopeStarts = new Map<string, Buffer>()
+
+/** The success envelope around `data`, as one buffer. */
+function successBody(message: string, data: JsonText): Uint8Array<ArrayBuffer> {
+  if (typeof data === 'string') data = [Buffer.from(data)]
+  let start = envelopeStarts.get(message)
+  if (!start) envelopeStarts.set(message, (start = Buffer.from(envelopeJson(SUCCESS_CODE, message, '').slice(0, -1))))
+  return Buffer.concat([start, ...data, ENVELOPE_END]) as Uint8Array<ArrayBuffer>
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * True when `text` nests arrays and objects deeper than `limit` (brackets inside strings do not
+ * count). Checked before parsing, as Jackson's StreamReadConstraints do: nothing downstream ever
+ * walks a deeper value. A text shorter than the limit cannot exceed it, so small bodies cost nothing.
+ */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= limit) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
+}
+
+/**
+ * The body as JSON (an object or an array: the endpoint's request schema says which it takes). An
+ * empty body is `{}` (clients send one) where the endpoint takes one.
+ */
+function parseBody(raw: Uint8Array, depthLimit: number, emptyBody: boolean): unknown {
+  let text: string
+  try {
+    text = utf8.decode(raw)
+  } catch {
+    throw new UpstreamError('validation', '请求体不是合法的 UTF-8 文本')
+  }
+  if (text.trim() === '') {
+    if (emptyBody) return {}
+    throw new UpstreamError('validation', '请求体不能为空')
+  }
+  if (nestedDeeperThan(text, depthLimit)) throw new UpstreamError('validation', `请求体嵌套过深（最多 ${depthLimit} 层）`)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new UpstreamError('validation', '请求体不是合法的 JSON')
+  }
+}
+
+/**
+ * An error in the upstream's envelope, with the request's id (a new one when the request has none
+ * yet). Anything that is not an UpstreamError is our bug: reported once on the server, never shown.
+ */
+export function errorResponse(context: MockContext, request: Request, error: unknown, requestId = newRequestId(), log: Logger = context.logger.withRequest(requestId)): Response {
+  let upstream: UpstreamError
+  if (error instanceof UpstreamError) {
+    upstream = error
+    if (log.enabled) log.log('error', error.message)
+  } else {
+    upstream = new UpstreamError('internal')
+    log.internal(error, `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)}`)
+  }
+  const { status, code, message } = context.errors.render(upstream)
+  return respond(request, status, jsonHeaders(requestId), Buffer.from(envelopeJson(code, message)) as Uint8Array<ArrayBuffer>)
+}

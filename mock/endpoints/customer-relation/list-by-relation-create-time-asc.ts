@@ -1,0 +1,110 @@
+/**
+ * POST …/v3/customer-relation/list-by-relation-create-time-asc (docs/upstream.md §3): followed customers
+ * in ascending order of follow-relation creation time, one item per relation, keyset-paged.
+ *
+ * A cursor list (mock/core/cursor-list.ts) over the world's relation keysets: this file holds what
+ * is its own — the `type` and `qwUserId` filters, the item's shape, and the documented `data` shape.
+ */
+import { z } from 'zod'
+import { defineEndpoint } from '../../core/endpoint.js'
+import { cursorListHooks, pageDataSchema, pageFields, servePage, windowFields } from '../../core/cursor-list.js'
+import { integerField, stringField } from '../../core/fields.js'
+import { UpstreamError } from '../../protocol/errors.js'
+import { formatBeijing } from '../../protocol/time.js'
+import { beijingTimeSchema, cursorSchema, idSchema, profileFieldValueSchema } from '../../protocol/shapes.js'
+import type { ResolvedOptions } from '../../options.js'
+import type { World } from '../../world/world.js'
+import { preview } from '../../preview.js'
+
+/** The request body: the one definition of its properties (docs/behaviour.md lists them). */
+function requestSchema(options: ResolvedOptions) {
+  return z.object({
+    ...windowFields(),
+    type: integerField(options, 'type', '只能是 1（个人客户）或 2（企业客户）', (n) => n === 1 || n === 2).optional(),
+    qwUserId: stringField('qwUserId').optional(),
+    ...pageFields(options),
+  })
+}
+
+/** One follow relation as listed: the customer, seen by one follower (`qwUserId`). */
+export const followedCustomerSchema = z
+  .looseObject({
+    customerId: idSchema,
+    qwUserId: z.string().min(1),
+    /** 1 personal, 2 enterprise. */
+    type: z.union([z.literal(1), z.literal(2)]),
+    fields: z.array(profileFieldValueSchema),
+    tagIds: z.array(idSchema),
+    createTime: beijingTimeSchema,
+    lastUpdateTime: beijingTimeSchema,
+    /** Enterprise customers (type 2) only. */
+    companyInfo: z.object({ id: idSchema, name: z.string() }).optional(),
+    wechatNickname: z.string().nullable(),
+    wechatAvatar: z.string().regex(/^https?:\/\/\S+$/).nullable(),
+    wechatLocation: z.string().nullable(),
+    convertCustomerTime: beijingTimeSchema.nullable(),
+    qwRemark: z.string().nullable(),
+    /** WeCom external contact id, `wm` or `wo` and 30 url-safe characters. */
+    externalUserId: z.string().regex(/^w[mo][A-Za-z0-9_-]{30}$/).nullable(),
+  })
+  .refine((c) => c.companyInfo === undefined || c.type === 2, { message: 'companyInfo on a customer that is not an enterprise (type 2)', path: ['companyInfo'] })
+  .refine((c) => c.createTime <= c.lastUpdateTime, { message: 'lastUpdateTime before createTime', path: ['lastUpdateTime'] })
+
+/** One list item, in the documented property order. */
+export function relationItem(world: World, slot: number): Record<string, unknown> {
+  const customer = world.customer(world.relations.customer[slot]!)
+  const relation = world.relation(slot, customer)
+  return {
+    customerId: customer.customerId,
+    qwUserId: relation.qwUserId,
+    type: customer.type,
+    fields: customer.fields,
+    tagIds: customer.tagIds,
+    createTime: formatBeijing(customer.createTime),
+    lastUpdateTime: formatBeijing(customer.lastUpdateTime),
+    ...(customer.company ? { companyInfo: { id: customer.company.id, name: customer.company.name } } : {}),
+    wechatNickname: customer.wechatNickname,
+    wechatAvatar: customer.wechatAvatar,
+    wechatLocation: customer.wechatLocation,
+    convertCustomerTime: customer.convertCustomerTime === null ? null : formatBeijing(customer.convertCustomerTime),
+    qwRemark: relation.qwRemark,
+    externalUserId: customer.externalUserId,
+  }
+}
+
+export const listByRelationCreateTimeAsc = defineEndpoint({
+  path: '/v3/customer-relation/list-by-relation-create-time-asc',
+  // The page's own title is not captured (docs/upstream.md §3 has its gloss): this is that gloss in Chinese.
+  title: '按跟进关系创建时间升序列出客户',
+  source: 'doc',
+  kind: 'read',
+  request: requestSchema,
+  data: pageDataSchema(followedCustomerSchema, cursorSchema),
+  message: 'option',
+  hooks: cursorListHooks,
+
+  serve(call) {
+    const { context, request, log } = call
+    const { world, options } = context
+    return servePage(call, () => {
+      let member: number | undefined
+      if (request.qwUserId !== undefined) {
+        member = world.memberIndex(request.qwUserId)
+        if (member === undefined) {
+          if (options.unknownMember === 'error') throw new UpstreamError('validation', `qwUserId 不存在：${preview(request.qwUserId)}`)
+          log.log('page', `qwUserId ${preview(request.qwUserId)} follows nobody: empty page`)
+          return null
+        }
+      }
+      const filter = { type: request.type as 1 | 2 | undefined, member }
+      return {
+        slice: (window) => world.page(filter, window),
+        key: (slot) => world.relationKey(slot),
+        item: (slot) => relationItem(world, slot),
+        get cache() {
+          return world.itemCache(options.itemCacheMb * 1024 * 1024)
+        },
+      }
+    })
+  },
+})

@@ -1,0 +1,11 @@
+/**
+ * Every upstream endpoint the fake serves: the one list the handlers, the CLI banner, the contracts,
+ * the reference client and the tests read. One file per endpoint, under its path's group.
+ */
+import type { Endpoint } from '../core/endpoint.js'
+import { listByRelationCreateTimeAsc } from './customer-relation/list-by-relation-create-time-asc.js'
+
+export { listByRelationCreateTimeAsc }
+export { followedCustomerSchema } from './customer-relation/list-by-relation-create-time-asc.js'
+
+export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]

@@ -1,0 +1,288 @@
+/**
+ * The one place a tenant's world changes: the admin API uses it today, the write endpoints and
+ * fixture loading next. Each change is all or nothing — it checks its input before it changes a
+ * record, and the world gives back the ids a refused change minted, so a refused change leaves no
+ * trace — and once it is made it emits its typed events (mock/world/events.ts), with the world's
+ * real ids. A refused change emits nothing.
+ *
+ * Inputs here are already shaped (the admin API's zod schemas, mock/admin/schemas.ts, check their
+ * form); what only the world can check (members, customers, tags, field values, times) is checked
+ * here and refused with a ChangeRefused naming what is wrong.
+ */
+import type { MockContext } from '../core/context.js'
+import { ID_EPOCH_MS, IdRangeError } from '../protocol/ids.js'
+import { formatBeijing, parseBeijing } from '../protocol/time.js'
+import type { WorldEvent } from './events.js'
+import { FieldValueError, fieldValueText } from './field-values.js'
+import { fixtureCustomer, type FixtureCustomer } from './fixture.js'
+import { companyName, generateCustomer } from './generate/customers.js'
+import { hashString, stream } from './generate/rng.js'
+import type { Customer, CustomerType } from './schema.js'
+import type { World } from './world.js'
+
+/**
+ * Why a change was refused: `invalid` input, a `missing` record, a `conflict` with the world as it
+ * is, or `busy` (a world is being loaded). The admin API answers 400, 404, 409 and 409.
+ */
+export class ChangeRefused extends Error {
+  constructor(
+    readonly reason: 'invalid' | 'missing' | 'conflict' | 'busy',
+    message: string,
+    readonly issues?: string[],
+  ) {
+    super(message)
+  }
+}
+
+/** Refused input, naming what is wrong in the message and as issues. */
+const invalid = (what: string, ...issues: string[]) => new ChangeRefused('invalid', `invalid ${what}: ${issues.join('; ')}`, issues)
+
+/** A customer's own properties, as a change gives them (all optional). */
+export interface CustomerProperties {
+  readonly type?: CustomerType
+  /** Profile values by field key, checked against each field's type (mock/world/field-values.ts). */
+  readonly fields?: Record<string, unknown>
+  readonly tagIds?: number[]
+  /** For an enterprise customer: its company's name (generated when absent). */
+  readonly companyName?: string
+  readonly wechatNickname?: string | null
+  readonly wechatAvatar?: string | null
+  readonly wechatLocation?: string | null
+  readonly externalUserId?: string | null
+}
+
+/** A new customer with its followers; times are Beijing times within the clock's range. */
+export interface NewCustomerChange extends CustomerProperties {
+  readonly createTime?: string
+  readonly followers: readonly { readonly qwUserId: string; readonly createTime?: string; readonly qwRemark?: string | null }[]
+}
+
+export interface NewRelationChange {
+  readonly customerId: number
+  readonly qwUserId: string
+  readonly createTime?: string
+  readonly qwRemark?: string | null
+}
+
+const NEW_CUSTOMER = hashString('admin.customer')
+
+export interface WorldChanges {
+  /** Whether a world is being built to replace the one served (changes are refused meanwhile). */
+  readonly loading: boolean
+  /** Builds a world and serves it once it is ready; one build at a time. */
+  replaceWorld(make: () => Promise<World>): Promise<void>
+  addCustomer(input: NewCustomerChange): { customerId: number; relationIds: number[]; customer: FixtureCustomer }
+  updateCustomer(customerId: number, patch: CustomerProperties): FixtureCustomer
+  deleteCustomer(customerId: number): void
+  addRelation(input: NewRelationChange): { relationId: number }
+  deleteRelation(relationId: number): void
+}
+
+const changesOf = new WeakMap<MockContext, WorldChanges>()
+
+/** The changes of a context's world (one per context: they share whether a world is loading). */
+export function worldChanges(context: MockContext): WorldChanges {
+  let changes = changesOf.get(context)
+  if (!changes) changesOf.set(context, (changes = createChanges(context)))
+  return changes
+}
+
+function createChanges(context: MockContext): WorldChanges {
+  const nowSec = () => Math.floor(context.clock.now() / 1000)
+  const nowNanos = () => (context.clock.now() % 1000) * 1_000_000
+  let building = false
+  const memberOf = (qwUserId: string) => {
+    const member = context.world.memberIndex(qwUserId)
+    if (member === undefined) throw new ChangeRefused('invalid', `no member with qwUserId ${qwUserId}`)
+    return member
+  }
+  const indexOf = (customerId: number) => {
+    const index = context.world.customerIndex(customerId)
+    if (index === undefined) throw new ChangeRefused('missing', `no customer ${customerId}`)
+    return index
+  }
+  /** The event of a relation slot (before it goes). */
+  const relationEvent = (type: 'relation.added' | 'relation.deleted', slot: number): WorldEvent => {
+    const world = context.world
+    return { type, at: context.clock.now(), relationId: world.relations.id[slot]!, customerId: world.customerIdAt(world.relations.customer[slot]!), qwUserId: world.memberList[world.relations.member[slot]!]!.qwUserId }
+  }
+
+  /**
+   * Every change goes through here: all or nothing, refused while a world is being built (it would
+   * be lost). `apply` answers its result and the events it caused; they are emitted once it is made.
+   */
+  const change = <T>(what: string, apply: (events: WorldEvent[]) => T): T => {
+    if (building) throw new ChangeRefused('busy', `a world is being loaded; ${what} once it is served (GET /__mock/health answers meanwhile)`)
+    const events: WorldEvent[] = []
+    let result: T
+    try {
+      result = context.world.atomically(() => apply(events))
+    } catch (error) {
+      if (error instanceof FieldValueError) throw invalid(what, error.message)
+      if (error instanceof IdRangeError) throw invalid(what, error.message)
+      throw error
+    }
+    for (const event of events) context.events.emit(event)
+    return result
+  }
+
+  /** Profile values by key applied to a record's fields, each checked against its field's type (world/field-values.ts). */
+  const applyFields = (fields: Customer['fields'], values: Record<string, unknown> | undefined) => {
+    if (!values) return fields
+    const next = fields.map((f) => ({ ...f }))
+    for (const [key, raw] of Object.entries(values)) {
+      const definition = context.world.catalog.fields.find((f) => f.outerField === key)
+      if (!definition) throw new ChangeRefused('invalid', `no profile field ${key} (known: ${context.world.catalog.fields.map((f) => f.outerField).join(', ')})`)
+      const value = fieldValueText(definition, raw)
+      const at = next.findIndex((f) => f.field === key)
+      if (at >= 0) next[at]!.valueAsText = value
+      else next.push({ field: key, type: definition.type, valueAsText: value })
+    }
+    return next
+  }
+
+  const checkTags = (tagIds: number[] | undefined) => {
+    const known = new Set(context.world.catalog.tags.map((t) => t.id))
+    for (const id of tagIds ?? []) if (!known.has(id)) throw new ChangeRefused('invalid', `no tag ${id}`)
+    return tagIds && [...new Set(tagIds)].sort((a, b) => a - b)
+  }
+
+  /** The record after a change: profile, tags, type and company, WeChat data; lastUpdateTime moves to now. Checks come before the company id is minted. */
+  const changed = (current: Customer, patch: CustomerProperties, index: number): Customer => {
+    const fields = applyFields(current.fields, patch.fields)
+    const tagIds = checkTags(patch.tagIds) ?? current.tagIds
+    const type = patch.type ?? current.type
+    let company = type === 1 ? null : current.company
+    if (type === 2 && (!company || patch.companyName)) {
+      company = { id: company?.id ?? context.world.mintId(context.clock.now()), name: patch.companyName ?? company?.name ?? companyName(stream(context.world.shape.seed, NEW_CUSTOMER, index, 1)) }
+    }
+    return {
+      ...current,
+      type,
+      company,
+      fields,
+      tagIds,
+      wechatNickname: patch.wechatNickname !== undefined ? patch.wechatNickname : current.wechatNickname,
+      wechatAvatar: patch.wechatAvatar !== undefined ? patch.wechatAvatar : current.wechatAvatar,
+      wechatLocation: patch.wechatLocation !== undefined ? patch.wechatLocation : current.wechatLocation,
+      externalUserId: patch.externalUserId !== undefined ? patch.externalUserId : current.externalUserId,
+      lastUpdateTime: Math.max(current.createTime, nowSec()),
+    }
+  }
+
+  /** Follower changes change the customer too: its lastUpdateTime moves. */
+  const touch = (index: number) => {
+    const current = context.world.customer(index)
+    context.world.replaceCustomer(index, { ...current, lastUpdateTime: Math.max(current.createTime, nowSec()) })
+  }
+
+  return {
+    get loading() {
+      return building
+    },
+
+    async replaceWorld(make) {
+      if (building) throw new ChangeRefused('busy', 'a world is already being loaded; try again once it is served (GET /__mock/health shows the counts)')
+      building = true
+      try {
+        context.world = await make()
+      } finally {
+        building = false
+      }
+      context.events.emit({ type: 'world.replaced', at: context.clock.now(), customers: context.world.liveCustomerCount, relations: context.world.relationCount })
+    },
+
+    addCustomer(input) {
+      return change('customer', (events) => {
+        const world = context.world
+        const now = nowSec()
+        const follows = input.followers.map((f) => ({
+          member: memberOf(f.qwUserId),
+          sec: f.createTime ? parseBeijing(f.createTime)! : now,
+          nanos: f.createTime ? 0 : nowNanos(),
+          given: f.createTime !== undefined,
+          qwRemark: f.qwRemark,
+        }))
+        if (new Set(follows.map((f) => f.member)).size !== follows.length) throw new ChangeRefused('invalid', 'a member can follow a customer only once')
+        // What is not given is generated consistent with what is: the customer was created by its
+        // first follow (and not after now), and a follow without a time starts now, or when the
+        // customer was created if that is later.
+        const createSec = input.createTime ? parseBeijing(input.createTime)! : Math.min(now, ...follows.filter((f) => f.given).map((f) => f.sec))
+        for (const f of follows) if (!f.given && f.sec < createSec) Object.assign(f, { sec: createSec, nanos: 0 })
+        const older = follows.findIndex((f) => f.sec < createSec)
+        if (older >= 0) {
+          throw invalid('customer', `followers.${older}.createTime: ${formatBeijing(follows[older]!.sec)} is before the customer's createTime ${formatBeijing(createSec)} (a follow relation cannot be older than its customer)`)
+        }
+        const index = world.customerCount
+        const rng = stream(world.shape.seed, NEW_CUSTOMER, index)
+        const type = input.type ?? (rng.chance(0.3) ? 2 : 1)
+        // Ids are minted shortly before the creation time, never before the id epoch.
+        const customerMs = Math.max(ID_EPOCH_MS, createSec * 1000 - rng.between(1_000, 30_000))
+        const companyMs = Math.max(ID_EPOCH_MS, createSec * 1000 - rng.between(31_000, 38_000))
+        applyFields([], input.fields) // checked before any id is minted
+        checkTags(input.tagIds)
+        const customerId = world.mintId(customerMs)
+        const companyId = type === 2 ? world.mintId(companyMs) : 0
+        const skeleton = { createSec, type, follows: follows.map((f) => ({ member: f.member, sec: f.sec, micros: Math.floor(f.nanos / 1000) })) } as const
+        const generated = generateCustomer(world.shape, world.catalog, index, skeleton, customerId, companyId)
+        const customer = changed(generated, input, index)
+        customer.lastUpdateTime = Math.max(createSec, ...follows.map((f) => f.sec))
+        const added = world.addCustomer(customer, follows)
+        const slots = world.slotsOf(added)
+        const relationIds = slots.map((slot) => world.relations.id[slot]!)
+        events.push({ type: 'customer.added', at: context.clock.now(), customerId, relationIds }, ...slots.map((slot) => relationEvent('relation.added', slot)))
+        context.logger.log('admin', `added customer ${customerId} followed by ${input.followers.map((f) => f.qwUserId).join(', ')}`)
+        return { customerId, relationIds, customer: fixtureCustomer(customer) }
+      })
+    },
+
+    updateCustomer(customerId, patch) {
+      return change('customer patch', (events) => {
+        const index = indexOf(customerId)
+        const next = changed(context.world.customer(index), patch, index)
+        context.world.replaceCustomer(index, next)
+        events.push({ type: 'customer.changed', at: context.clock.now(), customerId, properties: Object.keys(patch) })
+        return fixtureCustomer(next)
+      })
+    },
+
+    deleteCustomer(customerId) {
+      change('deletion', (events) => {
+        const world = context.world
+        const index = indexOf(customerId)
+        const slots = [...world.slotsOf(index)]
+        events.push(...slots.map((slot) => relationEvent('relation.deleted', slot)), { type: 'customer.deleted', at: context.clock.now(), customerId, relationIds: slots.map((slot) => world.relations.id[slot]!) })
+        world.deleteCustomer(index)
+      })
+    },
+
+    addRelation(input) {
+      return change('relation', (events) => {
+        const world = context.world
+        const index = indexOf(input.customerId)
+        const member = memberOf(input.qwUserId)
+        if (world.slotsOf(index).some((slot) => world.relations.member[slot] === member)) throw new ChangeRefused('conflict', `${input.qwUserId} already follows customer ${input.customerId}`)
+        const customerSec = world.customer(index).createTime
+        // Without a time the follow starts now, or when the customer was created if that is later.
+        const sec = input.createTime ? parseBeijing(input.createTime)! : Math.max(nowSec(), customerSec)
+        const nanos = input.createTime || sec > nowSec() ? 0 : nowNanos()
+        if (sec < customerSec) throw invalid('relation', `createTime: ${formatBeijing(sec)} is before the customer's createTime ${formatBeijing(customerSec)} (a follow relation cannot be older than its customer)`)
+        const slot = world.addRelation(index, member, sec, nanos, input.qwRemark)
+        touch(index)
+        events.push(relationEvent('relation.added', slot))
+        return { relationId: world.relations.id[slot]! }
+      })
+    },
+
+    deleteRelation(relationId) {
+      change('deletion', (events) => {
+        const world = context.world
+        const slot = world.relationSlot(relationId)
+        if (slot === undefined) throw new ChangeRefused('missing', `no relation ${relationId}`)
+        events.push(relationEvent('relation.deleted', slot))
+        world.removeRelation(slot)
+        touch(world.relations.customer[slot]!)
+      })
+    },
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Typed world-change events: what changed in a tenant's world, with the world's real ids, emitted
+ * by mock/world/changes.ts once a change has been made (a refused change emits nothing). Pushes
+ * (the next issue) subscribe here; so can tests: `mock.events.on('customer.added', (e) => …)`.
+ *
+ * The union is the whole plan; today's world emits the customer, relation and world events (the
+ * admin API's changes). Leads, tags, fields and transfers are emitted once their writes exist.
+ */
+import type { Logger } from '../log.js'
+
+/** What every event carries: the mock clock's time of the change, epoch ms. */
+interface EventBase {
+  readonly at: number
+}
+
+export type WorldEvent = EventBase &
+  (
+    | { readonly type: 'customer.added'; readonly customerId: number; readonly relationIds: readonly number[] }
+    /** `properties`: the properties the change was given (profile values by field key under `fields`). */
+    | { readonly type: 'customer.changed'; readonly customerId: number; readonly properties: readonly string[] }
+    | { readonly type: 'customer.deleted'; readonly customerId: number; readonly relationIds: readonly number[] }
+    | { readonly type: 'relation.added'; readonly relationId: number; readonly customerId: number; readonly qwUserId: string }
+    | { readonly type: 'relation.deleted'; readonly relationId: number; readonly customerId: number; readonly qwUserId: string }
+    | { readonly type: 'relation.transferred'; readonly relationId: number; readonly customerId: number; readonly from: string; readonly to: string }
+    | { readonly type: 'lead.added'; readonly leadId: number }
+    | { readonly type: 'lead.converted'; readonly leadId: number; readonly customerId: number }
+    | { readonly type: 'tag.changed'; readonly tagId: number }
+    | { readonly type: 'field.changed'; readonly field: string }
+    /** The whole world was replaced (reset, or a fixture loaded): what a subscriber knew is gone. */
+    | { readonly type: 'world.replaced'; readonly customers: number; readonly relations: number }
+  )
+
+export type WorldEventType = WorldEvent['type']
+export type WorldEventOf<T extends WorldEventType> = Extract<WorldEvent, { type: T }>
+export type WorldEventListener<T extends WorldEventType = WorldEventType> = (event: WorldEventOf<T>) => void
+
+/** What a subscriber sees of the bus (`mock.events`); each call answers a function that unsubscribes. */
+export interface WorldEventSource {
+  on<T extends WorldEventType>(type: T, listener: WorldEventListener<T>): () => void
+  onAny(listener: WorldEventListener): () => void
+}
+
+/**
+ * One tenant's event bus. Listeners run synchronously, in subscription order, after the change;
+ * a listener that throws is reported on the logger and does not undo the change or stop the others.
+ */
+export class WorldEvents implements WorldEventSource {
+  readonly #byType = new Map<WorldEventType, Set<(event: WorldEvent) => void>>()
+  readonly #any = new Set<(event: WorldEvent) => void>()
+
+  constructor(readonly logger?: Logger) {}
+
+  on<T extends WorldEventType>(type: T, listener: WorldEventListener<T>): () => void {
+    let set = this.#byType.get(type)
+    if (!set) this.#byType.set(type, (set = new Set()))
+    const wrapped = listener as (event: WorldEvent) => void
+    set.add(wrapped)
+    return () => set.delete(wrapped)
+  }
+
+  onAny(listener: WorldEventListener): () => void {
+    this.#any.add(listener)
+    return () => this.#any.delete(listener)
+  }
+
+  /** Whether anybody listens (changes skip building events nobody reads). */
+  get listened(): boolean {
+    return this.#any.size > 0 || [...this.#byType.values()].some((set) => set.size > 0)
+  }
+
+  emit(event: WorldEvent): void {
+    for (const listener of [...(this.#byType.get(event.type) ?? []), ...this.#any]) {
+      try {
+        listener(event)
+      } catch (error) {
+        this.logger?.internal(error, `a listener of ${event.type}`)
+      }
+    }
+  }
+}
