@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema } from '../../mock/admin.js'
+import { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema } from '../../mock/admin/schemas.js'
 import { FAULT_KINDS, type Mock } from '../../mock/index.js'
 import {
   adminState, anyText, deepText, expectAdminJson, expectUpstreamEnvelope, FUZZ_NOW, FUZZ_TIMEOUT_MS, fuzzMock, fuzzParams, headerText, hugeNumberText,
