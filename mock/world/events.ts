@@ -25,7 +25,8 @@ export type WorldEvent = EventBase &
     | { readonly type: 'lead.added'; readonly leadId: number }
     | { readonly type: 'lead.converted'; readonly leadId: number; readonly customerId: number }
     | { readonly type: 'tag.changed'; readonly tagId: number }
-    | { readonly type: 'field.changed'; readonly field: string }
+    /** A field definition changed: `field` its key (outerField, or its name when it has none); `alias` what profile-fields/map gave it (null: it lost its alias to another field). */
+    | { readonly type: 'field.changed'; readonly field: string; readonly fieldId: number; readonly alias: string | null }
     /** The whole world was replaced (reset, or a fixture loaded): what a subscriber knew is gone. */
     | { readonly type: 'world.replaced'; readonly customers: number; readonly relations: number }
   )
