@@ -13,7 +13,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_ERRORS } from '../mock/protocol/errors.js'
 import { computeSign } from '../mock/protocol/signing.js'
-import { ERROR_CODES, LIST_PATH, errorEnvelopeSchema, followedCustomerPageSchema, type FollowedCustomer, type ListRequest } from './schema.js'
+import type { z } from 'zod'
+import {
+  ERROR_CODES, LIST_PATH, errorEnvelopeSchema, followedCustomerPageSchema, type FollowedCustomer, type ListRequest,
+  echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint, profileFieldsEndpoint,
+} from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
 export class TanmaError extends Error {
@@ -187,5 +191,45 @@ export class TanmaClient {
   /** Every followed customer (one per follow relation) of a window, in relation creation order. */
   async *followedCustomers(request: Omit<ListRequest, 'cursor'> & { cursor?: string } = {}): AsyncGenerator<FollowedCustomer, void, undefined> {
     for await (const page of this.pages(request)) yield* page.list
+  }
+  /** `data` of a call to an endpoint, checked against its documented shape (TanmaProtocolError if it is not). */
+  async #checked<S extends z.ZodType>(path: string, schema: S, body: object): Promise<z.output<S>> {
+    const data = await this.call(path, body)
+    const result = schema.safeParse(data)
+    if (!result.success) {
+      const issue = result.error.issues[0]!
+      throw new TanmaProtocolError(`${path}: an answer not in the documented shape: ${['data', ...issue.path].join('.')}: ${issue.message}`)
+    }
+    return result.data
+  }
+
+  /** 对接测试: the connection test; answers what the server echoes. */
+  echo(body: object = { hello: 'tanmarket' }): Promise<unknown> {
+    return this.call(echoEndpoint.path, body)
+  }
+
+  /** 列出客户数据字段列表: the field definitions (they resolve option ids in `fields[].valueAsText`). */
+  listFields(): Promise<z.output<typeof listFieldsEndpoint.data>> {
+    return this.#checked(listFieldsEndpoint.path, listFieldsEndpoint.data, {})
+  }
+
+  /** 查询客户字段: the field definitions with their aliases. */
+  profileFields(): Promise<z.output<typeof profileFieldsEndpoint.data>> {
+    return this.#checked(profileFieldsEndpoint.path, profileFieldsEndpoint.data, {})
+  }
+
+  /** 字段映射: gives field `fieldId` the alias the write endpoints then accept. */
+  async mapProfileField(fieldId: number | string, alias: string): Promise<void> {
+    await this.#checked(mapProfileFieldEndpoint.path, mapProfileFieldEndpoint.data, { fieldId: String(fieldId), alias })
+  }
+
+  /** 查询标签树: the tag groups with their tags (they resolve `tagIds`). */
+  tagTree(): Promise<z.output<typeof listTagTreeEndpoint.data>> {
+    return this.#checked(listTagTreeEndpoint.path, listTagTreeEndpoint.data, {})
+  }
+
+  /** 列出销售跟进的客户 (deprecated): one page of one member's followed customers. */
+  listByQwUserId(request: { qwUserId: string; type?: 1 | 2; size?: number; cursor?: string }): Promise<z.output<typeof listByQwUserIdEndpoint.data>> {
+    return this.#checked(listByQwUserIdEndpoint.path, listByQwUserIdEndpoint.data, request)
   }
 }

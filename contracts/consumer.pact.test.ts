@@ -10,8 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
 import { CURSOR_PATTERN } from '../mock/protocol/cursor.js'
 import { TanmaClient, TanmaSignatureError, TanmaTimestampError, TanmaValidationError } from './client.js'
-import { DOCUMENTED_PAGE, emptyPage, errorResponse, followedCustomerPage, respondWith, signedJsonRequest } from './matchers.js'
-import { LIST_PATH } from './schema.js'
+import { z } from 'zod'
+import { DOCUMENTED_PAGE, emptyPage, errorResponse, followedCustomerPage, matchersFor, respondWith, signedJsonRequest } from './matchers.js'
+import {
+  LIST_PATH, echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint, profileFieldsEndpoint,
+} from './schema.js'
 
 const CONSUMER = 'tanma-reference-client'
 const PROVIDER = 'tanma-openapi'
@@ -131,4 +134,85 @@ describe('the reference client against the documented Tanma API', () => {
         expect(error).toBeInstanceOf(TanmaValidationError)
         expect((error as TanmaValidationError).message).toMatch(/^40000 请求参数验证失败：/)
       }))
+
+  // The catalog endpoints and the deprecated per-member list (issue 11): one interaction each.
+  const envelope = (data: z.ZodType, message: 'success' | 'option' = 'success') =>
+    z.object({ code: z.literal(0), message: message === 'success' ? z.literal('success') : z.enum(['ok', 'success']), data })
+  const DOCUMENTED_FIELDS = [
+    { id: 429, name: '电话', type: 8, outerField: null, stable: true, customerImportRequired: true },
+    { id: 436, name: '性别', type: 2, outerField: null, items: [{ id: 0, name: '其它' }, { id: 1, name: '男' }, { id: 2, name: '女' }], stable: true, customerImportRequired: false },
+    { id: 355, name: '生日', type: 3, outerField: null, stable: false, customerImportRequired: false },
+  ]
+  const DOCUMENTED_TREE = [{ name: '企业类型', id: 56970, qwTagId: 'etCBS_DwAA9lTDZhlMpv-jK8Ph9udv0A', tags: [{ id: 56972, name: '央企', qwTagId: 'etCBS_DwAAAdph7Ou6LgpwRqR66t5tDA' }] }]
+
+  it('runs the connection test (echo): the body comes back', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('a connection test')
+      .withRequest('POST', `/api${echoEndpoint.path}`, signedJsonRequest({ hello: 'tanmarket' }))
+      .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: { hello: 'tanmarket' } }, rules: {} }))
+      .executeTest(async (server) => {
+        expect(await clientOf(server.url).echo({ hello: 'tanmarket' })).toEqual({ hello: 'tanmarket' })
+      }))
+
+  it('reads the field definitions (list-fields)', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a request for the field definitions')
+      .withRequest('POST', `/api${listFieldsEndpoint.path}`, signedJsonRequest({}))
+      .willRespondWith(200, respondWith(matchersFor(envelope(listFieldsEndpoint.data), { code: 0, message: 'success', data: { fields: DOCUMENTED_FIELDS } })))
+      .executeTest(async (server) => {
+        const { fields } = await clientOf(server.url).listFields()
+        expect(Number.isSafeInteger(fields[0]!.id)).toBe(true)
+      }))
+
+  it('reads the field definitions with their aliases (profile-fields)', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a request for the profile fields')
+      .withRequest('POST', `/api${profileFieldsEndpoint.path}`, signedJsonRequest({}))
+      .willRespondWith(200, respondWith(matchersFor(envelope(profileFieldsEndpoint.data), { code: 0, message: 'success', data: DOCUMENTED_FIELDS.map((f) => ({ ...f, alias: null })) })))
+      .executeTest(async (server) => {
+        const fields = await clientOf(server.url).profileFields()
+        expect(Number.isSafeInteger(fields[0]!.id)).toBe(true)
+      }))
+
+  it('maps a field alias (profile-fields/map)', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a field alias for field 429')
+      .withRequest('POST', `/api${mapProfileFieldEndpoint.path}`, signedJsonRequest({ fieldId: '429', alias: '电话号码' }))
+      .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: null }, rules: {} }))
+      .executeTest(async (server) => {
+        await expect(clientOf(server.url).mapProfileField(429, '电话号码')).resolves.toBeUndefined()
+      }))
+
+  it('reads the tag tree (tags/list-tree)', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a request for the tag tree')
+      .withRequest('POST', `/api${listTagTreeEndpoint.path}`, signedJsonRequest({}))
+      .willRespondWith(200, respondWith(matchersFor(envelope(listTagTreeEndpoint.data), { code: 0, message: 'success', data: DOCUMENTED_TREE })))
+      .executeTest(async (server) => {
+        const [group] = await clientOf(server.url).tagTree()
+        expect(group!.tags.length).toBeGreaterThan(0)
+      }))
+
+  it('lists one member\'s customers through the deprecated list-by-qw-user-id', () => {
+    const { externalUserId: _dropped, ...item } = DOCUMENTED_PAGE.data.list[0]!
+    return pact
+      .addInteraction()
+      .given('member dowen follows 3 customers')
+      .uponReceiving('a page of list-by-qw-user-id for dowen')
+      .withRequest('POST', `/api${listByQwUserIdEndpoint.path}`, signedJsonRequest({ qwUserId: 'dowen', size: 100 }))
+      .willRespondWith(200, respondWith(matchersFor(envelope(listByQwUserIdEndpoint.data, 'option'), { code: 0, message: 'ok', data: { list: [item], nextCursor: null } })))
+      .executeTest(async (server) => {
+        const page = await clientOf(server.url).listByQwUserId({ qwUserId: 'dowen', size: 100 })
+        expect(page.list.every((c) => c.qwUserId === 'dowen' && !('externalUserId' in c))).toBe(true)
+      })
+  })
 })

@@ -67,3 +67,14 @@ export const ERROR_MESSAGES = {
 
 /** The endpoint's path under the base URL (`…/api`). */
 export const LIST_PATH = listByRelationCreateTimeAsc.path
+
+// The catalog endpoints and the deprecated per-member list (issue 11): their `data` shapes, re-exported.
+export {
+  fieldDefinitionItemSchema,
+  listFieldsDataSchema,
+  profileFieldSchema,
+  tagGroupItemSchema,
+  tagItemSchema,
+  qwUserFollowedCustomerSchema,
+} from '../mock/endpoints/index.js'
+export { echo as echoEndpoint, listFields as listFieldsEndpoint, profileFields as profileFieldsEndpoint, mapProfileField as mapProfileFieldEndpoint, listTagTree as listTagTreeEndpoint, listByQwUserId as listByQwUserIdEndpoint } from '../mock/endpoints/index.js'

@@ -68,7 +68,7 @@ describe('bad fixtures', () => {
   const base = () => JSON.parse(readFileSync(new URL('../fixtures/documented-example.json', import.meta.url), 'utf8'))
 
   it.each<[string, (doc: Record<string, any>) => void, RegExp]>([
-    ['a wrong version', (d) => (d.version = 2), /version/],
+    ['a wrong version', (d) => (d.version = 3), /version/],
     ['a dangling relation customer', (d) => (d.relations[0].customerId = 123456789), /relations\.0\.customerId: no customer/],
     ['a follower who is not a member', (d) => (d.relations[0].qwUserId = 'ghost'), /relations\.0\.qwUserId: no member ghost/],
     ['a duplicate relation id', (d) => (d.relations[1].id = d.relations[0].id), /relation id .* appears twice/],

@@ -40,3 +40,9 @@ export const integerField = (options: ResolvedOptions, name: string, rule: strin
 
 /** A string. */
 export const stringField = (name: string) => z.string({ error: (issue) => `${name} 应为字符串（收到 ${preview(issue.input)}）` })
+
+/** A property the request must have: absent (or null, read as absent) is `<name> 不能为空`. */
+export const required = <T extends z.ZodType>(name: string, field: T) =>
+  z.unknown().superRefine((value, ctx) => {
+    if (value === undefined) ctx.addIssue({ code: 'custom', message: `${name} 不能为空` })
+  }).pipe(field)

@@ -4,8 +4,27 @@
  */
 import type { Endpoint } from '../core/endpoint.js'
 import { listByRelationCreateTimeAsc } from './customer-relation/list-by-relation-create-time-asc.js'
+import { echo } from './echo/echo.js'
+import { listFields } from './customer/list-fields.js'
+import { profileFields } from './profile-fields/profile-fields.js'
+import { mapProfileField } from './profile-fields/map.js'
+import { listTagTree } from './tags/list-tree.js'
+import { listByQwUserId } from './customer-relation/list-by-qw-user-id.js'
 
 export { listByRelationCreateTimeAsc }
 export { followedCustomerSchema } from './customer-relation/list-by-relation-create-time-asc.js'
+export { echo, listFields, profileFields, mapProfileField, listTagTree, listByQwUserId }
+export { fieldDefinitionItemSchema, listFieldsDataSchema } from './customer/list-fields.js'
+export { profileFieldSchema } from './profile-fields/profile-fields.js'
+export { tagGroupItemSchema, tagItemSchema } from './tags/list-tree.js'
+export { qwUserFollowedCustomerSchema } from './customer-relation/list-by-qw-user-id.js'
 
-export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
+export const ENDPOINTS: readonly Endpoint[] = [
+  listByRelationCreateTimeAsc,
+  echo,
+  listFields,
+  profileFields,
+  mapProfileField,
+  listTagTree,
+  listByQwUserId,
+]

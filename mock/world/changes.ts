@@ -76,6 +76,12 @@ export interface WorldChanges {
   deleteCustomer(customerId: number): void
   addRelation(input: NewRelationChange): { relationId: number }
   deleteRelation(relationId: number): void
+  /**
+   * Gives a field an alias (profile-fields/map): the write endpoints then accept it for the field
+   * (mock/world/field-aliases.ts). An alias another field had moves here. Refused (`missing`) for an
+   * unknown field. Emits `field.changed` (and one for the field that lost the alias).
+   */
+  mapFieldAlias(fieldId: number, alias: string): { fieldId: number; alias: string; movedFrom?: number }
 }
 
 const changesOf = new WeakMap<MockContext, WorldChanges>()
@@ -271,6 +277,24 @@ function createChanges(context: MockContext): WorldChanges {
         touch(index)
         events.push(relationEvent('relation.added', slot))
         return { relationId: world.relations.id[slot]! }
+      })
+    },
+
+    mapFieldAlias(fieldId, alias) {
+      return change('field alias', (events) => {
+        const world = context.world
+        const field = world.catalog.fields.find((f) => f.id === fieldId)
+        if (!field) throw new ChangeRefused('missing', `no field ${fieldId}`)
+        if (alias.trim() === '') throw new ChangeRefused('invalid', 'an alias cannot be blank')
+        const movedFrom = world.aliases.set(fieldId, alias)
+        const keyOf = (id: number) => {
+          const f = world.catalog.fields.find((d) => d.id === id)!
+          return f.outerField ?? f.name
+        }
+        if (movedFrom !== undefined) events.push({ type: 'field.changed', at: context.clock.now(), field: keyOf(movedFrom), fieldId: movedFrom, alias: null })
+        events.push({ type: 'field.changed', at: context.clock.now(), field: keyOf(fieldId), fieldId, alias })
+        context.logger.log('world', `field ${fieldId} (${field.name}) has alias ${alias}`)
+        return { fieldId, alias, ...(movedFrom !== undefined ? { movedFrom } : {}) }
       })
     },
 

@@ -4,7 +4,8 @@
  * (the next issue) subscribe here; so can tests: `mock.events.on('customer.added', (e) => …)`.
  *
  * The union is the whole plan; today's world emits the customer, relation and world events (the
- * admin API's changes). Leads, tags, fields and transfers are emitted once their writes exist.
+ * admin API's changes) and `field.changed` (profile-fields/map). Leads, tags and transfers are
+ * emitted once their writes exist.
  */
 import type { Logger } from '../log.js'
 
@@ -25,7 +26,8 @@ export type WorldEvent = EventBase &
     | { readonly type: 'lead.added'; readonly leadId: number }
     | { readonly type: 'lead.converted'; readonly leadId: number; readonly customerId: number }
     | { readonly type: 'tag.changed'; readonly tagId: number }
-    | { readonly type: 'field.changed'; readonly field: string }
+    /** A field definition changed: `field` its key (outerField, or its name when it has none); `alias` what profile-fields/map gave it (null: it lost its alias to another field). */
+    | { readonly type: 'field.changed'; readonly field: string; readonly fieldId: number; readonly alias: string | null }
     /** The whole world was replaced (reset, or a fixture loaded): what a subscriber knew is gone. */
     | { readonly type: 'world.replaced'; readonly customers: number; readonly relations: number }
   )

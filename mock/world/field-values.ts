@@ -92,6 +92,6 @@ export function fieldValueText(definition: FieldDefinition, value: unknown): str
   if (value === null) return null
   const checked = CHECKS[definition.type as FieldType].check(value, definition)
   if (typeof checked === 'string') return checked
-  throw new FieldValueError(definition.outerField, `${checked.refused}; this field (type ${definition.type}) takes ${CHECKS[definition.type as FieldType].takes}, or null to clear`)
+  throw new FieldValueError(definition.outerField ?? definition.name, `${checked.refused}; this field (type ${definition.type}) takes ${CHECKS[definition.type as FieldType].takes}, or null to clear`)
 }
 

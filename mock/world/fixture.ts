@@ -1,5 +1,8 @@
 /**
- * The fixture document: a whole world as data (version 1). One zod schema gives its type, its
+ * The fixture document: a whole world as data. Version 2 adds what version 1 cannot say (tag groups
+ * with their ids, field aliases: `tagGroups`, `aliases`); version 1 documents still load (their tag
+ * groups are derived, mock/world/tag-groups.ts), and an export is version 1 whenever the world
+ * holds nothing only version 2 can say, so exports of such worlds stay as they were. One zod schema gives its type, its
  * runtime check and its documentation; `tanma-mock export` writes it, `--fixtures` serves it.
  *
  * Times are Beijing time `yyyy-MM-dd HH:mm:ss`, as on the wire; a relation's creation time is
@@ -8,9 +11,15 @@
 import { z } from 'zod'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import { WORLD_LIMITS } from './limits.js'
-import { companySchema, customerTypeSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagSchema, type Customer } from './schema.js'
+import { companySchema, customerTypeSchema, fieldAliasSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagGroupSchema, tagSchema, type Customer } from './schema.js'
 
-export const FIXTURE_VERSION = 1
+/** The newest fixture format; every version from 1 to it loads. */
+export const FIXTURE_VERSION = 2
+/** The versions a fixture may have. */
+export const fixtureVersionSchema = z.union([z.literal(1), z.literal(2)])
+export type FixtureVersion = z.output<typeof fixtureVersionSchema>
+/** The keys only version 2 has (a version-1 document with one is refused). */
+const VERSION_2_KEYS = ['tagGroups', 'aliases'] as const
 
 const beijingTime = z.string().refine((s) => parseBeijing(s) !== undefined, { message: 'expected a Beijing time yyyy-MM-dd HH:mm:ss' })
 const id = z.number().int().positive()
@@ -46,11 +55,15 @@ export const fixtureRelationSchema = z.strictObject({
 
 export const fixtureSchema = z
   .strictObject({
-    version: z.literal(FIXTURE_VERSION),
+    version: fixtureVersionSchema,
     /** Free text: what this world is for. */
     description: z.string().optional(),
     fieldDefinitions: z.array(fieldDefinitionSchema),
     tags: z.array(tagSchema).default([]),
+    /** Version 2: tag groups with their ids and qwTagIds (a group not listed is derived from its tags). */
+    tagGroups: z.array(tagGroupSchema).optional(),
+    /** Version 2: field aliases (profile-fields/map), one per field. */
+    aliases: z.array(fieldAliasSchema).optional(),
     members: z.array(memberSchema).min(1),
     companies: z.array(companySchema).default([]),
     customers: z.array(fixtureCustomerSchema),
@@ -69,6 +82,14 @@ export const fixtureSchema = z
     const customers = unique('customerId', doc.customers.map((c) => c.customerId))
     const companies = unique('company id', doc.companies.map((c) => c.id))
     const tags = unique('tag id', doc.tags.map((t) => t.id))
+    for (const key of VERSION_2_KEYS) if (doc.version < 2 && doc[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} needs fixture version 2` })
+    const groupIds = unique('tag group id', (doc.tagGroups ?? []).map((g) => g.id))
+    unique('tag group name', (doc.tagGroups ?? []).map((g) => g.name))
+    for (const id of groupIds) if (tags.has(id as number)) ctx.addIssue({ code: 'custom', path: ['tagGroups'], message: `tag group id ${id} is also a tag's id` })
+    const fieldIds = new Set(doc.fieldDefinitions.map((f) => f.id))
+    unique('aliased field', (doc.aliases ?? []).map((a) => a.fieldId))
+    unique('alias', (doc.aliases ?? []).map((a) => a.alias))
+    ;(doc.aliases ?? []).forEach((a, i) => fieldIds.has(a.fieldId) || ctx.addIssue({ code: 'custom', path: ['aliases', i, 'fieldId'], message: `no field ${a.fieldId}` }))
     unique('relation id', doc.relations.map((r) => r.id))
     unique('relation (customerId, qwUserId)', doc.relations.map((r) => `${r.customerId}/${r.qwUserId}`))
     doc.customers.forEach((c, i) => {
@@ -93,7 +114,7 @@ export type FixtureRelation = z.output<typeof fixtureRelationSchema>
  * Serving a recipe and serving its export give the same answers.
  */
 export const recipeSchema = z.strictObject({
-  version: z.literal(FIXTURE_VERSION),
+  version: fixtureVersionSchema,
   description: z.string().optional(),
   generate: z.strictObject({
     seed: z.union([z.string(), z.number()]),
@@ -111,7 +132,7 @@ export function isRecipe(input: unknown): boolean {
 
 /** One line of an NDJSON fixture: the header, or one record. */
 export type NdjsonRecord =
-  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members'>
+  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members' | 'tagGroups' | 'aliases'>
   | { company: FixtureDocument['companies'][number] }
   | { customer: FixtureCustomer }
   | { relation: FixtureRelation }
@@ -128,7 +149,7 @@ export function parseFixture(input: unknown, source = 'fixture'): FixtureDocumen
 }
 
 /**
- * Reads a fixture from JSON text or NDJSON (a header line `{"version":1,…}` with the definitions,
+ * Reads a fixture from JSON text or NDJSON (a header line `{"version":1,…}` or `{"version":2,…}` with the definitions,
  * then one `{"customer":…}`, `{"relation":…}` or `{"company":…}` per line).
  */
 export function readFixtureText(text: string, source = 'fixture'): FixtureDocument {
@@ -159,7 +180,7 @@ export function readFixtureText(text: string, source = 'fixture'): FixtureDocume
 function isNdjsonHeader(line: string): boolean {
   try {
     const header = JSON.parse(line) as Record<string, unknown>
-    return header.version === FIXTURE_VERSION && !('customers' in header)
+    return fixtureVersionSchema.safeParse(header.version).success && !('customers' in header)
   } catch {
     return false
   }

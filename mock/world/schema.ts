@@ -39,8 +39,8 @@ export const fieldDefinitionSchema = z.object({
   id,
   name: z.string(),
   type: fieldTypeSchema,
-  /** The key used in `fields[].field`. */
-  outerField: z.string(),
+  /** The key used in `fields[].field`; null for a field without one (the documented list-fields example's fields). */
+  outerField: z.string().nullable(),
   items: z.array(z.object({ id: z.number().int().nonnegative(), name: z.string() })),
   stable: z.boolean(),
   customerImportRequired: z.boolean(),
@@ -54,6 +54,24 @@ export const tagSchema = z.object({
   qwTagId: z.string().regex(/^et[A-Za-z0-9_-]+$/),
 })
 export type Tag = z.infer<typeof tagSchema>
+
+/**
+ * A tag group (标签组) of the tag tree (`tags/list-tree`): its tags are the tags with its name as
+ * `groupName`. Groups a fixture does not list are derived from their tags (mock/world/tag-groups.ts).
+ */
+export const tagGroupSchema = z.object({
+  id,
+  name: z.string(),
+  qwTagId: z.string().regex(/^et[A-Za-z0-9_-]+$/),
+})
+export type TagGroup = z.infer<typeof tagGroupSchema>
+
+/** A field alias (字段映射, `profile-fields/map`): a name the write endpoints accept for the field. */
+export const fieldAliasSchema = z.object({
+  fieldId: id,
+  alias: z.string().min(1),
+})
+export type FieldAlias = z.infer<typeof fieldAliasSchema>
 
 export const companySchema = z.object({ id, name: z.string() })
 export type Company = z.infer<typeof companySchema>

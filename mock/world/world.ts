@@ -11,7 +11,8 @@ import { ID_EPOCH_MS, IdMinter, LAST_MINT_MS, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
-import { FIXTURE_VERSION, fixtureCustomer, type FixtureDocument, type NdjsonRecord } from './fixture.js'
+import { fixtureCustomer, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
+import { FieldAliases } from './field-aliases.js'
 import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
@@ -21,8 +22,8 @@ import { ItemCache } from './item-cache.js'
 import { WORLD_LIMITS } from './limits.js'
 import { grow, KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
 import {
-  fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldDefinition, type Member,
-  type Relation, type Tag,
+  fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldAlias, type FieldDefinition, type Member,
+  type Relation, type Tag, type TagGroup,
 } from './schema.js'
 
 export interface WorldOptions {
@@ -96,6 +97,8 @@ export class World {
   #mintedInChange: number[] | undefined
   #maxRelationId = 0
   #itemCache: ItemCache | undefined
+  /** Field aliases (profile-fields/map), changed through mock/world/changes.ts. */
+  readonly aliases = new FieldAliases()
 
   private constructor(
     readonly shape: WorldShape,
@@ -135,8 +138,9 @@ export class World {
   static async fromFixture(doc: FixtureDocument, options: Pick<WorldOptions, 'seed' | 'from' | 'until'> = {}): Promise<World> {
     const o = { ...WORLD_DEFAULTS, ...options }
     const shape: WorldShape = { seed: worldSeed(o.seed), customers: 0, staff: doc.members.length, fromSec: parseBeijing(o.from)!, untilSec: parseBeijing(o.until)! }
-    const world = new World(shape, catalogOf(doc.fieldDefinitions, doc.tags))
+    const world = new World(shape, catalogOf(doc.fieldDefinitions, doc.tags, doc.tagGroups ?? []))
     await world.#storeDefinitions(doc.members, doc.fieldDefinitions, doc.tags)
+    for (const { fieldId, alias } of doc.aliases ?? []) world.aliases.set(fieldId, alias)
     const companies = new Map(doc.companies.map((c) => [c.id, c]))
     const indexOf = new Map<number, number>()
     for (const c of doc.customers) {
@@ -467,7 +471,7 @@ export class World {
    * order). Export and GET /__mock/world use it.
    */
   *records(): Generator<NdjsonRecord> {
-    yield { version: FIXTURE_VERSION, fieldDefinitions: [...this.catalog.fields], tags: [...this.catalog.tags], members: this.memberList.map((m) => ({ qwUserId: m.qwUserId, name: m.name, department: m.department })) }
+    yield { ...this.#definitionsHeader(), members: this.memberList.map((m) => ({ qwUserId: m.qwUserId, name: m.name, department: m.department })) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
       if (this.#deleted.has(i)) continue
@@ -486,9 +490,21 @@ export class World {
     }
   }
 
+  /**
+   * The header's version and definitions: version 1 while the world holds nothing only version 2
+   * can say (so the exports of such worlds, the packs among them, stay as they were), else version 2
+   * with every tag group (derived ones too) and the aliases.
+   */
+  #definitionsHeader(): { version: FixtureVersion; fieldDefinitions: FieldDefinition[]; tags: Tag[]; tagGroups?: TagGroup[]; aliases?: FieldAlias[] } {
+    const definitions = { fieldDefinitions: [...this.catalog.fields], tags: [...this.catalog.tags] }
+    if (this.catalog.tagGroups.length === 0 && this.aliases.size === 0) return { version: 1, ...definitions }
+    const tagGroups = this.catalog.tagTree().map(({ id, name, qwTagId }) => ({ id, name, qwTagId }))
+    return { version: 2, ...definitions, tagGroups, ...(this.aliases.size > 0 ? { aliases: this.aliases.list() } : {}) }
+  }
+
   /** The whole world as one fixture document. */
   toFixture(): FixtureDocument {
-    const doc: FixtureDocument = { version: FIXTURE_VERSION, fieldDefinitions: [], tags: [], members: [], companies: [], customers: [], relations: [] }
+    const doc: FixtureDocument = { version: 1, fieldDefinitions: [], tags: [], members: [], companies: [], customers: [], relations: [] }
     for (const record of this.records()) {
       if ('company' in record) doc.companies.push(record.company)
       else if ('customer' in record) doc.customers.push(record.customer)

@@ -36,7 +36,7 @@ function factsOf(mock: Mock): Facts {
     relationIds: world.relations.slice(0, 10).map((r) => r.id),
     qwUserIds: world.members.map((m) => m.qwUserId),
     tagIds: world.tags.slice(0, 6).map((t) => t.id),
-    fields: world.fieldDefinitions.map((f) => ({ key: f.outerField, type: f.type, options: f.items.slice(0, 3).map((i) => i.id) })),
+    fields: world.fieldDefinitions.filter((f) => f.outerField !== null).map((f) => ({ key: f.outerField!, type: f.type, options: f.items.slice(0, 3).map((i) => i.id) })),
   }
 }
 

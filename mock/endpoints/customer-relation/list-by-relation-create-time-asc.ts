@@ -26,8 +26,8 @@ function requestSchema(options: ResolvedOptions) {
   })
 }
 
-/** One follow relation as listed: the customer, seen by one follower (`qwUserId`). */
-export const followedCustomerSchema = z
+/** One follow relation as listed, without the checks across properties (list-by-qw-user-id leaves one property out of it). */
+export const followedCustomerObject = z
   .looseObject({
     customerId: idSchema,
     qwUserId: z.string().min(1),
@@ -47,6 +47,9 @@ export const followedCustomerSchema = z
     /** WeCom external contact id, `wm` or `wo` and 30 url-safe characters. */
     externalUserId: z.string().regex(/^w[mo][A-Za-z0-9_-]{30}$/).nullable(),
   })
+
+/** One follow relation as listed: the customer, seen by one follower (`qwUserId`). */
+export const followedCustomerSchema = followedCustomerObject
   .refine((c) => c.companyInfo === undefined || c.type === 2, { message: 'companyInfo on a customer that is not an enterprise (type 2)', path: ['companyInfo'] })
   .refine((c) => c.createTime <= c.lastUpdateTime, { message: 'lastUpdateTime before createTime', path: ['lastUpdateTime'] })
 

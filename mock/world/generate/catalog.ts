@@ -4,7 +4,8 @@
  * (docs/upstream.md §4, our choice of realistic ones).
  */
 import { IdMinter } from '../../protocol/ids.js'
-import { FIELD_TYPES, type FieldDefinition, type FieldType, type Tag } from '../schema.js'
+import { FIELD_TYPES, type FieldDefinition, type FieldType, type Tag, type TagGroup } from '../schema.js'
+import { tagTree, type TagTreeGroup } from '../tag-groups.js'
 import { hashString, stream } from './rng.js'
 import { URL_SAFE } from './pools.js'
 
@@ -42,6 +43,10 @@ export const TAG_GROUPS: ReadonlyArray<readonly [group: string, tags: readonly s
 export interface Catalog {
   readonly fields: readonly FieldDefinition[]
   readonly tags: readonly Tag[]
+  /** The tag groups given as records (fixture version 2); the others are derived (mock/world/tag-groups.ts). */
+  readonly tagGroups: readonly TagGroup[]
+  /** The tag tree: every group with its tags (built on first use). */
+  tagTree(): readonly TagTreeGroup[]
   /** Option ids of a select field by option name. */
   optionId(fieldKey: string, optionName: string): number
 }
@@ -68,11 +73,14 @@ export function generateCatalog(seed: number, tenantCreatedMs: number, minter: I
 }
 
 /** A catalog of given definitions. Kept apart from generateCatalog so its closure does not hold on to the id minter. */
-export function catalogOf(fields: readonly FieldDefinition[], tags: readonly Tag[]): Catalog {
+export function catalogOf(fields: readonly FieldDefinition[], tags: readonly Tag[], tagGroups: readonly TagGroup[] = []): Catalog {
   const byField = new Map(fields.map((f) => [f.outerField, new Map(f.items.map((o) => [o.name, o.id]))]))
+  let tree: readonly TagTreeGroup[] | undefined
   return {
     fields,
     tags,
+    tagGroups,
+    tagTree: () => (tree ??= tagTree(tags, tagGroups)),
     optionId(fieldKey, optionName) {
       const id = byField.get(fieldKey)?.get(optionName)
       if (id === undefined) throw new Error(`no option ${fieldKey}.${optionName}`)
