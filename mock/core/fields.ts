@@ -40,3 +40,18 @@ export const integerField = (options: ResolvedOptions, name: string, rule: strin
 
 /** A string. */
 export const stringField = (name: string) => z.string({ error: (issue) => `${name} 应为字符串（收到 ${preview(issue.input)}）` })
+
+/** A required field: absent, the upstream's message says it is missing (`<name> 不能为空`); present, `field` checks it. */
+export const requiredField = <T extends z.ZodType>(name: string, field: T) =>
+  z.unknown().transform((value, ctx) => {
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${name} 不能为空` })
+      return z.NEVER
+    }
+    const result = field.safeParse(value)
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message })
+      return z.NEVER
+    }
+    return result.data as z.output<T>
+  })

@@ -4,8 +4,13 @@
  */
 import type { Endpoint } from '../core/endpoint.js'
 import { listByRelationCreateTimeAsc } from './customer-relation/list-by-relation-create-time-asc.js'
+import { getUsers } from './get-users.js'
+import { userInfo } from './common/user-info.js'
+import { userDepartment } from './contract/user-department.js'
 
-export { listByRelationCreateTimeAsc }
+export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
+export { salesMemberSchema } from './get-users.js'
+export { memberIdsSchema } from './common/user-info.js'
 export { followedCustomerSchema } from './customer-relation/list-by-relation-create-time-asc.js'
 
-export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc]
+export const ENDPOINTS: readonly Endpoint[] = [listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment]

@@ -8,7 +8,7 @@
 import { z } from 'zod'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import { WORLD_LIMITS } from './limits.js'
-import { companySchema, customerTypeSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagSchema, type Customer } from './schema.js'
+import { companySchema, customerTypeSchema, departmentSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagSchema, type Customer } from './schema.js'
 
 export const FIXTURE_VERSION = 1
 
@@ -52,6 +52,11 @@ export const fixtureSchema = z
     fieldDefinitions: z.array(fieldDefinitionSchema),
     tags: z.array(tagSchema).default([]),
     members: z.array(memberSchema).min(1),
+    /**
+     * The department tree (contract/user-department). Absent: derived from the members' department
+     * names under the tenant's root (mock/world/generate/staff.ts), and members' staff values likewise.
+     */
+    departments: z.array(departmentSchema).optional(),
     companies: z.array(companySchema).default([]),
     customers: z.array(fixtureCustomerSchema),
     relations: z.array(fixtureRelationSchema),
@@ -66,6 +71,20 @@ export const fixtureSchema = z
       return seen
     }
     const members = unique('member qwUserId', doc.members.map((m) => m.qwUserId))
+    unique('member salesId', doc.members.flatMap((m) => (m.salesId === undefined ? [] : [m.salesId])))
+    unique('member mobile', doc.members.flatMap((m) => (m.mobile === undefined ? [] : [m.mobile])))
+    const departments = unique('department id', (doc.departments ?? []).map((d) => d.id))
+    doc.departments?.forEach((d, i) => {
+      if (d.parentId !== null && !departments.has(d.parentId)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'parentId'], message: `no department ${d.parentId}` })
+    })
+    doc.members.forEach((m, i) => {
+      if (m.departmentIds !== undefined) {
+        if (!doc.departments) ctx.addIssue({ code: 'custom', path: ['members', i, 'departmentIds'], message: 'departmentIds need a departments list' })
+        else m.departmentIds.forEach((d) => departments.has(d) || ctx.addIssue({ code: 'custom', path: ['members', i, 'departmentIds'], message: `no department ${d}` }))
+      } else if (doc.departments && !doc.departments.some((d) => d.name === m.department)) {
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'department'], message: `no department named ${m.department} (give departmentIds, or a department of that name)` })
+      }
+    })
     const customers = unique('customerId', doc.customers.map((c) => c.customerId))
     const companies = unique('company id', doc.companies.map((c) => c.id))
     const tags = unique('tag id', doc.tags.map((t) => t.id))
@@ -111,7 +130,7 @@ export function isRecipe(input: unknown): boolean {
 
 /** One line of an NDJSON fixture: the header, or one record. */
 export type NdjsonRecord =
-  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members'>
+  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members' | 'departments'>
   | { company: FixtureDocument['companies'][number] }
   | { customer: FixtureCustomer }
   | { relation: FixtureRelation }

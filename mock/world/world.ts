@@ -16,13 +16,14 @@ import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { generateMembers } from './generate/members.js'
+import { resolveStaff, type Staff } from './generate/staff.js'
 import { Rng, worldSeed } from './generate/rng.js'
 import { ItemCache } from './item-cache.js'
 import { WORLD_LIMITS } from './limits.js'
 import { grow, KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
 import {
-  fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldDefinition, type Member,
-  type Relation, type Tag,
+  fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type Department, type FieldDefinition,
+  type Member, type Relation, type Tag,
 } from './schema.js'
 
 export interface WorldOptions {
@@ -64,6 +65,18 @@ const TENANT_SETUP_SEC = 30 * 86_400
 const YIELD_EVERY = 50_000
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** A member as exported: the staff values only where they were given (derived ones are derived again on load). */
+function exportedMember(m: Member): Member {
+  const { qwUserId, name, department, salesId, mobile, deleted, departmentIds } = m
+  return {
+    qwUserId, name, department,
+    ...(salesId !== undefined ? { salesId } : {}),
+    ...(mobile !== undefined ? { mobile } : {}),
+    ...(deleted !== undefined ? { deleted } : {}),
+    ...(departmentIds !== undefined ? { departmentIds: [...departmentIds] } : {}),
+  }
+}
+
 export class World {
   readonly #members = new Collection({ schema: memberSchema })
   readonly #fieldDefinitions = new Collection({ schema: fieldDefinitionSchema })
@@ -96,6 +109,9 @@ export class World {
   #mintedInChange: number[] | undefined
   #maxRelationId = 0
   #itemCache: ItemCache | undefined
+  /** Departments a fixture gave (exported as given); undefined: derived from the members. */
+  #departments: Department[] | undefined
+  #staff: Staff | undefined
 
   private constructor(
     readonly shape: WorldShape,
@@ -137,6 +153,7 @@ export class World {
     const shape: WorldShape = { seed: worldSeed(o.seed), customers: 0, staff: doc.members.length, fromSec: parseBeijing(o.from)!, untilSec: parseBeijing(o.until)! }
     const world = new World(shape, catalogOf(doc.fieldDefinitions, doc.tags))
     await world.#storeDefinitions(doc.members, doc.fieldDefinitions, doc.tags)
+    world.#departments = doc.departments
     const companies = new Map(doc.companies.map((c) => [c.id, c]))
     const indexOf = new Map<number, number>()
     for (const c of doc.customers) {
@@ -434,6 +451,14 @@ export class World {
     return this.#explicit.get(i)?.customerId ?? this.#customerIds[i]!
   }
 
+  /**
+   * The staff directory: departments and each member's salesId, mobile, deleted state and
+   * departments (given by the fixture, or derived: mock/world/generate/staff.ts). Built on first use.
+   */
+  staff(): Staff {
+    return (this.#staff ??= resolveStaff(this.memberList, this.#departments))
+  }
+
   /** The member index of a `qwUserId`, or undefined when nobody has it. */
   memberIndex(qwUserId: string): number | undefined {
     return this.#memberIndex.get(qwUserId)
@@ -467,7 +492,13 @@ export class World {
    * order). Export and GET /__mock/world use it.
    */
   *records(): Generator<NdjsonRecord> {
-    yield { version: FIXTURE_VERSION, fieldDefinitions: [...this.catalog.fields], tags: [...this.catalog.tags], members: this.memberList.map((m) => ({ qwUserId: m.qwUserId, name: m.name, department: m.department })) }
+    yield {
+      version: FIXTURE_VERSION,
+      fieldDefinitions: [...this.catalog.fields],
+      tags: [...this.catalog.tags],
+      members: this.memberList.map(exportedMember),
+      ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}),
+    }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
       if (this.#deleted.has(i)) continue
