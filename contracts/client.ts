@@ -13,7 +13,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_ERRORS } from '../mock/protocol/errors.js'
 import { computeSign } from '../mock/protocol/signing.js'
+import type { z } from 'zod'
 import { ERROR_CODES, LIST_PATH, errorEnvelopeSchema, followedCustomerPageSchema, type FollowedCustomer, type ListRequest } from './schema.js'
+import {
+  GET_USERS_PATH, USER_DEPARTMENT_PATH, USER_INFO_PATH, salesMemberPageSchema, userDepartmentsSchema, userInfoSchema,
+  type DepartmentRef, type GetUsersRequest, type MemberIds, type SalesMemberPage, type UserDepartmentRequest,
+} from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
 export class TanmaError extends Error {
@@ -187,5 +192,31 @@ export class TanmaClient {
   /** Every followed customer (one per follow relation) of a window, in relation creation order. */
   async *followedCustomers(request: Omit<ListRequest, 'cursor'> & { cursor?: string } = {}): AsyncGenerator<FollowedCustomer, void, undefined> {
     for await (const page of this.pages(request)) yield* page.list
+  }
+
+  /** `data` of a call, checked against the endpoint's documented (or chosen) shape. */
+  async #checked<S extends z.ZodType>(path: string, body: object, schema: S): Promise<z.output<S>> {
+    const data = await this.call(path, body)
+    const parsed = schema.safeParse(data)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!
+      throw new TanmaProtocolError(`${path}: an answer not in the documented shape: ${['data', ...issue.path].join('.')}: ${issue.message}`)
+    }
+    return parsed.data
+  }
+
+  /** get-users (查询员工): one page of members, `{result, pageNo, pageSize, total, totalPage}`. */
+  async users(request: GetUsersRequest = {}): Promise<SalesMemberPage> {
+    return this.#checked(GET_USERS_PATH, request, salesMemberPageSchema)
+  }
+
+  /** common/user/info (获取员工id): a member's ids by mobile number (sent as a JSON number), or null when nobody has it. */
+  async userByMobile(mobile: number | string): Promise<MemberIds | null> {
+    return this.#checked(USER_INFO_PATH, { mobile: Number(mobile) }, userInfoSchema)
+  }
+
+  /** contract/user-department (查询销售所有部门): a member's departments, by qwUserId, salesId or both. */
+  async userDepartments(request: UserDepartmentRequest): Promise<DepartmentRef[]> {
+    return this.#checked(USER_DEPARTMENT_PATH, request, userDepartmentsSchema)
   }
 }
