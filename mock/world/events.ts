@@ -26,6 +26,14 @@ export type WorldEvent = EventBase &
     | { readonly type: 'lead.converted'; readonly leadId: number; readonly customerId: number }
     | { readonly type: 'tag.changed'; readonly tagId: number }
     | { readonly type: 'field.changed'; readonly field: string }
+    | { readonly type: 'member.added'; readonly qwUserId: string; readonly salesId: number }
+    /** `properties`: the properties the change was given. A member who leaves (deleted 1) is `member.deleted`. */
+    | { readonly type: 'member.changed'; readonly qwUserId: string; readonly properties: readonly string[] }
+    /** The member left (离职: `deleted` 1); it stays in the world with its customers until they are transferred. */
+    | { readonly type: 'member.deleted'; readonly qwUserId: string }
+    | { readonly type: 'department.added'; readonly departmentId: number }
+    | { readonly type: 'department.changed'; readonly departmentId: number; readonly properties: readonly string[] }
+    | { readonly type: 'department.deleted'; readonly departmentId: number }
     /** The whole world was replaced (reset, or a fixture loaded): what a subscriber knew is gone. */
     | { readonly type: 'world.replaced'; readonly customers: number; readonly relations: number }
   )

@@ -459,6 +459,37 @@ export class World {
     return (this.#staff ??= resolveStaff(this.memberList, this.#departments))
   }
 
+  /** Whether the departments were given (a fixture, an admin change) rather than derived from the members. */
+  get departmentsGiven(): boolean {
+    return this.#departments !== undefined
+  }
+
+  /**
+   * Adds a member after the others (a new member index: generated customers keep their followers)
+   * and answers its index. Changes go through mock/world/changes.ts.
+   */
+  addMember(member: Member): number {
+    const index = this.memberList.length
+    this.#memberIndex.set(member.qwUserId, index)
+    this.memberList.push(member)
+    this.#byMember.push(new KeysetList(this.relations))
+    this.#byMemberType.push([new KeysetList(this.relations), new KeysetList(this.relations), new KeysetList(this.relations)])
+    this.#staff = undefined
+    return index
+  }
+
+  /** Replaces member `index`'s record (same qwUserId). */
+  replaceMember(index: number, member: Member): void {
+    this.memberList[index] = member
+    this.#staff = undefined
+  }
+
+  /** Replaces the department tree (given from now on: exported as it is). */
+  setDepartments(departments: Department[]): void {
+    this.#departments = departments
+    this.#staff = undefined
+  }
+
   /** The member index of a `qwUserId`, or undefined when nobody has it. */
   memberIndex(qwUserId: string): number | undefined {
     return this.#memberIndex.get(qwUserId)
