@@ -7,15 +7,16 @@ import { createMock } from '../../mock/index.js'
 
 const numbers = Array.from({ length: 23 }, (_, i) => i + 1)
 /** customer/search's shape, `{totalPage, data}`, over 23 numbers. */
+const data = pageNumberData('data', z.int(), ['totalPage'], 'items-last')
 const search = defineEndpoint({
   path: '/v3/test/page-numbers',
   title: '测试',
   source: 'clients',
   kind: 'read',
   request: (options) => z.object({ ...pageNumberFields(options) }),
-  data: pageNumberData('data', z.int(), ['totalPage'], 'items-last'),
+  data,
   message: 'success',
-  serve: (call) => servePageNumbers(call, search.data, { total: numbers.length, items: (offset, count) => numbers.slice(offset, offset + count) }),
+  serve: (call) => servePageNumbers(call, data, { total: numbers.length, items: (offset, count) => numbers.slice(offset, offset + count) }),
 })
 
 describe('page-number lists', () => {
