@@ -17,6 +17,8 @@ import type { z } from 'zod'
 import {
   ERROR_CODES, LIST_PATH, errorEnvelopeSchema, followedCustomerPageSchema, type FollowedCustomer, type ListRequest,
   echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint, profileFieldsEndpoint,
+  GET_USERS_PATH, USER_DEPARTMENT_PATH, USER_INFO_PATH, salesMemberPageSchema, userDepartmentsSchema, userInfoSchema,
+  type DepartmentRef, type GetUsersRequest, type MemberIds, type SalesMemberPage, type UserDepartmentRequest,
 } from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
@@ -231,5 +233,20 @@ export class TanmaClient {
   /** 列出销售跟进的客户 (deprecated): one page of one member's followed customers. */
   listByQwUserId(request: { qwUserId: string; type?: 1 | 2; size?: number; cursor?: string }): Promise<z.output<typeof listByQwUserIdEndpoint.data>> {
     return this.#checked(listByQwUserIdEndpoint.path, listByQwUserIdEndpoint.data, request)
+  }
+
+  /** get-users (查询员工): one page of members, `{result, pageNo, pageSize, total, totalPage}`. */
+  async users(request: GetUsersRequest = {}): Promise<SalesMemberPage> {
+    return this.#checked(GET_USERS_PATH, salesMemberPageSchema, request)
+  }
+
+  /** common/user/info (获取员工id): a member's ids by mobile number (sent as a JSON number), or null when nobody has it. */
+  async userByMobile(mobile: number | string): Promise<MemberIds | null> {
+    return this.#checked(USER_INFO_PATH, userInfoSchema, { mobile: Number(mobile) })
+  }
+
+  /** contract/user-department (查询销售所有部门): a member's departments, by qwUserId, salesId or both. */
+  async userDepartments(request: UserDepartmentRequest): Promise<DepartmentRef[]> {
+    return this.#checked(USER_DEPARTMENT_PATH, userDepartmentsSchema, request)
   }
 }

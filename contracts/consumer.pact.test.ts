@@ -13,7 +13,8 @@ import { TanmaClient, TanmaSignatureError, TanmaTimestampError, TanmaValidationE
 import { z } from 'zod'
 import { DOCUMENTED_PAGE, emptyPage, errorResponse, followedCustomerPage, matchersFor, respondWith, signedJsonRequest } from './matchers.js'
 import {
-  LIST_PATH, echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint, profileFieldsEndpoint,
+  GET_USERS_PATH, LIST_PATH, USER_DEPARTMENT_PATH, USER_INFO_PATH, echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint,
+  profileFieldsEndpoint, salesMemberPageSchema, userInfoSchema,
 } from './schema.js'
 
 const CONSUMER = 'tanma-reference-client'
@@ -215,4 +216,45 @@ describe('the reference client against the documented Tanma API', () => {
         expect(page.list.every((c) => c.qwUserId === 'dowen' && !('externalUserId' in c))).toBe(true)
       })
   })
+})
+
+describe('the reference client against the staff endpoints', () => {
+  /** A member as get-users lists it: the documented-departments member (its salesId and mobile are choices). */
+  const MEMBER_EXAMPLE = { salesId: 3766, qwUserId: 'dowen', name: '董文', mobile: '18803561683', deleted: 0, departments: [{ departmentName: '探马企服', departmentId: 3765 }] }
+  const envelope = (data: ShapedData) => ({ body: { code: 0, message: 'success', data: data.body }, rules: Object.fromEntries(Object.entries(data.rules).map(([k, v]) => [k.replace(/^\$/, '$.data'), v])) })
+  type ShapedData = ReturnType<typeof matchersFor>
+
+  it('get-users: a page of active members, each with its integer salesId', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('a first page of active members')
+      .withRequest('POST', `/api${GET_USERS_PATH}`, signedJsonRequest({ pageNo: 1, pageSize: 20, deleted: 0 }))
+      .willRespondWith(200, respondWith(envelope(matchersFor(salesMemberPageSchema, { result: [MEMBER_EXAMPLE], pageNo: 1, pageSize: 20, total: 1, totalPage: 1 }))))
+      .executeTest(async (server) => {
+        const page = await clientOf(server.url).users({ pageNo: 1, pageSize: 20, deleted: 0 })
+        expect(Number.isSafeInteger(page.result[0]!.salesId)).toBe(true)
+        expect(page.pageNo).toBe(1)
+      }))
+
+  it('common/user/info: a member\'s ids by mobile (a JSON number)', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-departments')
+      .uponReceiving('the ids of the member with mobile 18803561683')
+      .withRequest('POST', `/api${USER_INFO_PATH}`, signedJsonRequest({ mobile: 18803561683 }))
+      .willRespondWith(200, respondWith(envelope(matchersFor(userInfoSchema, { salesId: 3766, qwUserId: 'dowen' }))))
+      .executeTest(async (server) => {
+        expect(await clientOf(server.url).userByMobile(18803561683)).toEqual({ salesId: 3766, qwUserId: 'dowen' })
+      }))
+
+  it('contract/user-department: the documented answer, exactly', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-departments')
+      .uponReceiving('the departments of member dowen (salesId 3766)')
+      .withRequest('POST', `/api${USER_DEPARTMENT_PATH}`, signedJsonRequest({ qwUserId: 'dowen', salesId: 3766 }))
+      .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: [{ departmentName: '探马企服', departmentId: 3765 }] }, rules: {} }))
+      .executeTest(async (server) => {
+        expect(await clientOf(server.url).userDepartments({ qwUserId: 'dowen', salesId: 3766 })).toEqual([{ departmentName: '探马企服', departmentId: 3765 }])
+      }))
 })

@@ -8,10 +8,10 @@
  * not listed here (the docs count 15 properties and name 14), and free-text values are any string.
  */
 import { z } from 'zod'
-import { followedCustomerSchema, listByRelationCreateTimeAsc } from '../mock/endpoints/index.js'
+import { followedCustomerSchema, getUsers, listByRelationCreateTimeAsc, memberIdsSchema, salesMemberSchema, userDepartment, userInfo } from '../mock/endpoints/index.js'
 import { DEFAULT_ERRORS } from '../mock/protocol/errors.js'
 
-import { profileFieldValueSchema } from '../mock/protocol/shapes.js'
+import { departmentRefSchema, profileFieldValueSchema } from '../mock/protocol/shapes.js'
 
 /** The shapes are written once, by the endpoint modules (mock/endpoints/) and mock/protocol/shapes.ts; this re-exports them. */
 export { beijingTimeSchema, cursorSchema, profileFieldValueSchema } from '../mock/protocol/shapes.js'
@@ -78,3 +78,36 @@ export {
   qwUserFollowedCustomerSchema,
 } from '../mock/endpoints/index.js'
 export { echo as echoEndpoint, listFields as listFieldsEndpoint, profileFields as profileFieldsEndpoint, mapProfileField as mapProfileFieldEndpoint, listTagTree as listTagTreeEndpoint, listByQwUserId as listByQwUserIdEndpoint } from '../mock/endpoints/index.js'
+
+/** The staff endpoints (docs/upstream.md §7.1): get-users, common/user/info, contract/user-department. */
+export { salesMemberSchema, memberIdsSchema } from '../mock/endpoints/index.js'
+export { departmentRefSchema } from '../mock/protocol/shapes.js'
+/** get-users' `data`: `{result, pageNo, pageSize, total, totalPage}`. */
+export const salesMemberPageSchema = getUsers.data
+/** contract/user-department's `data`: the member's departments. */
+export const userDepartmentsSchema = userDepartment.data
+/** common/user/info's `data`: the member's ids, or null for an unknown mobile. */
+export const userInfoSchema = userInfo.data
+export type SalesMember = z.infer<typeof salesMemberSchema>
+export type SalesMemberPage = z.infer<typeof salesMemberPageSchema>
+export type DepartmentRef = z.infer<typeof departmentRefSchema>
+export type MemberIds = z.infer<typeof memberIdsSchema>
+
+/** get-users' request: all optional (page 1 of 20, every member). */
+export interface GetUsersRequest {
+  pageNo?: number
+  pageSize?: number
+  /** 0 active, 1 left (离职). */
+  deleted?: 0 | 1
+  /** A part of the member's name. */
+  name?: string
+}
+/** contract/user-department's request: a member by qwUserId, salesId, or both. */
+export interface UserDepartmentRequest {
+  qwUserId?: string
+  salesId?: number
+}
+
+export const GET_USERS_PATH = getUsers.path
+export const USER_INFO_PATH = userInfo.path
+export const USER_DEPARTMENT_PATH = userDepartment.path

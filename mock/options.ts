@@ -141,7 +141,7 @@ export const mockOptionsSchema = z
     sizeMax: setting(z.number().int().min(1).default(100).describe('largest page size'), { commands: SERVE_AND_VERIFY }),
     oversize: setting(z.enum(['clamp', 'error']).default('clamp').describe('a size above the largest page size: clamped, or refused with a validation error'), { commands: SERVE_AND_VERIFY }),
     invertedWindow: setting(z.enum(['empty', 'error']).default('empty').describe('`before` ≤ `since`: an empty page, or a validation error'), { commands: SERVE_AND_VERIFY }),
-    unknownMember: setting(z.enum(['empty', 'error']).default('empty').describe('a `qwUserId` that follows nobody: an empty page, or a validation error'), { commands: SERVE_AND_VERIFY }),
+    unknownMember: setting(z.enum(['empty', 'error']).default('empty').describe('an unknown member (a `qwUserId` that follows nobody; a mobile, `qwUserId` or `salesId` the staff endpoints do not know): an empty answer (empty page, `[]`, `null`), or a validation error'), { commands: SERVE_AND_VERIFY }),
     nulls: setting(z.enum(['absent', 'error']).default('absent').describe('a body property that is `null`: treated as absent, or a validation error'), { commands: SERVE_AND_VERIFY }),
     types: setting(z.enum(['strict', 'lenient']).default('strict').describe('`strict`: numbers must be JSON integers; `lenient`: numeric strings and fractions are coerced, as Jackson does by default'),
       { commands: SERVE_AND_VERIFY }),

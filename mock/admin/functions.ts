@@ -15,8 +15,12 @@ import type { World } from '../world/world.js'
 import { parseBeijing } from '../protocol/time.js'
 import { ClockRangeError, type ClockState } from '../clock.js'
 import { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation } from './schemas.js'
+import { departmentPatchSchema, memberPatchSchema, newDepartmentSchema, newMemberSchema, type DepartmentChange, type MemberPatch, type NewDepartment, type NewMember } from './schemas.js'
+import type { StaffMember } from '../world/changes.js'
+import type { Department } from '../world/schema.js'
 
 export { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation } from './schemas.js'
+export { departmentPatchSchema, memberPatchSchema, newDepartmentSchema, newMemberSchema, type DepartmentChange, type MemberPatch, type NewDepartment, type NewMember } from './schemas.js'
 
 /** A wrong admin request: its HTTP status and what is wrong. */
 export class AdminError extends Error {
@@ -67,6 +71,15 @@ export interface AdminFunctions {
   deleteCustomer(customerId: number): void
   addRelation(input: NewRelation): { relationId: number }
   deleteRelation(relationId: number): void
+  /** A new member (salesId, mobile derived when absent; main department by name or departmentIds, default the root); answers it with every staff value. */
+  addMember(input: NewMember): StaffMember
+  updateMember(qwUserId: string, patch: MemberPatch): StaffMember
+  /** The member leaves (离职): `deleted` becomes 1; its customers stay with it. */
+  deleteMember(qwUserId: string): StaffMember
+  addDepartment(input: NewDepartment): Department
+  updateDepartment(departmentId: number, patch: DepartmentChange): Department
+  /** Refused (409) while the department has sub-departments or members. */
+  deleteDepartment(departmentId: number): void
   requests(): readonly JournalEntry[]
   clearRequests(): void
   setClock(change: ClockChange): ClockState
@@ -143,6 +156,34 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
 
     deleteRelation(relationId) {
       changing(() => changes.deleteRelation(relationId))
+    },
+
+    addMember(raw) {
+      const input = check(newMemberSchema, raw, 'member')
+      return changing(() => changes.addMember(input))
+    },
+
+    updateMember(qwUserId, raw) {
+      const patch = check(memberPatchSchema, raw, 'member patch')
+      return changing(() => changes.updateMember(qwUserId, patch))
+    },
+
+    deleteMember(qwUserId) {
+      return changing(() => changes.deleteMember(qwUserId))
+    },
+
+    addDepartment(raw) {
+      const input = check(newDepartmentSchema, raw, 'department')
+      return changing(() => changes.addDepartment(input))
+    },
+
+    updateDepartment(departmentId, raw) {
+      const patch = check(departmentPatchSchema, raw, 'department patch')
+      return changing(() => changes.updateDepartment(departmentId, patch))
+    },
+
+    deleteDepartment(departmentId) {
+      changing(() => changes.deleteDepartment(departmentId))
     },
 
     requests() {

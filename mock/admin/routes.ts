@@ -11,7 +11,7 @@ import { clip } from '../preview.js'
 import type { FixtureInput, Recipe } from '../world/fixture.js'
 import { AdminError, type AdminFunctions } from './functions.js'
 import { adminPathPattern, guardAdmin } from './guard.js'
-import type { ClockChange, CustomerPatch, NewCustomer, NewRelation } from './schemas.js'
+import type { ClockChange, CustomerPatch, DepartmentChange, MemberPatch, NewCustomer, NewDepartment, NewMember, NewRelation } from './schemas.js'
 
 /** A fixture sent over HTTP: a document or a recipe, never a path to read on the server. */
 function fixtureBody(input: unknown): FixtureInput | Recipe {
@@ -24,6 +24,15 @@ function id(text: string): number {
   const n = Number(text)
   if (!Number.isSafeInteger(n) || n <= 0) throw new AdminError(400, `not an id: ${text}`)
   return n
+}
+
+/** A text segment of a route (`/members/<qwUserId>`), percent-decoded. */
+function segment(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new AdminError(400, `not a well-formed path segment: ${clip(text, 60)}`)
+  }
 }
 
 /** What a route answers: a status and a JSON body. */
@@ -44,6 +53,12 @@ function adminRoutes(admin: AdminFunctions, tenants: readonly { context: MockCon
     ['DELETE', /^\/customers\/([^/]+)$/, async (match) => (admin.deleteCustomer(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
     ['POST', /^\/relations$/, async (_, body) => [201, admin.addRelation((await body()) as NewRelation)]],
     ['DELETE', /^\/relations\/([^/]+)$/, async (match) => (admin.deleteRelation(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
+    ['POST', /^\/members$/, async (_, body) => [201, admin.addMember((await body()) as NewMember)]],
+    ['PATCH', /^\/members\/([^/]+)$/, async (match, body) => [200, admin.updateMember(segment(match[1]!), (await body()) as MemberPatch)]],
+    ['DELETE', /^\/members\/([^/]+)$/, async (match) => [200, admin.deleteMember(segment(match[1]!))]],
+    ['POST', /^\/departments$/, async (_, body) => [201, admin.addDepartment((await body()) as NewDepartment)]],
+    ['PATCH', /^\/departments\/([^/]+)$/, async (match, body) => [200, admin.updateDepartment(id(match[1]!), (await body()) as DepartmentChange)]],
+    ['DELETE', /^\/departments\/([^/]+)$/, async (match) => (admin.deleteDepartment(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
     ['GET', /^\/requests$/, async () => [200, admin.requests()]],
     ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), [200, { cleared: true }])],
     ['GET', /^\/faults$/, async () => [200, { rules: admin.faults() }]],

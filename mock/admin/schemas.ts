@@ -1,7 +1,7 @@
 /** The admin API's input schemas: what a request to /__mock (or an admin function) may say. */
 import { z } from 'zod'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
-import { customerTypeSchema } from '../world/schema.js'
+import { customerTypeSchema, mobileSchema } from '../world/schema.js'
 import { CLOCK_RANGE_MS, inClockRange } from '../clock.js'
 
 const RANGE_TEXT = `${formatBeijing(CLOCK_RANGE_MS.first / 1000)} to ${formatBeijing(Math.floor(CLOCK_RANGE_MS.last / 1000))} Beijing time, the moments ids can be minted at`
@@ -45,6 +45,36 @@ export const clockSchema = z.strictObject({
   reset: z.boolean().optional(),
 })
 
+const positiveId = z.number().int().positive()
+/** A member's staff properties (get-users, common/user/info, contract/user-department). */
+export const memberPatchSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  /** The main department, by name (it must exist). */
+  department: z.string().min(1).optional(),
+  /** Departments by id, main one first. */
+  departmentIds: z.array(positiveId).min(1).optional(),
+  mobile: mobileSchema.optional(),
+  /** 1: the member left (离职). */
+  deleted: z.union([z.literal(0), z.literal(1)]).optional(),
+})
+export const newMemberSchema = memberPatchSchema.extend({
+  qwUserId: z.string().min(1),
+  name: z.string().min(1),
+  /** Derived from the qwUserId when absent. */
+  salesId: positiveId.optional(),
+})
+export const newDepartmentSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Default: the root department (the tenant). */
+  parentId: positiveId.optional(),
+  id: positiveId.optional(),
+})
+export const departmentPatchSchema = newDepartmentSchema.omit({ id: true }).partial()
+
+export type NewMember = z.input<typeof newMemberSchema>
+export type MemberPatch = z.input<typeof memberPatchSchema>
+export type NewDepartment = z.input<typeof newDepartmentSchema>
+export type DepartmentChange = z.input<typeof departmentPatchSchema>
 export type NewCustomer = z.input<typeof newCustomerSchema>
 export type CustomerPatch = z.input<typeof customerPatchSchema>
 export type NewRelation = z.input<typeof newRelationSchema>

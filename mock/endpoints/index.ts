@@ -10,8 +10,13 @@ import { profileFields } from './profile-fields/profile-fields.js'
 import { mapProfileField } from './profile-fields/map.js'
 import { listTagTree } from './tags/list-tree.js'
 import { listByQwUserId } from './customer-relation/list-by-qw-user-id.js'
+import { getUsers } from './get-users.js'
+import { userInfo } from './common/user-info.js'
+import { userDepartment } from './contract/user-department.js'
 
-export { listByRelationCreateTimeAsc }
+export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
+export { salesMemberSchema } from './get-users.js'
+export { memberIdsSchema } from './common/user-info.js'
 export { followedCustomerSchema } from './customer-relation/list-by-relation-create-time-asc.js'
 export { echo, listFields, profileFields, mapProfileField, listTagTree, listByQwUserId }
 export { fieldDefinitionItemSchema, listFieldsDataSchema } from './customer/list-fields.js'
@@ -27,4 +32,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   mapProfileField,
   listTagTree,
   listByQwUserId,
+  getUsers,
+  userInfo,
+  userDepartment,
 ]

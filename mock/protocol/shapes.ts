@@ -20,3 +20,10 @@ export const profileFieldValueSchema = z.object({
   type: z.int().min(1).max(8),
   valueAsText: z.string().nullable(),
 })
+
+/** A department as the staff endpoints name it (contract/user-department's item; get-users' `departments`). */
+export const departmentRefSchema = z.object({
+  departmentName: z.string(),
+  /** A small integer (the docs show 3765). */
+  departmentId: z.int().positive(),
+})

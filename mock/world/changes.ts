@@ -17,7 +17,8 @@ import { FieldValueError, fieldValueText } from './field-values.js'
 import { fixtureCustomer, type FixtureCustomer } from './fixture.js'
 import { companyName, generateCustomer } from './generate/customers.js'
 import { hashString, stream } from './generate/rng.js'
-import type { Customer, CustomerType } from './schema.js'
+import type { SalesMember } from './generate/staff.js'
+import type { Customer, CustomerType, Department, Member } from './schema.js'
 import type { World } from './world.js'
 
 /**
@@ -66,6 +67,42 @@ export interface NewRelationChange {
 
 const NEW_CUSTOMER = hashString('admin.customer')
 
+/** A member's staff properties, as a change gives them (all optional). */
+export interface MemberProperties {
+  readonly name?: string
+  /** The main department, by name (it must exist); becomes the first of departmentIds. */
+  readonly department?: string
+  readonly departmentIds?: readonly number[]
+  readonly mobile?: string
+  /** 1: the member left (离职). */
+  readonly deleted?: 0 | 1
+}
+
+export interface NewMemberChange extends MemberProperties {
+  readonly qwUserId: string
+  readonly name: string
+  /** Derived from the qwUserId when absent, as for generated members. */
+  readonly salesId?: number
+}
+
+export interface NewDepartmentChange {
+  readonly name: string
+  /** Default: the root (the tenant). */
+  readonly parentId?: number
+  /** Default: one more than the largest id. */
+  readonly id?: number
+}
+
+export interface DepartmentPatch {
+  readonly name?: string
+  readonly parentId?: number
+}
+
+/** A member with every staff value, as the member changes answer it (and as it is exported once the staff changed). */
+export type StaffMember = Required<Member>
+
+const staffRecord = (m: SalesMember): StaffMember => ({ qwUserId: m.qwUserId, name: m.name, department: m.department, salesId: m.salesId, mobile: m.mobile, deleted: m.deleted, departmentIds: [...m.departmentIds] })
+
 export interface WorldChanges {
   /** Whether a world is being built to replace the one served (changes are refused meanwhile). */
   readonly loading: boolean
@@ -82,6 +119,14 @@ export interface WorldChanges {
    * unknown field. Emits `field.changed` (and one for the field that lost the alias).
    */
   mapFieldAlias(fieldId: number, alias: string): { fieldId: number; alias: string; movedFrom?: number }
+  addMember(input: NewMemberChange): StaffMember
+  updateMember(qwUserId: string, patch: MemberProperties): StaffMember
+  /** The member leaves (离职): `deleted` 1; it keeps its customers until they are transferred. */
+  deleteMember(qwUserId: string): StaffMember
+  addDepartment(input: NewDepartmentChange): Department
+  updateDepartment(departmentId: number, patch: DepartmentPatch): Department
+  /** Refused while the department has sub-departments or members. */
+  deleteDepartment(departmentId: number): void
 }
 
 const changesOf = new WeakMap<MockContext, WorldChanges>()
@@ -180,6 +225,49 @@ function createChanges(context: MockContext): WorldChanges {
   const touch = (index: number) => {
     const current = context.world.customer(index)
     context.world.replaceCustomer(index, { ...current, lastUpdateTime: Math.max(current.createTime, nowSec()) })
+  }
+
+  /** The staff member with this qwUserId (404 when nobody has it). */
+  const staffMember = (qwUserId: string): SalesMember => {
+    const member = context.world.staff().byQwUserId.get(qwUserId)
+    if (!member) throw new ChangeRefused('missing', `no member with qwUserId ${qwUserId}`)
+    return member
+  }
+  const departmentOf = (id: number, what = 'department'): Department => {
+    const department = context.world.staff().departmentById.get(id)
+    if (!department) throw new ChangeRefused(what === 'department' ? 'missing' : 'invalid', `no department ${id}`)
+    return department
+  }
+  /**
+   * Staff values are derived from the members until the staff changes; then every value is
+   * written down (departments and each member's), so that the change moves nothing else. Called
+   * after the checks, so a refused change leaves the world as it was.
+   */
+  const materialize = () => {
+    const world = context.world
+    const staff = world.staff()
+    if (!world.departmentsGiven) world.setDepartments(staff.departments.map((d) => ({ ...d })))
+    staff.members.forEach((m) => world.replaceMember(m.index, staffRecord(m)))
+  }
+  /** A member's department properties after a change: the main department by name or the ids given, checked. */
+  const memberDepartments = (patch: MemberProperties, current?: SalesMember): { department: string; departmentIds: number[] } | undefined => {
+    const staff = context.world.staff()
+    if (patch.departmentIds !== undefined) {
+      if (patch.departmentIds.length === 0) throw invalid('member', 'departmentIds: at least one department')
+      patch.departmentIds.forEach((id) => departmentOf(id, 'member'))
+      const department = patch.department ?? staff.departmentById.get(patch.departmentIds[0]!)!.name
+      return { department, departmentIds: [...new Set(patch.departmentIds)] }
+    }
+    if (patch.department !== undefined) {
+      const main = staff.departments.find((d) => d.name === patch.department)
+      if (!main) throw invalid('member', `department: no department named ${patch.department} (add it first, or give departmentIds)`)
+      return { department: main.name, departmentIds: [main.id, ...(current?.departmentIds ?? []).filter((id) => id !== main.id)] }
+    }
+    return undefined
+  }
+  const checkMobile = (mobile: string | undefined, self?: string) => {
+    const holder = mobile === undefined ? undefined : context.world.staff().byMobile.get(mobile)
+    if (holder && holder.qwUserId !== self) throw new ChangeRefused('conflict', `mobile ${mobile} is member ${holder.qwUserId}'s`)
   }
 
   return {
@@ -306,6 +394,114 @@ function createChanges(context: MockContext): WorldChanges {
         events.push(relationEvent('relation.deleted', slot))
         world.removeRelation(slot)
         touch(world.relations.customer[slot]!)
+      })
+    },
+
+    addMember(input) {
+      return change('member', (events) => {
+        const world = context.world
+        const staff = world.staff()
+        if (world.memberIndex(input.qwUserId) !== undefined) throw new ChangeRefused('conflict', `a member with qwUserId ${input.qwUserId} exists`)
+        if (input.salesId !== undefined && staff.bySalesId.has(input.salesId)) throw new ChangeRefused('conflict', `salesId ${input.salesId} is member ${staff.bySalesId.get(input.salesId)!.qwUserId}'s`)
+        checkMobile(input.mobile)
+        const root = staff.departments.find((d) => d.parentId === null) ?? staff.departments[0]
+        const departments = memberDepartments(input) ?? (root ? { department: root.name, departmentIds: [root.id] } : undefined)
+        if (!departments) throw invalid('member', 'the world has no department: add one first')
+        materialize()
+        const index = world.addMember({
+          qwUserId: input.qwUserId,
+          name: input.name,
+          ...departments,
+          ...(input.salesId !== undefined ? { salesId: input.salesId } : {}),
+          ...(input.mobile !== undefined ? { mobile: input.mobile } : {}),
+          deleted: input.deleted ?? 0,
+        })
+        const added = staffRecord(world.staff().members[index]!)
+        world.replaceMember(index, added)
+        events.push({ type: 'member.added', at: context.clock.now(), qwUserId: added.qwUserId, salesId: added.salesId })
+        return added
+      })
+    },
+
+    updateMember(qwUserId, patch) {
+      return change('member patch', (events) => {
+        const current = staffMember(qwUserId)
+        checkMobile(patch.mobile, qwUserId)
+        const departments = memberDepartments(patch, current)
+        materialize()
+        const next: StaffMember = {
+          ...staffRecord(current),
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.mobile !== undefined ? { mobile: patch.mobile } : {}),
+          ...(patch.deleted !== undefined ? { deleted: patch.deleted } : {}),
+          ...departments,
+        }
+        context.world.replaceMember(current.index, next)
+        events.push({ type: 'member.changed', at: context.clock.now(), qwUserId, properties: Object.keys(patch) })
+        return next
+      })
+    },
+
+    deleteMember(qwUserId) {
+      return change('member deletion', (events) => {
+        const current = staffMember(qwUserId)
+        if (current.deleted === 1) return staffRecord(current)
+        materialize()
+        const next: StaffMember = { ...staffRecord(current), deleted: 1 }
+        context.world.replaceMember(current.index, next)
+        events.push({ type: 'member.deleted', at: context.clock.now(), qwUserId })
+        return next
+      })
+    },
+
+    addDepartment(input) {
+      return change('department', (events) => {
+        const departments = context.world.staff().departments
+        if (departments.some((d) => d.name === input.name)) throw new ChangeRefused('conflict', `a department named ${input.name} exists`)
+        if (input.id !== undefined && departments.some((d) => d.id === input.id)) throw new ChangeRefused('conflict', `department ${input.id} exists`)
+        const root = departments.find((d) => d.parentId === null)
+        const parentId = input.parentId ?? root?.id ?? null
+        if (parentId !== null) departmentOf(parentId, 'parent')
+        const department: Department = { id: input.id ?? Math.max(999, ...departments.map((d) => d.id)) + 1, name: input.name, parentId }
+        materialize()
+        context.world.setDepartments([...context.world.staff().departments, department])
+        events.push({ type: 'department.added', at: context.clock.now(), departmentId: department.id })
+        return department
+      })
+    },
+
+    updateDepartment(departmentId, patch) {
+      return change('department patch', (events) => {
+        const current = departmentOf(departmentId)
+        const departments = context.world.staff().departments
+        if (patch.name !== undefined && departments.some((d) => d.name === patch.name && d.id !== departmentId)) throw new ChangeRefused('conflict', `a department named ${patch.name} exists`)
+        if (patch.parentId !== undefined) {
+          // The new parent must exist and not be the department or one of its own sub-departments.
+          for (let at: Department | undefined = departmentOf(patch.parentId, 'parent'); at; at = at.parentId === null ? undefined : departments.find((d) => d.id === at!.parentId)) {
+            if (at.id === departmentId) throw invalid('department patch', `parentId: ${patch.parentId} is ${current.name} or under it`)
+          }
+        }
+        materialize()
+        const next: Department = { ...current, ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.parentId !== undefined ? { parentId: patch.parentId } : {}) }
+        const world = context.world
+        world.setDepartments(world.staff().departments.map((d) => (d.id === departmentId ? next : d)))
+        // Members who name it as their main department follow the new name.
+        if (next.name !== current.name) world.memberList.forEach((m, index) => m.department === current.name && world.replaceMember(index, { ...m, department: next.name }))
+        events.push({ type: 'department.changed', at: context.clock.now(), departmentId, properties: Object.keys(patch) })
+        return next
+      })
+    },
+
+    deleteDepartment(departmentId) {
+      change('department deletion', (events) => {
+        const current = departmentOf(departmentId)
+        const staff = context.world.staff()
+        if (staff.departments.some((d) => d.parentId === departmentId)) throw new ChangeRefused('conflict', `department ${departmentId} (${current.name}) has sub-departments`)
+        const members = staff.members.filter((m) => m.departmentIds.includes(departmentId))
+        if (members.length > 0) throw new ChangeRefused('conflict', `department ${departmentId} (${current.name}) has members: ${members.slice(0, 5).map((m) => m.qwUserId).join(', ')}${members.length > 5 ? ', …' : ''}`)
+        materialize()
+        context.world.setDepartments(context.world.staff().departments.filter((d) => d.id !== departmentId))
+        events.push({ type: 'department.deleted', at: context.clock.now(), departmentId })
       })
     },
   }

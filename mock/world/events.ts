@@ -28,6 +28,14 @@ export type WorldEvent = EventBase &
     | { readonly type: 'tag.changed'; readonly tagId: number }
     /** A field definition changed: `field` its key (outerField, or its name when it has none); `alias` what profile-fields/map gave it (null: it lost its alias to another field). */
     | { readonly type: 'field.changed'; readonly field: string; readonly fieldId: number; readonly alias: string | null }
+    | { readonly type: 'member.added'; readonly qwUserId: string; readonly salesId: number }
+    /** `properties`: the properties the change was given. A member who leaves (deleted 1) is `member.deleted`. */
+    | { readonly type: 'member.changed'; readonly qwUserId: string; readonly properties: readonly string[] }
+    /** The member left (离职: `deleted` 1); it stays in the world with its customers until they are transferred. */
+    | { readonly type: 'member.deleted'; readonly qwUserId: string }
+    | { readonly type: 'department.added'; readonly departmentId: number }
+    | { readonly type: 'department.changed'; readonly departmentId: number; readonly properties: readonly string[] }
+    | { readonly type: 'department.deleted'; readonly departmentId: number }
     /** The whole world was replaced (reset, or a fixture loaded): what a subscriber knew is gone. */
     | { readonly type: 'world.replaced'; readonly customers: number; readonly relations: number }
   )

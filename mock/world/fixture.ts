@@ -11,7 +11,7 @@
 import { z } from 'zod'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import { WORLD_LIMITS } from './limits.js'
-import { companySchema, customerTypeSchema, fieldAliasSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagGroupSchema, tagSchema, type Customer } from './schema.js'
+import { companySchema, customerTypeSchema, departmentSchema, fieldAliasSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagGroupSchema, tagSchema, type Customer } from './schema.js'
 
 /** The newest fixture format; every version from 1 to it loads. */
 export const FIXTURE_VERSION = 2
@@ -19,7 +19,9 @@ export const FIXTURE_VERSION = 2
 export const fixtureVersionSchema = z.union([z.literal(1), z.literal(2)])
 export type FixtureVersion = z.output<typeof fixtureVersionSchema>
 /** The keys only version 2 has (a version-1 document with one is refused). */
-const VERSION_2_KEYS = ['tagGroups', 'aliases'] as const
+const VERSION_2_KEYS = ['tagGroups', 'aliases', 'departments'] as const
+/** Member properties only version 2 has (the staff directory: get-users, contract/user-department). */
+export const VERSION_2_MEMBER_KEYS = ['salesId', 'mobile', 'deleted', 'departmentIds'] as const
 
 const beijingTime = z.string().refine((s) => parseBeijing(s) !== undefined, { message: 'expected a Beijing time yyyy-MM-dd HH:mm:ss' })
 const id = z.number().int().positive()
@@ -65,6 +67,11 @@ export const fixtureSchema = z
     /** Version 2: field aliases (profile-fields/map), one per field. */
     aliases: z.array(fieldAliasSchema).optional(),
     members: z.array(memberSchema).min(1),
+    /**
+     * The department tree (contract/user-department). Absent: derived from the members' department
+     * names under the tenant's root (mock/world/generate/staff.ts), and members' staff values likewise.
+     */
+    departments: z.array(departmentSchema).optional(),
     companies: z.array(companySchema).default([]),
     customers: z.array(fixtureCustomerSchema),
     relations: z.array(fixtureRelationSchema),
@@ -79,10 +86,29 @@ export const fixtureSchema = z
       return seen
     }
     const members = unique('member qwUserId', doc.members.map((m) => m.qwUserId))
+    unique('member salesId', doc.members.flatMap((m) => (m.salesId === undefined ? [] : [m.salesId])))
+    unique('member mobile', doc.members.flatMap((m) => (m.mobile === undefined ? [] : [m.mobile])))
+    const departments = unique('department id', (doc.departments ?? []).map((d) => d.id))
+    doc.departments?.forEach((d, i) => {
+      if (d.parentId !== null && !departments.has(d.parentId)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'parentId'], message: `no department ${d.parentId}` })
+    })
+    doc.members.forEach((m, i) => {
+      if (m.departmentIds !== undefined) {
+        if (!doc.departments) ctx.addIssue({ code: 'custom', path: ['members', i, 'departmentIds'], message: 'departmentIds need a departments list' })
+        else m.departmentIds.forEach((d) => departments.has(d) || ctx.addIssue({ code: 'custom', path: ['members', i, 'departmentIds'], message: `no department ${d}` }))
+      } else if (doc.departments && !doc.departments.some((d) => d.name === m.department)) {
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'department'], message: `no department named ${m.department} (give departmentIds, or a department of that name)` })
+      }
+    })
     const customers = unique('customerId', doc.customers.map((c) => c.customerId))
     const companies = unique('company id', doc.companies.map((c) => c.id))
     const tags = unique('tag id', doc.tags.map((t) => t.id))
     for (const key of VERSION_2_KEYS) if (doc.version < 2 && doc[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} needs fixture version 2` })
+    if (doc.version < 2) {
+      doc.members.forEach((m, i) => {
+        for (const key of VERSION_2_MEMBER_KEYS) if (m[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['members', i, key], message: `${key} needs fixture version 2` })
+      })
+    }
     const groupIds = unique('tag group id', (doc.tagGroups ?? []).map((g) => g.id))
     unique('tag group name', (doc.tagGroups ?? []).map((g) => g.name))
     for (const id of groupIds) if (tags.has(id as number)) ctx.addIssue({ code: 'custom', path: ['tagGroups'], message: `tag group id ${id} is also a tag's id` })
@@ -132,7 +158,7 @@ export function isRecipe(input: unknown): boolean {
 
 /** One line of an NDJSON fixture: the header, or one record. */
 export type NdjsonRecord =
-  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members' | 'tagGroups' | 'aliases'>
+  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members' | 'tagGroups' | 'aliases' | 'departments'>
   | { company: FixtureDocument['companies'][number] }
   | { customer: FixtureCustomer }
   | { relation: FixtureRelation }

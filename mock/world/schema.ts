@@ -19,20 +19,43 @@ export const FIELD_TYPES = {
 export const fieldTypeSchema = z.union(Object.values(FIELD_TYPES).map((t) => z.literal(t)) as [z.ZodLiteral<1>, ...z.ZodLiteral<number>[]])
 export type FieldType = (typeof FIELD_TYPES)[keyof typeof FIELD_TYPES]
 
+const id = z.number().int().positive()
+const epochSec = z.number().int().nonnegative()
+
 /** Customer types: 1 personal (个人客户), 2 enterprise (企业客户, carries companyInfo). */
 export const customerTypeSchema = z.union([z.literal(1), z.literal(2)])
 export type CustomerType = z.infer<typeof customerTypeSchema>
 
-const id = z.number().int().positive()
-const epochSec = z.number().int().nonnegative()
 
-/** A sales member (WeCom account) who follows customers. */
+/** A mainland mobile number, 11 digits starting 1 (get-users, common/user/info). */
+export const mobileSchema = z.string().regex(/^1[3-9]\d{9}$/, { message: 'expected a mobile number: 11 digits starting 13–19' })
+
+/**
+ * A sales member (WeCom account) who follows customers. `department` names the member's main
+ * department; the rest is optional in a fixture and, when absent, derived from the member's own
+ * `qwUserId` (mock/world/generate/staff.ts), so an exported world and the world it came from agree.
+ */
 export const memberSchema = z.object({
   qwUserId: z.string().min(1),
   name: z.string(),
   department: z.string(),
+  /** The Tanma member id (get-users' `salesId`): a small positive integer, unique in the world. */
+  salesId: id.optional(),
+  mobile: mobileSchema.optional(),
+  /** 1: the member has left (离职), 0: active. */
+  deleted: z.union([z.literal(0), z.literal(1)]).optional(),
+  /** The departments the member belongs to (ids from `departments`), main one first. */
+  departmentIds: z.array(id).min(1).optional(),
 })
 export type Member = z.infer<typeof memberSchema>
+
+/** A department of the tenant's tree (contract/user-department): `parentId` null at the root. */
+export const departmentSchema = z.object({
+  id,
+  name: z.string().min(1),
+  parentId: id.nullable(),
+})
+export type Department = z.infer<typeof departmentSchema>
 
 /** A profile field definition, as served by `list-fields`. */
 export const fieldDefinitionSchema = z.object({

@@ -11,18 +11,19 @@ import { ID_EPOCH_MS, IdMinter, LAST_MINT_MS, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
-import { fixtureCustomer, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
+import { fixtureCustomer, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
 import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { generateMembers } from './generate/members.js'
+import { resolveStaff, type Staff } from './generate/staff.js'
 import { Rng, worldSeed } from './generate/rng.js'
 import { ItemCache } from './item-cache.js'
 import { WORLD_LIMITS } from './limits.js'
 import { grow, KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
 import {
-  fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type FieldAlias, type FieldDefinition, type Member,
+  fieldDefinitionSchema, memberSchema, tagSchema, type Customer, type CustomerType, type Department, type FieldAlias, type FieldDefinition, type Member,
   type Relation, type Tag, type TagGroup,
 } from './schema.js'
 
@@ -65,6 +66,18 @@ const TENANT_SETUP_SEC = 30 * 86_400
 const YIELD_EVERY = 50_000
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** A member as exported: the staff values only where they were given (derived ones are derived again on load). */
+function exportedMember(m: Member): Member {
+  const { qwUserId, name, department, salesId, mobile, deleted, departmentIds } = m
+  return {
+    qwUserId, name, department,
+    ...(salesId !== undefined ? { salesId } : {}),
+    ...(mobile !== undefined ? { mobile } : {}),
+    ...(deleted !== undefined ? { deleted } : {}),
+    ...(departmentIds !== undefined ? { departmentIds: [...departmentIds] } : {}),
+  }
+}
+
 export class World {
   readonly #members = new Collection({ schema: memberSchema })
   readonly #fieldDefinitions = new Collection({ schema: fieldDefinitionSchema })
@@ -99,6 +112,9 @@ export class World {
   #itemCache: ItemCache | undefined
   /** Field aliases (profile-fields/map), changed through mock/world/changes.ts. */
   readonly aliases = new FieldAliases()
+  /** Departments a fixture gave (exported as given); undefined: derived from the members. */
+  #departments: Department[] | undefined
+  #staff: Staff | undefined
 
   private constructor(
     readonly shape: WorldShape,
@@ -141,6 +157,7 @@ export class World {
     const world = new World(shape, catalogOf(doc.fieldDefinitions, doc.tags, doc.tagGroups ?? []))
     await world.#storeDefinitions(doc.members, doc.fieldDefinitions, doc.tags)
     for (const { fieldId, alias } of doc.aliases ?? []) world.aliases.set(fieldId, alias)
+    world.#departments = doc.departments
     const companies = new Map(doc.companies.map((c) => [c.id, c]))
     const indexOf = new Map<number, number>()
     for (const c of doc.customers) {
@@ -438,6 +455,45 @@ export class World {
     return this.#explicit.get(i)?.customerId ?? this.#customerIds[i]!
   }
 
+  /**
+   * The staff directory: departments and each member's salesId, mobile, deleted state and
+   * departments (given by the fixture, or derived: mock/world/generate/staff.ts). Built on first use.
+   */
+  staff(): Staff {
+    return (this.#staff ??= resolveStaff(this.memberList, this.#departments))
+  }
+
+  /** Whether the departments were given (a fixture, an admin change) rather than derived from the members. */
+  get departmentsGiven(): boolean {
+    return this.#departments !== undefined
+  }
+
+  /**
+   * Adds a member after the others (a new member index: generated customers keep their followers)
+   * and answers its index. Changes go through mock/world/changes.ts.
+   */
+  addMember(member: Member): number {
+    const index = this.memberList.length
+    this.#memberIndex.set(member.qwUserId, index)
+    this.memberList.push(member)
+    this.#byMember.push(new KeysetList(this.relations))
+    this.#byMemberType.push([new KeysetList(this.relations), new KeysetList(this.relations), new KeysetList(this.relations)])
+    this.#staff = undefined
+    return index
+  }
+
+  /** Replaces member `index`'s record (same qwUserId). */
+  replaceMember(index: number, member: Member): void {
+    this.memberList[index] = member
+    this.#staff = undefined
+  }
+
+  /** Replaces the department tree (given from now on: exported as it is). */
+  setDepartments(departments: Department[]): void {
+    this.#departments = departments
+    this.#staff = undefined
+  }
+
   /** The member index of a `qwUserId`, or undefined when nobody has it. */
   memberIndex(qwUserId: string): number | undefined {
     return this.#memberIndex.get(qwUserId)
@@ -471,7 +527,9 @@ export class World {
    * order). Export and GET /__mock/world use it.
    */
   *records(): Generator<NdjsonRecord> {
-    yield { ...this.#definitionsHeader(), members: this.memberList.map((m) => ({ qwUserId: m.qwUserId, name: m.name, department: m.department })) }
+    const members = this.memberList.map(exportedMember)
+    const staff = this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
+    yield { ...this.#definitionsHeader(staff), members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
       if (this.#deleted.has(i)) continue
@@ -495,9 +553,10 @@ export class World {
    * can say (so the exports of such worlds, the packs among them, stay as they were), else version 2
    * with every tag group (derived ones too) and the aliases.
    */
-  #definitionsHeader(): { version: FixtureVersion; fieldDefinitions: FieldDefinition[]; tags: Tag[]; tagGroups?: TagGroup[]; aliases?: FieldAlias[] } {
+  /** Version 1 unless the world holds what only version 2 can say (`staff`: departments or members' staff values given). */
+  #definitionsHeader(staff: boolean): { version: FixtureVersion; fieldDefinitions: FieldDefinition[]; tags: Tag[]; tagGroups?: TagGroup[]; aliases?: FieldAlias[] } {
     const definitions = { fieldDefinitions: [...this.catalog.fields], tags: [...this.catalog.tags] }
-    if (this.catalog.tagGroups.length === 0 && this.aliases.size === 0) return { version: 1, ...definitions }
+    if (this.catalog.tagGroups.length === 0 && this.aliases.size === 0) return { version: staff ? 2 : 1, ...definitions }
     const tagGroups = this.catalog.tagTree().map(({ id, name, qwTagId }) => ({ id, name, qwTagId }))
     return { version: 2, ...definitions, tagGroups, ...(this.aliases.size > 0 ? { aliases: this.aliases.list() } : {}) }
   }
