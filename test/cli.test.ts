@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { signHeaders } from '../mock/protocol/signing.js'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
+import { fixturePacks } from '../mock/package-files.js'
 
 /** Absolute paths: some tests run the CLI in another working directory (where its config file is). */
 const CLI = ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href, fileURLToPath(new URL('../mock/cli.ts', import.meta.url))]
@@ -271,7 +272,9 @@ describe('CLI errors a new user meets', () => {
     expect(size.stderr.trim()).toBe('tanma-mock: --size-default: 500 exceeds the largest page size, 100 (see --size-max)')
     expect(token.stderr.trim()).toBe('tanma-mock: --admin-token: Too small: expected string to have >=8 characters')
     expect(serv.stderr.trim()).toBe('tanma-mock: unknown command "serv" (did you mean serve?); commands: serve, export, sign, verify (tanma-mock --help)')
-    expect(fixtures.stderr.trim()).toMatch(/^tanma-mock: --fixtures: no fixture file "nope", .*a pack: demo, documented-example, edge, small$/)
+    expect(fixtures.stderr.trim()).toMatch(/^tanma-mock: --fixtures: no fixture file "nope", .*a pack: (.+)$/)
+    expect(fixtures.stderr.trim().split('a pack: ')[1]!.split(', ')).toEqual(fixturePacks())
+    expect(fixturePacks()).toEqual(expect.arrayContaining(['demo', 'documented-example', 'edge', 'small']))
     expect(out.stderr.trim()).toBe('tanma-mock: --out /nonexistent/dir/x.json: cannot write there (ENOENT: no such file or directory)')
     expect(csv.stderr.trim()).toMatch(/--out \S+x\.csv: cannot tell the format from "\.csv": name it \.json, \.ndjson or \.jsonl, or give --format json\|ndjson$/)
     for (const r of [size, token, serv, fixtures, out, csv]) {
