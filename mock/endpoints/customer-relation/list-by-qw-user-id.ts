@@ -15,12 +15,10 @@ import { z } from 'zod'
 import { defineEndpoint } from '../../core/endpoint.js'
 import { cursorListHooks, pageDataSchema, pageFields, servePage } from '../../core/cursor-list.js'
 import { integerField, required, stringField } from '../../core/fields.js'
-import { UpstreamError } from '../../protocol/errors.js'
 import { cursorSchema } from '../../protocol/shapes.js'
 import type { ResolvedOptions } from '../../options.js'
 import { ItemCache } from '../../world/item-cache.js'
-import { preview } from '../../preview.js'
-import { followedCustomerObject, relationItem } from './list-by-relation-create-time-asc.js'
+import { followedCustomerObject, relationItem, relationSource } from './list-by-relation-create-time-asc.js'
 
 function requestSchema(options: ResolvedOptions) {
   return z.object({
@@ -51,27 +49,13 @@ export const listByQwUserId = defineEndpoint({
   hooks: cursorListHooks,
 
   serve(call) {
-    const { context, request, log } = call
-    const { world, options } = context
+    const { world, options } = call.context
     const dropped = options.qwUserIdListDrops
-    return servePage(call, () => {
-      const member = world.memberIndex(request.qwUserId)
-      if (member === undefined) {
-        if (options.unknownMember === 'error') throw new UpstreamError('validation', `qwUserId 不存在：${preview(request.qwUserId)}`)
-        log.log('page', `qwUserId ${preview(request.qwUserId)} follows nobody: empty page`)
-        return null
-      }
-      const filter = { type: request.type as 1 | 2 | undefined, member }
-      return {
-        slice: (window) => world.page(filter, window),
-        key: (slot) => world.relationKey(slot),
-        item: (slot) => {
-          const item = relationItem(world, slot)
-          delete item[dropped]
-          return item
-        },
-        cache: NO_CACHE,
-      }
-    })
+    const item = (slot: number) => {
+      const full = relationItem(world, slot)
+      delete full[dropped]
+      return full
+    }
+    return servePage(call, () => relationSource(call, call.request, item, NO_CACHE))
   },
 })

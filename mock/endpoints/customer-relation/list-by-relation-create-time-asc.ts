@@ -7,7 +7,9 @@
  */
 import { z } from 'zod'
 import { defineEndpoint } from '../../core/endpoint.js'
-import { cursorListHooks, pageDataSchema, pageFields, servePage, windowFields } from '../../core/cursor-list.js'
+import { cursorListHooks, pageDataSchema, pageFields, servePage, windowFields, type KeysetSource } from '../../core/cursor-list.js'
+import type { EndpointCall } from '../../core/endpoint.js'
+import type { ItemCache } from '../../world/item-cache.js'
 import { integerField, stringField } from '../../core/fields.js'
 import { UpstreamError } from '../../protocol/errors.js'
 import { formatBeijing } from '../../protocol/time.js'
@@ -87,27 +89,29 @@ export const listByRelationCreateTimeAsc = defineEndpoint({
   hooks: cursorListHooks,
 
   serve(call) {
-    const { context, request, log } = call
-    const { world, options } = context
-    return servePage(call, () => {
-      let member: number | undefined
-      if (request.qwUserId !== undefined) {
-        member = world.memberIndex(request.qwUserId)
-        if (member === undefined) {
-          if (options.unknownMember === 'error') throw new UpstreamError('validation', `qwUserId 不存在：${preview(request.qwUserId)}`)
-          log.log('page', `qwUserId ${preview(request.qwUserId)} follows nobody: empty page`)
-          return null
-        }
-      }
-      const filter = { type: request.type as 1 | 2 | undefined, member }
-      return {
-        slice: (window) => world.page(filter, window),
-        key: (slot) => world.relationKey(slot),
-        item: (slot) => relationItem(world, slot),
-        get cache() {
-          return world.itemCache(options.itemCacheMb * 1024 * 1024)
-        },
-      }
-    })
+    const { world, options } = call.context
+    return servePage(call, () =>
+      relationSource(call, call.request, (slot) => relationItem(world, slot), world.itemCache(options.itemCacheMb * 1024 * 1024)),
+    )
   },
 })
+
+/**
+ * The follow relations a request's `qwUserId` and `type` select, as a keyset source for the cursor
+ * list (both relation lists use it); `null` — an empty page — for a `qwUserId` that follows nobody
+ * (or a validation error with `--unknown-member error`).
+ */
+export function relationSource(call: EndpointCall<unknown>, filter: { readonly qwUserId?: string; readonly type?: number }, item: (slot: number) => Record<string, unknown>, cache: ItemCache): KeysetSource | null {
+  const { context: { world, options }, log } = call
+  let member: number | undefined
+  if (filter.qwUserId !== undefined) {
+    member = world.memberIndex(filter.qwUserId)
+    if (member === undefined) {
+      if (options.unknownMember === 'error') throw new UpstreamError('validation', `qwUserId 不存在：${preview(filter.qwUserId)}`)
+      log.log('page', `qwUserId ${preview(filter.qwUserId)} follows nobody: empty page`)
+      return null
+    }
+  }
+  const keyFilter = { type: filter.type as 1 | 2 | undefined, member }
+  return { slice: (window) => world.page(keyFilter, window), key: (slot) => world.relationKey(slot), item, cache }
+}
