@@ -11,11 +11,12 @@ import { ID_EPOCH_MS, IdMinter, LAST_MINT_MS, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
-import { fixtureCustomer, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
+import { fixtureCustomer, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
+import { LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
 import { generateMembers } from './generate/members.js'
 import { resolveStaff, type Staff } from './generate/staff.js'
 import { Rng, worldSeed } from './generate/rng.js'
@@ -115,6 +116,12 @@ export class World {
   /** Departments a fixture gave (exported as given); undefined: derived from the members. */
   #departments: Department[] | undefined
   #staff: Staff | undefined
+  /** Leads and waiting customers (mock/world/leads.ts), built on first use; a fixture's given ones. */
+  #leads: LeadBook | undefined
+  #givenLeads: { lead: Lead; followUps: FollowUp[] }[] = []
+  /** Generated customers' mobiles, sorted, with their indexes (the duplicate-mobile check), built on first use. */
+  #mobileKeys: Float64Array | undefined
+  #mobileOwners: Int32Array | undefined
 
   private constructor(
     readonly shape: WorldShape,
@@ -158,6 +165,7 @@ export class World {
     await world.#storeDefinitions(doc.members, doc.fieldDefinitions, doc.tags)
     for (const { fieldId, alias } of doc.aliases ?? []) world.aliases.set(fieldId, alias)
     world.#departments = doc.departments
+    world.#givenLeads = fixtureLeads(doc)
     const companies = new Map(doc.companies.map((c) => [c.id, c]))
     const indexOf = new Map<number, number>()
     for (const c of doc.customers) {
@@ -316,6 +324,7 @@ export class World {
         if (c?.company) this.#takenIds.add(c.company.id)
         else if (!c && this.#companyIds[i]) this.#takenIds.add(this.#companyIds[i]!)
       }
+      if (this.#leads) for (const id of this.#leads.ids()) this.#takenIds.add(id)
     }
     return this.#takenIds
   }
@@ -323,6 +332,60 @@ export class World {
   /** What ids have been issued: customer and company ids taken, the last relation id. A refused change leaves it as it was (test/fuzz checks it). */
   get idsIssued(): { readonly takenIds: number; readonly lastRelationId: number } {
     return { takenIds: this.#taken().size, lastRelationId: this.#maxRelationId }
+  }
+
+  /** Whether a customer or company id is taken (leads' ones included once the lead book is built). */
+  isIdTaken(id: number): boolean {
+    return this.#taken().has(id)
+  }
+
+  /**
+   * Leads and customers waiting to be assigned (mock/world/leads.ts): generated on first use (one per
+   * ten generated customers), with the ones a fixture gave. Their ids are then taken.
+   */
+  leads(): LeadBook {
+    if (!this.#leads) {
+      const book = LeadBook.build(this, this.#givenLeads)
+      const taken = this.#taken()
+      for (const id of book.ids()) taken.add(id)
+      this.#leads = book
+    }
+    return this.#leads
+  }
+
+  /** Whether a live customer, a lead or a waiting customer has this mobile number (add-clue's 电话号码重复). */
+  mobileTaken(mobile: string): boolean {
+    if (!this.#mobileKeys) {
+      const keys: number[] = []
+      const owners: number[] = []
+      for (let i = 0; i < this.shape.customers; i++) {
+        for (const m of generatedMobiles(this.shape.seed, i)) {
+          keys.push(Number(m))
+          owners.push(i)
+        }
+      }
+      const order = keys.map((_, k) => k).sort((a, b) => keys[a]! - keys[b]! || a - b)
+      this.#mobileKeys = Float64Array.from(order, (k) => keys[k]!)
+      this.#mobileOwners = Int32Array.from(order, (k) => owners[k]!)
+    }
+    if (/^[1-9]\d{0,14}$/.test(mobile)) {
+      const key = Number(mobile)
+      const keys = this.#mobileKeys
+      let lo = 0
+      let hi = keys.length
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (keys[mid]! < key) lo = mid + 1
+        else hi = mid
+      }
+      for (let p = lo; p < keys.length && keys[p] === key; p++) {
+        const i = this.#mobileOwners![p]!
+        // A generated customer's own number, unless it was changed (then its record says) or deleted.
+        if (!this.#explicit.has(i) && !this.#deleted.has(i)) return true
+      }
+    }
+    for (const [i, c] of this.#explicit) if (!this.#deleted.has(i) && mobilesOf(c.fields).includes(mobile)) return true
+    return this.leads().hasMobile(mobile)
   }
 
   /** A new id minted at `epochMs`, unique among this world's customer and company ids. */
