@@ -175,6 +175,8 @@ export type FixtureDocument = z.output<typeof fixtureSchema>
 export type FixtureInput = z.input<typeof fixtureSchema>
 export type FixtureCustomer = z.output<typeof fixtureCustomerSchema>
 export type FixtureRelation = z.output<typeof fixtureRelationSchema>
+export type FixtureLead = z.output<typeof fixtureLeadSchema>
+export type FixtureFollowUp = z.output<typeof fixtureFollowUpSchema>
 
 /**
  * A pack may be a recipe instead of records: a generated world, described by its options
@@ -204,6 +206,8 @@ export type NdjsonRecord =
   | { company: FixtureDocument['companies'][number] }
   | { customer: FixtureCustomer }
   | { relation: FixtureRelation }
+  | { lead: FixtureLead }
+  | { followUp: FixtureFollowUp }
 
 /** Parses and checks a fixture; the error names every wrong place. */
 export function parseFixture(input: unknown, source = 'fixture'): FixtureDocument {
@@ -233,6 +237,8 @@ export function readFixtureText(text: string, source = 'fixture'): FixtureDocume
         if ('customer' in record) doc.customers.push(record.customer)
         else if ('relation' in record) doc.relations.push(record.relation)
         else if ('company' in record) doc.companies.push(record.company)
+        else if ('lead' in record) ((doc as { leads?: unknown[] }).leads ??= []).push(record.lead)
+        else if ('followUp' in record) ((doc as { followUps?: unknown[] }).followUps ??= []).push(record.followUp)
         else throw new Error(`unknown NDJSON record ${line.slice(0, 60)}`)
       }
       parsed = doc
@@ -292,4 +298,25 @@ export function fixtureLeads(doc: FixtureDocument): { lead: Lead; followUps: Fol
       .filter((f) => f.customerId === l.customerId)
       .map((f) => ({ id: f.id, type: f.type, content: f.content, createTime: parseBeijing(f.createTime)!, operator: { ...f.operator } })),
   }))
+}
+
+/** A world lead as a fixture lead. */
+export function fixtureLead(lead: Lead): FixtureLead {
+  return {
+    customerId: lead.customerId,
+    isClue: lead.isClue,
+    type: lead.type,
+    fields: lead.fields,
+    tagIds: lead.tagIds,
+    createTime: formatBeijing(lead.createTime),
+    createNanos: lead.createNanos,
+    lastUpdateTime: formatBeijing(lead.lastUpdateTime),
+    companyId: lead.company?.id ?? null,
+    convertCustomerTime: lead.convertCustomerTime === null ? null : formatBeijing(lead.convertCustomerTime),
+  }
+}
+
+/** A follow-up record of lead `customerId` as a fixture record. */
+export function fixtureFollowUp(customerId: number, record: FollowUp): FixtureFollowUp {
+  return { id: record.id, customerId, type: record.type, content: record.content, createTime: formatBeijing(record.createTime), operator: { ...record.operator } }
 }

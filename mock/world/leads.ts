@@ -359,6 +359,11 @@ export class LeadBook {
     return full
   }
 
+  /** The leads given (a fixture) or added (add-clue), with their records: what an export carries. */
+  *given(): Generator<{ lead: Lead; followUps: FollowUp[] }> {
+    for (let index = this.#generated; index < this.#count; index++) yield { lead: this.lead(index), followUps: this.followUps(index) }
+  }
+
   /** The next follow-up id (what addFollowUp would give). */
   get nextFollowUpId(): number {
     return this.#maxFollowUpId + 1

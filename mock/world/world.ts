@@ -11,7 +11,7 @@ import { ID_EPOCH_MS, IdMinter, LAST_MINT_MS, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
-import { fixtureCustomer, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
+import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
 import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generateRemark, memberWeights, type WorldShape,
@@ -591,7 +591,9 @@ export class World {
    */
   *records(): Generator<NdjsonRecord> {
     const members = this.memberList.map(exportedMember)
-    const staff = this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
+    // Leads a fixture gave or add-clue added (generated ones are not exported yet): version 2.
+    const leads = this.#leads ? [...this.#leads.given()] : this.#givenLeads
+    const staff = leads.length > 0 || this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
     yield { ...this.#definitionsHeader(staff), members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
@@ -608,6 +610,14 @@ export class World {
       const slot = this.#all.at(p)
       const r = this.relation(slot)
       yield { relation: { id: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(t.sec[slot]!), createNanos: t.nanos[slot]!, qwRemark: r.qwRemark } }
+    }
+    for (const { lead, followUps } of leads) {
+      if (lead.company && !companies.has(lead.company.id)) {
+        companies.add(lead.company.id)
+        yield { company: lead.company }
+      }
+      yield { lead: fixtureLead(lead) }
+      for (const record of followUps) yield { followUp: fixtureFollowUp(lead.customerId, record) }
     }
   }
 
@@ -631,6 +641,8 @@ export class World {
       if ('company' in record) doc.companies.push(record.company)
       else if ('customer' in record) doc.customers.push(record.customer)
       else if ('relation' in record) doc.relations.push(record.relation)
+      else if ('lead' in record) (doc.leads ??= []).push(record.lead)
+      else if ('followUp' in record) (doc.followUps ??= []).push(record.followUp)
       else Object.assign(doc, record)
     }
     return doc

@@ -2,6 +2,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createMock, type Mock } from '../../mock/index.js'
+import { readFixtureText } from '../../mock/world/fixture.js'
 import { call, overHttp } from './catalog-support.js'
 
 const PATH = '/v3/add-clue'
@@ -103,6 +104,24 @@ describe('add-clue', () => {
       }),
       { numRuns: 15 },
     )
+  })
+
+  it('leads given or added are exported (fixture version 2, JSON and NDJSON) and served the same when loaded back', async () => {
+    const mock = await createMock({ fixtures: 'documented-examples' })
+    const id = (await call(mock, PATH, JSON.stringify({ customerName: '李四', mobiles: ['13311112222'] }))).json.data
+    await call(mock, '/v3/clue/edit-field', JSON.stringify({ customerId: 410983932389440, field: '生日', valueAsText: '1990-01-02' }))
+    const doc = mock.admin.exportWorld()
+    expect(doc.version).toBe(2)
+    expect(doc.leads!.map((l) => l.customerId)).toEqual([410983932389440, id])
+    const ndjson = [...mock.context.world.records()].map((r) => JSON.stringify(r)).join('\n') + '\n'
+    for (const source of [doc, readFixtureText(ndjson)]) {
+      const again = await createMock({ fixtures: source })
+      for (const [path, body] of [[LIST, '{}'], ['/v3/clue/list-follow-up', '{"customerId":410983932389440}'], ['/v3/clue/list-follow-up', JSON.stringify({ customerId: id })]] as const) {
+        expect((await call(again, path, body)).json).toEqual((await call(mock, path, body)).json)
+      }
+      // The mobile is still taken.
+      expect((await call(again, PATH, JSON.stringify({ mobiles: ['13311112222'] }))).json.code).toBe(40417)
+    }
   })
 
   it('over HTTP', async () => {
