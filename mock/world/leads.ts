@@ -147,6 +147,7 @@ export class LeadBook {
   #isClue = new Uint8Array(0)
   readonly #explicit = new Map<number, Lead>()
   readonly #byId = new Map<number, number>()
+  readonly #companies = new Set<number>()
   /** Generated leads' mobiles → their indexes (a changed lead is checked by its record instead). */
   readonly #generatedMobiles = new Map<string, number[]>()
   /** Follow-up records given (fixture) or written (the API), by lead index, after the generated ones. */
@@ -188,7 +189,7 @@ export class LeadBook {
       sec[j] = s.sec
       nanos[j] = s.nanos
       ids[j] = mint(Math.max(s.mintMs, 1))
-      if (s.type === 2) book.#companyIds[j] = mint(s.mintMs - 5_000)
+      if (s.type === 2) book.#companies.add((book.#companyIds[j] = mint(s.mintMs - 5_000)))
       book.#isClue[j] = s.isClue ? 1 : 0
       book.table.push(s.sec, s.nanos, ids[j]!, j, 0, s.type)
       book.#byId.set(ids[j]!, j)
@@ -217,13 +218,9 @@ export class LeadBook {
     return this.#count
   }
 
-  /** Every customer id and company id the book holds (the world never mints them again). */
-  *ids(): Generator<number> {
-    for (let i = 0; i < this.#count; i++) {
-      yield this.table.id[i]!
-      const company = i < this.#generated ? (this.#companyIds[i] || null) : this.lead(i).company?.id
-      if (company) yield company
-    }
+  /** Whether a lead or a lead's company has this id (the world never mints it again). */
+  holdsId(id: number): boolean {
+    return this.#byId.has(id) || this.#companies.has(id)
   }
 
   itemCache(budgetBytes: number): ItemCache {
@@ -305,6 +302,7 @@ export class LeadBook {
     this.#all.insert(slot)
     this.#byType[lead.type]!.insert(slot)
     this.#byId.set(lead.customerId, index)
+    if (lead.company) this.#companies.add(lead.company.id)
     return index
   }
 

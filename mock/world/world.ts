@@ -119,6 +119,8 @@ export class World {
   /** Leads and waiting customers (mock/world/leads.ts), built on first use; a fixture's given ones. */
   #leads: LeadBook | undefined
   #givenLeads: { lead: Lead; followUps: FollowUp[] }[] = []
+  /** Their customer and company ids, which mintId steps over before the lead book is built. */
+  #givenLeadIds = new Set<number>()
   /** Generated customers' mobiles, sorted, with their indexes (the duplicate-mobile check), built on first use. */
   #mobileKeys: Float64Array | undefined
   #mobileOwners: Int32Array | undefined
@@ -166,6 +168,10 @@ export class World {
     for (const { fieldId, alias } of doc.aliases ?? []) world.aliases.set(fieldId, alias)
     world.#departments = doc.departments
     world.#givenLeads = fixtureLeads(doc)
+    for (const { lead } of world.#givenLeads) {
+      world.#givenLeadIds.add(lead.customerId)
+      if (lead.company) world.#givenLeadIds.add(lead.company.id)
+    }
     const companies = new Map(doc.companies.map((c) => [c.id, c]))
     const indexOf = new Map<number, number>()
     for (const c of doc.customers) {
@@ -324,7 +330,6 @@ export class World {
         if (c?.company) this.#takenIds.add(c.company.id)
         else if (!c && this.#companyIds[i]) this.#takenIds.add(this.#companyIds[i]!)
       }
-      if (this.#leads) for (const id of this.#leads.ids()) this.#takenIds.add(id)
     }
     return this.#takenIds
   }
@@ -334,7 +339,7 @@ export class World {
     return { takenIds: this.#taken().size, lastRelationId: this.#maxRelationId }
   }
 
-  /** Whether a customer or company id is taken (leads' ones included once the lead book is built). */
+  /** Whether a customer or company id is taken (by a followed customer, its company, or a change). */
   isIdTaken(id: number): boolean {
     return this.#taken().has(id)
   }
@@ -344,13 +349,8 @@ export class World {
    * ten generated customers), with the ones a fixture gave. Their ids are then taken.
    */
   leads(): LeadBook {
-    if (!this.#leads) {
-      const book = LeadBook.build(this, this.#givenLeads)
-      const taken = this.#taken()
-      for (const id of book.ids()) taken.add(id)
-      this.#leads = book
-    }
-    return this.#leads
+    // Building it is no change: its ids stay out of the taken set (idsIssued), and mintId steps over them.
+    return (this.#leads ??= LeadBook.build(this, this.#givenLeads))
   }
 
   /** Whether a live customer, a lead or a waiting customer has this mobile number (add-clue's 电话号码重复). */
@@ -394,7 +394,7 @@ export class World {
     for (let ms = Math.trunc(epochMs); ; ms++) {
       for (let seq = 0; seq < 64; seq++) {
         const id = mintId(ms, seq)
-        if (!taken.has(id)) {
+        if (!taken.has(id) && !(this.#leads ? this.#leads.holdsId(id) : this.#givenLeadIds.has(id))) {
           taken.add(id)
           this.#mintedInChange?.push(id)
           return id

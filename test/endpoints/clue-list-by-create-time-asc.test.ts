@@ -46,6 +46,15 @@ describe('clue/list-by-create-time-asc', () => {
     expect(await all(again, { size: 100 })).toEqual(items)
   })
 
+  it('the lead book is drawn on first use and is no change: no id is issued, and the followed-customer list is as it was', async () => {
+    const mock = await createMock({ seed: 'leads', customers: 300 })
+    const relations = (await call(mock, '/v3/customer-relation/list-by-relation-create-time-asc', '{"size":100}')).text
+    const ids = mock.context.world.idsIssued
+    await call(mock, PATH, '{"size":100}')
+    expect(mock.context.world.idsIssued).toEqual(ids)
+    expect((await call(mock, '/v3/customer-relation/list-by-relation-create-time-asc', '{"size":100}')).text).toBe(relations)
+  })
+
   it('since (inclusive), before (exclusive) and type filter; the pages join up', async () => {
     const mock = await createMock({ seed: 'leads', customers: 500 })
     const items = await all(mock, { size: 100 })
