@@ -556,7 +556,7 @@ function createChanges(context: MockContext): WorldChanges {
         const lead: Lead = { customerId, isClue: true, type: 1, fields, tagIds: [], createTime: now, createNanos: nowNanos(), lastUpdateTime: now, company: null, convertCustomerTime: null }
         const index = book.add(lead)
         const given = [...values].filter(([, v]) => v !== null && v !== '[]')
-        if (given.length > 0) book.addFollowUp(index, { type: 2, content: `添加了客户的信息:\n${given.map(([f, v]) => `“${f.name}: ${shownValue(f, v!)}”`).join('\n')}`, createTime: now, operator: API_OPERATOR })
+        if (given.length > 0 && context.options.leadWriteRecords === 'api') book.addFollowUp(index, { type: 2, content: `添加了客户的信息:\n${given.map(([f, v]) => `“${f.name}: ${shownValue(f, v!)}”`).join('\n')}`, createTime: now, operator: API_OPERATOR })
         events.push({ type: 'lead.added', at: context.clock.now(), leadId: customerId })
         context.logger.log('world', `added lead ${customerId}`)
         return { customerId }
@@ -586,7 +586,7 @@ function createChanges(context: MockContext): WorldChanges {
         if (!fields.some((f) => f.field === key)) fields.push({ field: key, type: definition.type, valueAsText: text })
         const now = nowSec()
         book.replace(index, { ...current, fields, lastUpdateTime: Math.max(current.createTime, now) })
-        book.addFollowUp(index, { type: 2, content: `修改了客户的信息:\n“${definition.name}: ${text === null ? '' : shownValue(definition, text)}”`, createTime: Math.max(current.createTime, now), operator: API_OPERATOR })
+        if (context.options.leadWriteRecords === 'api') book.addFollowUp(index, { type: 2, content: `修改了客户的信息:\n“${definition.name}: ${text === null ? '' : shownValue(definition, text)}”`, createTime: Math.max(current.createTime, now), operator: API_OPERATOR })
         events.push({ type: 'lead.changed', at: context.clock.now(), leadId: customerId, properties: [key] })
         context.logger.log('world', `lead ${customerId}: ${key} changed`)
       })

@@ -52,6 +52,18 @@ describe('clue/edit-field', () => {
     expect(events).toEqual([])
   })
 
+  it('--lead-write-records none: the value changes, and no follow-up record is written (nor by add-clue)', async () => {
+    const mock = await createMock({ seed: 'edit', customers: 50, leadWriteRecords: 'none' })
+    const lead = await firstLead(mock)
+    const records = async (customerId: number) => (await call(mock, '/v3/clue/list-follow-up', JSON.stringify({ customerId, size: 100 }))).json.data.list
+    const before = await records(lead.customerId)
+    await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '描述', valueAsText: 'x' }))
+    expect((await leadById(mock, lead.customerId)).fields.find((f: any) => f.field === 'description').valueAsText).toBe('x')
+    expect(await records(lead.customerId)).toEqual(before)
+    const added = (await call(mock, '/v3/add-clue', '{"customerName":"x","mobiles":["13322223333"]}')).json.data
+    expect(await records(added)).toEqual([])
+  })
+
   it.each([
     ['{"field":"描述","valueAsText":"x"}', '请求参数验证失败：customerId 不能为空'],
     ['{"customerId":1,"valueAsText":"x"}', '请求参数验证失败：field 不能为空'],
