@@ -20,6 +20,10 @@ import {
   GET_USERS_PATH, USER_DEPARTMENT_PATH, USER_INFO_PATH, salesMemberPageSchema, userDepartmentsSchema, userInfoSchema,
   type DepartmentRef, type GetUsersRequest, type MemberIds, type SalesMemberPage, type UserDepartmentRequest,
 } from './schema.js'
+import {
+  ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, editClueFieldDataSchema, followUpPageSchema, leadPageSchema,
+  type AddClueRequest, type FollowUpPage, type LeadPage,
+} from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
 export class TanmaError extends Error {
@@ -248,5 +252,25 @@ export class TanmaClient {
   /** contract/user-department (查询销售所有部门): a member's departments, by qwUserId, salesId or both. */
   async userDepartments(request: UserDepartmentRequest): Promise<DepartmentRef[]> {
     return this.#checked(USER_DEPARTMENT_PATH, userDepartmentsSchema, request)
+  }
+
+  /** clue/list-by-create-time-asc (按创建时间列出线索&待分配客户): one page of leads and customers waiting to be assigned. */
+  async leads(request: { since?: string; before?: string; type?: 1 | 2; size?: number; cursor?: string } = {}): Promise<LeadPage> {
+    return this.#checked(CLUE_LIST_PATH, leadPageSchema, request)
+  }
+
+  /** clue/list-follow-up (列出指定线索&待分配客户跟进内容): one page of a lead's follow-up records. */
+  async leadFollowUps(request: { customerId: number; type?: 1 | 2; size?: number; cursor?: string }): Promise<FollowUpPage> {
+    return this.#checked(CLUE_FOLLOW_UP_PATH, followUpPageSchema, request)
+  }
+
+  /** add-clue (个人线索导入): a new lead; answers its customer id (a repeated mobile is TanmaError code 40417). */
+  async addClue(request: AddClueRequest): Promise<number> {
+    return this.#checked(ADD_CLUE_PATH, addClueDataSchema, request)
+  }
+
+  /** clue/edit-field: one field of a lead, by alias, name, key or id; `valueAsText` as the lists show it. */
+  async editClueField(customerId: number, field: string, valueAsText: string | null): Promise<void> {
+    await this.#checked(CLUE_EDIT_FIELD_PATH, editClueFieldDataSchema, { customerId, field, valueAsText })
   }
 }

@@ -16,6 +16,7 @@ import {
   GET_USERS_PATH, LIST_PATH, USER_DEPARTMENT_PATH, USER_INFO_PATH, echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint,
   profileFieldsEndpoint, salesMemberPageSchema, userInfoSchema,
 } from './schema.js'
+import { ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, followUpPageSchema, leadPageSchema } from './schema.js'
 
 const CONSUMER = 'tanma-reference-client'
 const PROVIDER = 'tanma-openapi'
@@ -256,5 +257,74 @@ describe('the reference client against the staff endpoints', () => {
       .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: [{ departmentName: '探马企服', departmentId: 3765 }] }, rules: {} }))
       .executeTest(async (server) => {
         expect(await clientOf(server.url).userDepartments({ qwUserId: 'dowen', salesId: 3766 })).toEqual([{ departmentName: '探马企服', departmentId: 3765 }])
+      }))
+})
+
+describe('the reference client against the lead endpoints', () => {
+  const okEnvelope = (data: z.ZodType) => z.object({ code: z.literal(0), message: z.literal('ok'), data })
+  const successEnvelope = (data: z.ZodType) => z.object({ code: z.literal(0), message: z.literal('success'), data })
+  /** The documented-examples fixture's lead: the documented start, the rest made up there. */
+  const DOCUMENTED_LEAD = {
+    customerId: 410983932389440, isClue: false, type: 1, fields: [{ field: 'customer_source', type: 2, valueAsText: '4' }], tagIds: [],
+    createTime: '2021-05-11 15:16:01', lastUpdateTime: '2021-07-26 17:28:58', convertCustomerTime: '2021-05-20 10:02:37',
+  }
+  const DOCUMENTED_FOLLOW_UP = { id: 43438, type: 1, content: '电话沟通，客户有意向，约下周再联系', createTime: '2021-07-26 17:28:58', operator: { qwUserId: '', name: 'API' } }
+  const ADD_CLUE = { customerName: '张三', mobiles: ['18803561678'], fields: [{ alias: '性别', fieldValue: 0 }] }
+
+  it('clue/list-by-create-time-asc: a page of leads and waiting customers', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a page of leads by creation time')
+      .withRequest('POST', `/api${CLUE_LIST_PATH}`, signedJsonRequest({ size: 100 }))
+      .willRespondWith(200, respondWith(matchersFor(okEnvelope(leadPageSchema), { code: 0, message: 'ok', data: { list: [DOCUMENTED_LEAD], nextCursor: null } })))
+      .executeTest(async (server) => {
+        const page = await clientOf(server.url).leads({ size: 100 })
+        expect(typeof page.list[0]!.isClue).toBe('boolean')
+      }))
+
+  it('clue/list-follow-up: a lead\'s follow-up records', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a page of follow-up records of lead 410983932389440')
+      .withRequest('POST', `/api${CLUE_FOLLOW_UP_PATH}`, signedJsonRequest({ customerId: 410983932389440, type: 1 }))
+      .willRespondWith(200, respondWith(matchersFor(successEnvelope(followUpPageSchema), { code: 0, message: 'success', data: { list: [DOCUMENTED_FOLLOW_UP], nextCursor: null } })))
+      .executeTest(async (server) => {
+        const page = await clientOf(server.url).leadFollowUps({ customerId: 410983932389440, type: 1 })
+        expect(page.list[0]!.operator).toHaveProperty('qwUserId')
+      }))
+
+  it('add-clue: the new lead\'s customer id, a bare integer', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a new lead')
+      .withRequest('POST', `/api${ADD_CLUE_PATH}`, signedJsonRequest(ADD_CLUE))
+      .willRespondWith(200, respondWith(matchersFor(successEnvelope(addClueDataSchema), { code: 0, message: 'success', data: 497186786844992 })))
+      .executeTest(async (server) => {
+        expect(Number.isSafeInteger(await clientOf(server.url).addClue(ADD_CLUE))).toBe(true)
+      }))
+
+  it('add-clue: a mobile a lead already has is 40417 电话号码重复', () =>
+    pact
+      .addInteraction()
+      .given('a lead has mobile 18803561678')
+      .uponReceiving('a new lead with a repeated mobile')
+      .withRequest('POST', `/api${ADD_CLUE_PATH}`, signedJsonRequest(ADD_CLUE))
+      .willRespondWith(200, respondWith(errorResponse('duplicateMobile')))
+      .executeTest(async (server) => {
+        await expect(clientOf(server.url).addClue(ADD_CLUE)).rejects.toMatchObject({ code: 40417 })
+      }))
+
+  it('clue/edit-field: data null', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a change of a lead\'s field')
+      .withRequest('POST', `/api${CLUE_EDIT_FIELD_PATH}`, signedJsonRequest({ customerId: 410983932389440, field: '生日', valueAsText: '1990-01-02' }))
+      .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: null }, rules: {} }))
+      .executeTest(async (server) => {
+        await expect(clientOf(server.url).editClueField(410983932389440, '生日', '1990-01-02')).resolves.toBeUndefined()
       }))
 })

@@ -11,6 +11,7 @@ import type { Mock } from '../mock/index.js'
 import { encodeCursor } from '../mock/protocol/cursor.js'
 import { formatBeijing, parseBeijing } from '../mock/protocol/time.js'
 import { FIXTURE_VERSION } from '../mock/world/fixture.js'
+import { worldChanges } from '../mock/world/changes.js'
 
 /** Values for `fromProviderState` expressions, or nothing. */
 export type StateValues = Record<string, unknown> | void
@@ -120,6 +121,15 @@ export const BUILT_IN_STATES: readonly BuiltInState[] = [
     params: ['fixture'],
     async setup(p, admin) {
       await admin.loadWorld(p.fixture!)
+    },
+  },
+  {
+    name: 'a lead has mobile <mobile>',
+    pattern: /^a lead has mobile (\d+)$/,
+    params: ['mobile'],
+    async setup(p, _admin, fake) {
+      const { customerId } = worldChanges(fake.context).addLead({ customerName: '已有线索', mobiles: [p.mobile!] })
+      return { customerId }
     },
   },
 ]

@@ -10,6 +10,7 @@
 import { z } from 'zod'
 import { followedCustomerSchema, getUsers, listByRelationCreateTimeAsc, memberIdsSchema, salesMemberSchema, userDepartment, userInfo } from '../mock/endpoints/index.js'
 import { DEFAULT_ERRORS } from '../mock/protocol/errors.js'
+import { addClue, editClueField, followUpItemSchema, leadItemSchema, listClueFollowUps, listCluesByCreateTimeAsc } from '../mock/endpoints/index.js'
 
 import { departmentRefSchema, profileFieldValueSchema } from '../mock/protocol/shapes.js'
 
@@ -57,12 +58,15 @@ export const ERROR_CODES = {
   badSignature: DEFAULT_ERRORS.badSignature.code,
   staleTimestamp: DEFAULT_ERRORS.staleTimestamp.code,
   validation: DEFAULT_ERRORS.validation.code,
+  /** add-clue: a mobile number a customer or lead already has. */
+  duplicateMobile: DEFAULT_ERRORS.duplicateMobile.code,
 } as const
 /** Their messages (the validation message is a prefix followed by what is wrong). */
 export const ERROR_MESSAGES = {
   badSignature: DEFAULT_ERRORS.badSignature.message,
   staleTimestamp: DEFAULT_ERRORS.staleTimestamp.message,
   validation: DEFAULT_ERRORS.validation.message,
+  duplicateMobile: DEFAULT_ERRORS.duplicateMobile.message,
 } as const
 
 /** The endpoint's path under the base URL (`…/api`). */
@@ -111,3 +115,27 @@ export interface UserDepartmentRequest {
 export const GET_USERS_PATH = getUsers.path
 export const USER_INFO_PATH = userInfo.path
 export const USER_DEPARTMENT_PATH = userDepartment.path
+
+/** clue/list-by-create-time-asc's item (a lead or a customer waiting to be assigned) and `data`. */
+export { leadItemSchema, followUpItemSchema } from '../mock/endpoints/index.js'
+export const leadPageSchema = listCluesByCreateTimeAsc.data
+/** clue/list-follow-up's `data`: a lead's follow-up records. */
+export const followUpPageSchema = listClueFollowUps.data
+/** add-clue's `data`: the new lead's customer id, a bare integer. */
+export const addClueDataSchema = addClue.data
+/** clue/edit-field's `data`: null. */
+export const editClueFieldDataSchema = editClueField.data
+export type LeadItem = z.infer<typeof leadItemSchema>
+export type LeadPage = z.infer<typeof leadPageSchema>
+export type FollowUpItem = z.infer<typeof followUpItemSchema>
+export type FollowUpPage = z.infer<typeof followUpPageSchema>
+/** add-clue's request: fields named by alias (profile-fields/map), a field's name, key or id as text. */
+export interface AddClueRequest {
+  customerName?: string
+  mobiles?: string[]
+  fields?: { alias: string; fieldValue: unknown }[]
+}
+export const CLUE_LIST_PATH = listCluesByCreateTimeAsc.path
+export const CLUE_FOLLOW_UP_PATH = listClueFollowUps.path
+export const ADD_CLUE_PATH = addClue.path
+export const CLUE_EDIT_FIELD_PATH = editClueField.path

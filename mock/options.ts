@@ -193,6 +193,7 @@ export const mockOptionsSchema = z
     strictBody: setting(z.boolean().default(false).describe('refuse unknown request body properties with a validation error (default: ignored, noted in the journal and the trace)'), { commands: SERVE_AND_VERIFY }),
     qwUserIdListDrops: setting(z.enum(QW_USER_ID_LIST_DROPPABLE).default('externalUserId').describe('the one property of the followed-customer item that the deprecated list-by-qw-user-id leaves out (its items have 13 properties, the relation list\'s 14 less one)'),
       { commands: SERVE_AND_VERIFY, value: 'property' }),
+    leadWriteRecords: setting(z.enum(['api', 'none']).default('api').describe('whether add-clue and clue/edit-field write a type-2 follow-up record by the API operator (`api`), or none'), { commands: SERVE_AND_VERIFY }),
     echoData: setting(z.enum(['body', 'null']).default('body').describe('what `echo` answers as `data`: the request body as received, or null'), { commands: SERVE_AND_VERIFY }),
     bodyDepthLimit: setting(z.number().int().min(1).max(100_000).default(1000).describe("deepest accepted nesting of a request body (Jackson's default 1000); deeper bodies get a validation error"), { commands: SERVE_AND_VERIFY, value: 'n' }),
   })

@@ -13,6 +13,10 @@ import { listByQwUserId } from './customer-relation/list-by-qw-user-id.js'
 import { getUsers } from './get-users.js'
 import { userInfo } from './common/user-info.js'
 import { userDepartment } from './contract/user-department.js'
+import { listCluesByCreateTimeAsc } from './clue/list-by-create-time-asc.js'
+import { listClueFollowUps } from './clue/list-follow-up.js'
+import { addClue } from './add-clue.js'
+import { editClueField } from './clue/edit-field.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -23,6 +27,9 @@ export { fieldDefinitionItemSchema, listFieldsDataSchema } from './customer/list
 export { profileFieldSchema } from './profile-fields/profile-fields.js'
 export { tagGroupItemSchema, tagItemSchema } from './tags/list-tree.js'
 export { qwUserFollowedCustomerSchema } from './customer-relation/list-by-qw-user-id.js'
+export { listCluesByCreateTimeAsc, listClueFollowUps, addClue, editClueField }
+export { leadItemSchema } from './clue/list-by-create-time-asc.js'
+export { followUpItemSchema } from './clue/list-follow-up.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -35,4 +42,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   getUsers,
   userInfo,
   userDepartment,
+  listCluesByCreateTimeAsc,
+  listClueFollowUps,
+  addClue,
+  editClueField,
 ]

@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'internal'
   | 'malformedHttp'
   | 'rateLimited'
+  | 'duplicateMobile'
 
 export interface ErrorDefinition {
   /** The envelope's `code`. */
@@ -49,6 +50,8 @@ export const DEFAULT_ERRORS: Readonly<Record<ErrorKind, ErrorDefinition>> = {
   malformedHttp: { code: 400, message: 'HTTP 请求格式错误', httpStatus: 400, source: 'choice' },
   /** Only with a rateLimit fault rule: the upstream's own code for this is unknown. */
   rateLimited: { code: 429, message: '请求过于频繁，请稍后再试', httpStatus: 200, source: 'choice' },
+  /** add-clue with a mobile number a customer or lead already has (docs/upstream.md §7.2). */
+  duplicateMobile: { code: 40417, message: '请求参数验证失败：电话号码重复', httpStatus: 200, source: 'clients' },
 }
 
 export const ERROR_KINDS = Object.keys(DEFAULT_ERRORS) as ErrorKind[]

@@ -20,6 +20,9 @@ import { hashString, stream } from './generate/rng.js'
 import type { SalesMember } from './generate/staff.js'
 import type { Customer, CustomerType, Department, Member } from './schema.js'
 import type { World } from './world.js'
+import { resolveField } from './field-aliases.js'
+import { API_OPERATOR, fieldKey, type Lead } from './leads.js'
+import type { FieldDefinition, ProfileValue } from './schema.js'
 
 /**
  * Why a change was refused: `invalid` input, a `missing` record, a `conflict` with the world as it
@@ -127,6 +130,28 @@ export interface WorldChanges {
   updateDepartment(departmentId: number, patch: DepartmentPatch): Department
   /** Refused while the department has sub-departments or members. */
   deleteDepartment(departmentId: number): void
+  /**
+   * A new lead (add-clue): its name, mobiles and fields named by alias, field name, key or id
+   * (resolveField), created now, with a type-2 follow-up record by the API. Refused (`invalid`) for an
+   * unknown field or a value its field does not take; (`conflict`, issue `mobile`) for a mobile
+   * number a customer or lead already has. Emits `lead.added`.
+   */
+  addLead(input: NewLeadChange): { customerId: number }
+  /**
+   * One field of a lead or waiting customer (clue/edit-field), `valueAsText` as the lists show it;
+   * lastUpdateTime moves to now and a type-2 follow-up record by the API is written. Refused
+   * (`missing`) for an unknown lead, (`invalid`) for an unknown field or a value it does not take.
+   * Emits `lead.changed`.
+   */
+  editLeadField(customerId: number, field: string, valueAsText: string | null): void
+}
+
+/** A new lead, as add-clue gives it. */
+export interface NewLeadChange {
+  readonly customerName?: string
+  readonly mobiles?: readonly string[]
+  /** `key`: an alias, a field name, a key or a field id as text. */
+  readonly fields?: readonly { readonly key: string; readonly value: unknown }[]
 }
 
 const changesOf = new WeakMap<MockContext, WorldChanges>()
@@ -504,5 +529,81 @@ function createChanges(context: MockContext): WorldChanges {
         events.push({ type: 'department.deleted', at: context.clock.now(), departmentId })
       })
     },
+
+    addLead(input) {
+      return change('lead', (events) => {
+        const world = context.world
+        const book = world.leads()
+        const catalog = world.catalog.fields
+        const values = new Map<FieldDefinition, string | null>()
+        const nameField = catalog.find((f) => f.outerField === 'name') ?? resolveField(world, '姓名')
+        if (input.customerName !== undefined && nameField) values.set(nameField, fieldValueText(nameField, input.customerName))
+        const mobiles = input.mobiles ?? []
+        const phoneField = catalog.find((f) => f.outerField === 'mobile') ?? catalog.find((f) => f.type === 8)
+        ;(input.fields ?? []).forEach(({ key, value }, k) => {
+          const definition = resolveField(world, key)
+          if (!definition) throw new ChangeRefused('invalid', `fields[${k}].alias 不存在：${key}`, [`fields[${k}].alias`])
+          values.set(definition, fieldValueText(definition, value))
+        })
+        const phones = [...mobiles, ...(phoneField && values.has(phoneField) && input.fields?.some((f) => resolveField(world, f.key) === phoneField) ? JSON.parse(values.get(phoneField) ?? '[]') as string[] : [])]
+        for (const [k, phone] of phones.entries()) {
+          if (phones.indexOf(phone) !== k || world.mobileTaken(phone)) throw new ChangeRefused('conflict', `mobile ${phone}: 电话号码重复`, ['mobile'])
+        }
+        if (phoneField && phones.length > 0) values.set(phoneField, fieldValueText(phoneField, [...new Set(phones)]))
+        const fields: ProfileValue[] = catalog.map((f) => ({ field: fieldKey(f), type: f.type, valueAsText: values.has(f) ? values.get(f)! : f.type === 8 ? '[]' : null }))
+        const now = nowSec()
+        const customerId = world.mintId(context.clock.now())
+        const lead: Lead = { customerId, isClue: true, type: 1, fields, tagIds: [], createTime: now, createNanos: nowNanos(), lastUpdateTime: now, company: null, convertCustomerTime: null }
+        const index = book.add(lead)
+        const given = [...values].filter(([, v]) => v !== null && v !== '[]')
+        if (given.length > 0 && context.options.leadWriteRecords === 'api') book.addFollowUp(index, { type: 2, content: `添加了客户的信息:\n${given.map(([f, v]) => `“${f.name}: ${shownValue(f, v!)}”`).join('\n')}`, createTime: now, operator: API_OPERATOR })
+        events.push({ type: 'lead.added', at: context.clock.now(), leadId: customerId })
+        context.logger.log('world', `added lead ${customerId}`)
+        return { customerId }
+      })
+    },
+
+    editLeadField(customerId, field, valueAsText) {
+      change('lead', (events) => {
+        const world = context.world
+        const book = world.leads()
+        const index = book.indexOf(customerId)
+        if (index === undefined) throw new ChangeRefused('missing', `no lead or waiting customer ${customerId}`)
+        const definition = resolveField(world, field)
+        if (!definition) throw new ChangeRefused('invalid', `field 不存在：${field}`, ['field'])
+        let value: unknown = valueAsText
+        if (valueAsText !== null && (definition.type === 8 || definition.type === 6)) {
+          try {
+            value = JSON.parse(valueAsText)
+          } catch {
+            value = valueAsText.split(/[,，]/).map((v) => v.trim()).filter((v) => v !== '')
+          }
+        }
+        const text = fieldValueText(definition, value)
+        const current = book.lead(index)
+        const key = fieldKey(definition)
+        const fields = current.fields.map((f) => (f.field === key ? { ...f, valueAsText: text } : f))
+        if (!fields.some((f) => f.field === key)) fields.push({ field: key, type: definition.type, valueAsText: text })
+        const now = nowSec()
+        book.replace(index, { ...current, fields, lastUpdateTime: Math.max(current.createTime, now) })
+        if (context.options.leadWriteRecords === 'api') book.addFollowUp(index, { type: 2, content: `修改了客户的信息:\n“${definition.name}: ${text === null ? '' : shownValue(definition, text)}”`, createTime: Math.max(current.createTime, now), operator: API_OPERATOR })
+        events.push({ type: 'lead.changed', at: context.clock.now(), leadId: customerId, properties: [key] })
+        context.logger.log('world', `lead ${customerId}: ${key} changed`)
+      })
+    },
   }
+}
+
+/** A valueAsText as a follow-up record shows it: an option's name, phone numbers joined by commas. */
+function shownValue(definition: FieldDefinition, text: string): string {
+  if (definition.type === 2) return definition.items.find((o) => String(o.id) === text)?.name ?? text
+  if (definition.type === 8 || definition.type === 6) {
+    try {
+      const list = JSON.parse(text) as string[]
+      return list.map((v) => (definition.type === 6 ? (definition.items.find((o) => String(o.id) === v)?.name ?? v) : v)).join(',')
+    } catch {
+      return text
+    }
+  }
+  return text
 }

@@ -4,8 +4,8 @@
  * (the next issue) subscribe here; so can tests: `mock.events.on('customer.added', (e) => …)`.
  *
  * The union is the whole plan; today's world emits the customer, relation and world events (the
- * admin API's changes) and `field.changed` (profile-fields/map). Leads, tags and transfers are
- * emitted once their writes exist.
+ * admin API's changes), `field.changed` (profile-fields/map), `lead.added` (add-clue) and
+ * `lead.changed` (clue/edit-field). Conversions, tags and transfers are emitted once their writes exist.
  */
 import type { Logger } from '../log.js'
 
@@ -24,6 +24,8 @@ export type WorldEvent = EventBase &
     | { readonly type: 'relation.deleted'; readonly relationId: number; readonly customerId: number; readonly qwUserId: string }
     | { readonly type: 'relation.transferred'; readonly relationId: number; readonly customerId: number; readonly from: string; readonly to: string }
     | { readonly type: 'lead.added'; readonly leadId: number }
+    /** A lead's (or waiting customer's) own properties changed (clue/edit-field): `properties` the field keys given. */
+    | { readonly type: 'lead.changed'; readonly leadId: number; readonly properties: readonly string[] }
     | { readonly type: 'lead.converted'; readonly leadId: number; readonly customerId: number }
     | { readonly type: 'tag.changed'; readonly tagId: number }
     /** A field definition changed: `field` its key (outerField, or its name when it has none); `alias` what profile-fields/map gave it (null: it lost its alias to another field). */

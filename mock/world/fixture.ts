@@ -11,6 +11,7 @@
 import { z } from 'zod'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import { WORLD_LIMITS } from './limits.js'
+import type { FollowUp, Lead } from './leads.js'
 import { companySchema, customerTypeSchema, departmentSchema, fieldAliasSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagGroupSchema, tagSchema, type Customer } from './schema.js'
 
 /** The newest fixture format; every version from 1 to it loads. */
@@ -19,7 +20,7 @@ export const FIXTURE_VERSION = 2
 export const fixtureVersionSchema = z.union([z.literal(1), z.literal(2)])
 export type FixtureVersion = z.output<typeof fixtureVersionSchema>
 /** The keys only version 2 has (a version-1 document with one is refused). */
-const VERSION_2_KEYS = ['tagGroups', 'aliases', 'departments'] as const
+const VERSION_2_KEYS = ['tagGroups', 'aliases', 'departments', 'leads', 'followUps'] as const
 /** Member properties only version 2 has (the staff directory: get-users, contract/user-department). */
 export const VERSION_2_MEMBER_KEYS = ['salesId', 'mobile', 'deleted', 'departmentIds'] as const
 
@@ -55,6 +56,34 @@ export const fixtureRelationSchema = z.strictObject({
   qwRemark: z.string().nullable().default(null),
 })
 
+/** Version 2: a lead (isClue true) or a customer waiting to be assigned (isClue false), nobody following it (mock/world/leads.ts). */
+export const fixtureLeadSchema = z.strictObject({
+  customerId: id,
+  isClue: z.boolean(),
+  type: customerTypeSchema,
+  fields: z.array(profileValueSchema),
+  tagIds: z.array(id).default([]),
+  createTime: beijingTime,
+  /** Nanoseconds within createTime's second: the cursor's second number. */
+  createNanos: z.number().int().min(0).max(999_999_999).default(0),
+  lastUpdateTime: beijingTime,
+  /** An enterprise lead's company (an id from `companies`), or null. */
+  companyId: id.nullable().default(null),
+  convertCustomerTime: beijingTime.nullable().default(null),
+})
+
+/** Version 2: a follow-up record (跟进记录) of a lead or waiting customer. */
+export const fixtureFollowUpSchema = z.strictObject({
+  id,
+  /** The lead's customerId. */
+  customerId: id,
+  type: z.union([z.literal(1), z.literal(2)]),
+  content: z.string(),
+  createTime: beijingTime,
+  /** `{"qwUserId":"","name":"API"}` for an OpenAPI write. */
+  operator: z.strictObject({ qwUserId: z.string(), name: z.string() }),
+})
+
 export const fixtureSchema = z
   .strictObject({
     version: fixtureVersionSchema,
@@ -75,6 +104,10 @@ export const fixtureSchema = z
     companies: z.array(companySchema).default([]),
     customers: z.array(fixtureCustomerSchema),
     relations: z.array(fixtureRelationSchema),
+    /** Version 2: leads and customers waiting to be assigned (clue/list-by-create-time-asc). */
+    leads: z.array(fixtureLeadSchema).optional(),
+    /** Version 2: follow-up records of the leads (clue/list-follow-up). */
+    followUps: z.array(fixtureFollowUpSchema).optional(),
   })
   .superRefine((doc, ctx) => {
     const unique = (what: string, ids: (number | string)[]) => {
@@ -123,6 +156,15 @@ export const fixtureSchema = z
       if (c.type === 2 && c.companyId === null) ctx.addIssue({ code: 'custom', path: ['customers', i, 'companyId'], message: 'an enterprise customer (type 2) needs a company' })
       c.tagIds.forEach((t) => tags.has(t) || ctx.addIssue({ code: 'custom', path: ['customers', i, 'tagIds'], message: `no tag ${t}` }))
     })
+    const leads = unique('lead customerId', (doc.leads ?? []).map((l) => l.customerId))
+    unique('follow-up id', (doc.followUps ?? []).map((f) => f.id))
+    ;(doc.leads ?? []).forEach((l, i) => {
+      if (customers.has(l.customerId)) ctx.addIssue({ code: 'custom', path: ['leads', i, 'customerId'], message: `${l.customerId} is a followed customer's id too` })
+      if (l.companyId !== null && !companies.has(l.companyId)) ctx.addIssue({ code: 'custom', path: ['leads', i, 'companyId'], message: `no company ${l.companyId}` })
+      if (l.type === 2 && l.companyId === null) ctx.addIssue({ code: 'custom', path: ['leads', i, 'companyId'], message: 'an enterprise lead (type 2) needs a company' })
+      l.tagIds.forEach((t) => tags.has(t) || ctx.addIssue({ code: 'custom', path: ['leads', i, 'tagIds'], message: `no tag ${t}` }))
+    })
+    ;(doc.followUps ?? []).forEach((f, i) => leads.has(f.customerId) || ctx.addIssue({ code: 'custom', path: ['followUps', i, 'customerId'], message: `no lead ${f.customerId}` }))
     doc.relations.forEach((r, i) => {
       if (!customers.has(r.customerId)) ctx.addIssue({ code: 'custom', path: ['relations', i, 'customerId'], message: `no customer ${r.customerId}` })
       if (!members.has(r.qwUserId)) ctx.addIssue({ code: 'custom', path: ['relations', i, 'qwUserId'], message: `no member ${r.qwUserId}` })
@@ -133,6 +175,8 @@ export type FixtureDocument = z.output<typeof fixtureSchema>
 export type FixtureInput = z.input<typeof fixtureSchema>
 export type FixtureCustomer = z.output<typeof fixtureCustomerSchema>
 export type FixtureRelation = z.output<typeof fixtureRelationSchema>
+export type FixtureLead = z.output<typeof fixtureLeadSchema>
+export type FixtureFollowUp = z.output<typeof fixtureFollowUpSchema>
 
 /**
  * A pack may be a recipe instead of records: a generated world, described by its options
@@ -162,6 +206,8 @@ export type NdjsonRecord =
   | { company: FixtureDocument['companies'][number] }
   | { customer: FixtureCustomer }
   | { relation: FixtureRelation }
+  | { lead: FixtureLead }
+  | { followUp: FixtureFollowUp }
 
 /** Parses and checks a fixture; the error names every wrong place. */
 export function parseFixture(input: unknown, source = 'fixture'): FixtureDocument {
@@ -191,6 +237,8 @@ export function readFixtureText(text: string, source = 'fixture'): FixtureDocume
         if ('customer' in record) doc.customers.push(record.customer)
         else if ('relation' in record) doc.relations.push(record.relation)
         else if ('company' in record) doc.companies.push(record.company)
+        else if ('lead' in record) ((doc as { leads?: unknown[] }).leads ??= []).push(record.lead)
+        else if ('followUp' in record) ((doc as { followUps?: unknown[] }).followUps ??= []).push(record.followUp)
         else throw new Error(`unknown NDJSON record ${line.slice(0, 60)}`)
       }
       parsed = doc
@@ -228,4 +276,47 @@ export function fixtureCustomer(customer: Customer): FixtureCustomer {
     convertCustomerTime: customer.convertCustomerTime === null ? null : formatBeijing(customer.convertCustomerTime),
     externalUserId: customer.externalUserId,
   }
+}
+
+/** A fixture's leads with their follow-up records, as world records (times in epoch seconds). */
+export function fixtureLeads(doc: FixtureDocument): { lead: Lead; followUps: FollowUp[] }[] {
+  const companies = new Map(doc.companies.map((c) => [c.id, c]))
+  return (doc.leads ?? []).map((l) => ({
+    lead: {
+      customerId: l.customerId,
+      isClue: l.isClue,
+      type: l.type,
+      fields: l.fields,
+      tagIds: l.tagIds,
+      createTime: parseBeijing(l.createTime)!,
+      createNanos: l.createNanos,
+      lastUpdateTime: parseBeijing(l.lastUpdateTime)!,
+      company: l.companyId === null ? null : { id: l.companyId, name: companies.get(l.companyId)!.name },
+      convertCustomerTime: l.convertCustomerTime === null ? null : parseBeijing(l.convertCustomerTime)!,
+    },
+    followUps: (doc.followUps ?? [])
+      .filter((f) => f.customerId === l.customerId)
+      .map((f) => ({ id: f.id, type: f.type, content: f.content, createTime: parseBeijing(f.createTime)!, operator: { ...f.operator } })),
+  }))
+}
+
+/** A world lead as a fixture lead. */
+export function fixtureLead(lead: Lead): FixtureLead {
+  return {
+    customerId: lead.customerId,
+    isClue: lead.isClue,
+    type: lead.type,
+    fields: lead.fields,
+    tagIds: lead.tagIds,
+    createTime: formatBeijing(lead.createTime),
+    createNanos: lead.createNanos,
+    lastUpdateTime: formatBeijing(lead.lastUpdateTime),
+    companyId: lead.company?.id ?? null,
+    convertCustomerTime: lead.convertCustomerTime === null ? null : formatBeijing(lead.convertCustomerTime),
+  }
+}
+
+/** A follow-up record of lead `customerId` as a fixture record. */
+export function fixtureFollowUp(customerId: number, record: FollowUp): FixtureFollowUp {
+  return { id: record.id, customerId, type: record.type, content: record.content, createTime: formatBeijing(record.createTime), operator: { ...record.operator } }
 }

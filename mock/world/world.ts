@@ -11,11 +11,12 @@ import { ID_EPOCH_MS, IdMinter, LAST_MINT_MS, mintId } from '../protocol/ids.js'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
-import { fixtureCustomer, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
+import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
+import { LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
 import { generateMembers } from './generate/members.js'
 import { resolveStaff, type Staff } from './generate/staff.js'
 import { Rng, worldSeed } from './generate/rng.js'
@@ -115,6 +116,14 @@ export class World {
   /** Departments a fixture gave (exported as given); undefined: derived from the members. */
   #departments: Department[] | undefined
   #staff: Staff | undefined
+  /** Leads and waiting customers (mock/world/leads.ts), built on first use; a fixture's given ones. */
+  #leads: LeadBook | undefined
+  #givenLeads: { lead: Lead; followUps: FollowUp[] }[] = []
+  /** Their customer and company ids, which mintId steps over before the lead book is built. */
+  #givenLeadIds = new Set<number>()
+  /** Generated customers' mobiles, sorted, with their indexes (the duplicate-mobile check), built on first use. */
+  #mobileKeys: Float64Array | undefined
+  #mobileOwners: Int32Array | undefined
 
   private constructor(
     readonly shape: WorldShape,
@@ -158,6 +167,11 @@ export class World {
     await world.#storeDefinitions(doc.members, doc.fieldDefinitions, doc.tags)
     for (const { fieldId, alias } of doc.aliases ?? []) world.aliases.set(fieldId, alias)
     world.#departments = doc.departments
+    world.#givenLeads = fixtureLeads(doc)
+    for (const { lead } of world.#givenLeads) {
+      world.#givenLeadIds.add(lead.customerId)
+      if (lead.company) world.#givenLeadIds.add(lead.company.id)
+    }
     const companies = new Map(doc.companies.map((c) => [c.id, c]))
     const indexOf = new Map<number, number>()
     for (const c of doc.customers) {
@@ -325,13 +339,62 @@ export class World {
     return { takenIds: this.#taken().size, lastRelationId: this.#maxRelationId }
   }
 
+  /** Whether a customer or company id is taken (by a followed customer, its company, or a change). */
+  isIdTaken(id: number): boolean {
+    return this.#taken().has(id)
+  }
+
+  /**
+   * Leads and customers waiting to be assigned (mock/world/leads.ts): generated on first use (one per
+   * ten generated customers), with the ones a fixture gave. Their ids are then taken.
+   */
+  leads(): LeadBook {
+    // Building it is no change: its ids stay out of the taken set (idsIssued), and mintId steps over them.
+    return (this.#leads ??= LeadBook.build(this, this.#givenLeads))
+  }
+
+  /** Whether a live customer, a lead or a waiting customer has this mobile number (add-clue's 电话号码重复). */
+  mobileTaken(mobile: string): boolean {
+    if (!this.#mobileKeys) {
+      const keys: number[] = []
+      const owners: number[] = []
+      for (let i = 0; i < this.shape.customers; i++) {
+        for (const m of generatedMobiles(this.shape.seed, i)) {
+          keys.push(Number(m))
+          owners.push(i)
+        }
+      }
+      const order = keys.map((_, k) => k).sort((a, b) => keys[a]! - keys[b]! || a - b)
+      this.#mobileKeys = Float64Array.from(order, (k) => keys[k]!)
+      this.#mobileOwners = Int32Array.from(order, (k) => owners[k]!)
+    }
+    if (/^[1-9]\d{0,14}$/.test(mobile)) {
+      const key = Number(mobile)
+      const keys = this.#mobileKeys
+      let lo = 0
+      let hi = keys.length
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (keys[mid]! < key) lo = mid + 1
+        else hi = mid
+      }
+      for (let p = lo; p < keys.length && keys[p] === key; p++) {
+        const i = this.#mobileOwners![p]!
+        // A generated customer's own number, unless it was changed (then its record says) or deleted.
+        if (!this.#explicit.has(i) && !this.#deleted.has(i)) return true
+      }
+    }
+    for (const [i, c] of this.#explicit) if (!this.#deleted.has(i) && mobilesOf(c.fields).includes(mobile)) return true
+    return this.leads().hasMobile(mobile)
+  }
+
   /** A new id minted at `epochMs`, unique among this world's customer and company ids. */
   mintId(epochMs: number): number {
     const taken = this.#taken()
     for (let ms = Math.trunc(epochMs); ; ms++) {
       for (let seq = 0; seq < 64; seq++) {
         const id = mintId(ms, seq)
-        if (!taken.has(id)) {
+        if (!taken.has(id) && !(this.#leads ? this.#leads.holdsId(id) : this.#givenLeadIds.has(id))) {
           taken.add(id)
           this.#mintedInChange?.push(id)
           return id
@@ -528,7 +591,9 @@ export class World {
    */
   *records(): Generator<NdjsonRecord> {
     const members = this.memberList.map(exportedMember)
-    const staff = this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
+    // Leads a fixture gave or add-clue added (generated ones are not exported yet): version 2.
+    const leads = this.#leads ? [...this.#leads.given()] : this.#givenLeads
+    const staff = leads.length > 0 || this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
     yield { ...this.#definitionsHeader(staff), members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
@@ -545,6 +610,14 @@ export class World {
       const slot = this.#all.at(p)
       const r = this.relation(slot)
       yield { relation: { id: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(t.sec[slot]!), createNanos: t.nanos[slot]!, qwRemark: r.qwRemark } }
+    }
+    for (const { lead, followUps } of leads) {
+      if (lead.company && !companies.has(lead.company.id)) {
+        companies.add(lead.company.id)
+        yield { company: lead.company }
+      }
+      yield { lead: fixtureLead(lead) }
+      for (const record of followUps) yield { followUp: fixtureFollowUp(lead.customerId, record) }
     }
   }
 
@@ -568,6 +641,8 @@ export class World {
       if ('company' in record) doc.companies.push(record.company)
       else if ('customer' in record) doc.customers.push(record.customer)
       else if ('relation' in record) doc.relations.push(record.relation)
+      else if ('lead' in record) (doc.leads ??= []).push(record.lead)
+      else if ('followUp' in record) (doc.followUps ??= []).push(record.followUp)
       else Object.assign(doc, record)
     }
     return doc

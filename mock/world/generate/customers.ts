@@ -167,9 +167,7 @@ export function generateCustomer(
     externalUserId = (wechatRng.chance(0.85) ? 'wm' : 'wo') + wechatRng.chars(URL_SAFE, 30)
   }
 
-  const mobileRng = r(S.mobile)
-  const mobileRoll = mobileRng.next()
-  const mobiles = mobileRoll < 0.25 ? [] : mobileRoll < 0.9 ? [mobile(mobileRng)] : [mobile(mobileRng), mobile(mobileRng)]
+  const mobiles = generatedMobiles(seed, i)
 
   const sourceRng = r(S.source)
   const source = sourceRng.chance(viaWecom ? 0.8 : 0.6) ? option('customer_source', viaWecom ? cumulative([70, 5, 10, 5, 5, 5]) : SOURCE_WEIGHTS, sourceRng) : null
@@ -236,6 +234,18 @@ export function generateCustomer(
     convertCustomerTime,
     externalUserId,
   }
+}
+
+/** The mobile numbers of generated customer `i`, drawn from their own stream (so a mobile index needs no whole record). */
+export function generatedMobiles(seed: number, i: number): string[] {
+  const mobileRng = stream(seed, S.mobile, i)
+  const mobileRoll = mobileRng.next()
+  return mobileRoll < 0.25 ? [] : mobileRoll < 0.9 ? [mobile(mobileRng)] : [mobile(mobileRng), mobile(mobileRng)]
+}
+
+/** A mobile number drawn from `rng` (leads draw theirs the way customers do). */
+export function drawMobile(rng: Rng): string {
+  return mobile(rng)
 }
 
 /** The member's remark (备注) on a customer: usually its name, sometimes with its company, or the nickname. */

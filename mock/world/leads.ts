@@ -1,0 +1,374 @@
+/**
+ * Leads (线索, `isClue` true) and customers waiting to be assigned (待分配客户, `isClue` false), and
+ * their follow-up records (跟进记录): the records `clue/list-by-create-time-asc`, `clue/list-follow-up`,
+ * `add-clue` and `clue/edit-field` serve (docs/upstream.md §7).
+ *
+ * They are records of their own, apart from the followed customers: nobody follows them yet (a
+ * customer waiting to be assigned is a customer without follow relations; a lead is not a customer
+ * yet). A waiting customer may have been converted from a lead (`convertCustomerTime`); a lead has
+ * none. Their ids are customer ids (the same layout, never one a followed customer has).
+ *
+ * A generated world has one lead per ten customers, a pure function of (seed, lead index) drawn from
+ * streams of their own (so no generated customer byte moves). The book is built on first use, not
+ * with the world: a world that never serves a lead never pays for it. Its keyset — (creation second,
+ * nanos, customer id) — pages like the relation table's: O(log n + page).
+ */
+import { mintId } from '../protocol/ids.js'
+import { formatBeijingDate } from '../protocol/time.js'
+import type { Catalog } from './generate/catalog.js'
+import { companyName, drawMobile, type WorldShape } from './generate/customers.js'
+import { ALNUM, DESCRIPTIONS, FEMALE_NAMES, LAST_NAMES, MALE_NAMES } from './generate/pools.js'
+import { cumulative, hashString, stream, type Rng } from './generate/rng.js'
+import { ItemCache } from './item-cache.js'
+import { KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
+import type { CustomerType, Member, ProfileValue } from './schema.js'
+
+/** A lead or a customer waiting to be assigned. Times are epoch seconds. */
+export interface Lead {
+  readonly customerId: number
+  /** true: a lead (线索); false: a customer waiting to be assigned (待分配客户). */
+  readonly isClue: boolean
+  readonly type: CustomerType
+  readonly fields: ProfileValue[]
+  readonly tagIds: number[]
+  readonly createTime: number
+  /** Nanoseconds within createTime's second (the cursor's second number). */
+  readonly createNanos: number
+  readonly lastUpdateTime: number
+  readonly company: { readonly id: number; readonly name: string } | null
+  /** When the lead became a customer (waiting customers only; null: created as a customer, or still a lead). */
+  readonly convertCustomerTime: number | null
+}
+
+/** Who wrote a follow-up record: a member, or `{qwUserId: "", name: "API"}` for an OpenAPI write. */
+export interface Operator {
+  readonly qwUserId: string
+  readonly name: string
+}
+
+/** A follow-up record (跟进记录) of a lead or waiting customer. */
+export interface FollowUp {
+  /** A small integer, unique in the world (the documented 43438). */
+  readonly id: number
+  /** 1 free text; 2 a change of the customer's information (`添加了客户的信息:\n“日期: 2021-07-20”`). */
+  readonly type: 1 | 2
+  readonly content: string
+  /** Epoch seconds. */
+  readonly createTime: number
+  readonly operator: Operator
+}
+
+/** The operator of every record an OpenAPI write makes (docs/upstream.md §7.1). */
+export const API_OPERATOR: Operator = { qwUserId: '', name: 'API' }
+
+/** Generated leads per generated customer. */
+export const LEADS_PER_CUSTOMER = 0.1
+/** Generated follow-up ids: FOLLOW_UP_ID_BASE + 4 × lead index + k (at most four per generated lead). */
+const FOLLOW_UP_ID_BASE = 40_000
+const DAY = 86_400
+const GROWTH = 1.2
+
+const S = {
+  skeleton: hashString('lead.skeleton'),
+  record: hashString('lead.record'),
+  mobile: hashString('lead.mobile'),
+  followUps: hashString('lead.follow-ups'),
+}
+
+const FOLLOW_UP_COUNTS = cumulative([30, 30, 20, 12, 8])
+/** Free-text follow-up notes (type 1). */
+export const FOLLOW_UP_NOTES = [
+  '电话沟通，客户有意向，约下周再联系', '已发送产品介绍资料', '客户暂时没有需求，三个月后回访', '已添加微信，等待通过',
+  '客户询问价格，已发报价单', '电话未接通，稍后再打', '客户在外地出差，下周回来后联系', '约了周四上门拜访',
+  '客户对方案比较满意，等待内部审批', '客户表示预算不足', '转给大客户部跟进', '客户要求试用账号',
+]
+
+/** A lead's skeleton: what the keyset needs, drawn for every generated lead when the book is built. */
+interface LeadSkeleton {
+  readonly sec: number
+  readonly nanos: number
+  readonly type: CustomerType
+  readonly isClue: boolean
+  readonly mintMs: number
+}
+
+function leadSkeleton(shape: WorldShape, count: number, j: number): LeadSkeleton {
+  const rng = stream(shape.seed, S.skeleton, j)
+  const q = (j + rng.next()) / count
+  const x = Math.log1p(q * Math.expm1(GROWTH)) / GROWTH
+  const sec = Math.min(shape.untilSec - 1, shape.fromSec + Math.floor(x * (shape.untilSec - shape.fromSec)))
+  const nanos = rng.int(1_000_000) * 1000
+  const type: CustomerType = rng.chance(0.2) ? 2 : 1
+  const isClue = rng.chance(0.7)
+  return { sec, nanos, type, isClue, mintMs: sec * 1000 - rng.between(1_000, 30_000) }
+}
+
+/** The mobile numbers of generated lead `j`, from their own stream (the duplicate check reads them alone). */
+function leadMobiles(seed: number, j: number): string[] {
+  const rng = stream(seed, S.mobile, j)
+  return rng.chance(0.9) ? [drawMobile(rng)] : []
+}
+
+/** A field's key in `fields[].field`: its outerField, or its name when it has none. */
+export const fieldKey = (field: { outerField: string | null; name: string }) => field.outerField ?? field.name
+
+/** Mobile numbers of a record's phone fields (type 8, JSON arrays as text). */
+export function mobilesOf(fields: readonly ProfileValue[]): string[] {
+  const out: string[] = []
+  for (const f of fields) {
+    if (f.type !== 8 || !f.valueAsText) continue
+    try {
+      const list = JSON.parse(f.valueAsText) as unknown
+      if (Array.isArray(list)) for (const m of list) if (typeof m === 'string') out.push(m)
+    } catch {
+      // not a list: no numbers
+    }
+  }
+  return out
+}
+
+/** What the book reads of its world. */
+export interface LeadWorld {
+  readonly shape: WorldShape
+  readonly catalog: Catalog
+  readonly memberList: readonly Member[]
+  /** Whether a followed customer (or its company) has this id. */
+  isIdTaken(id: number): boolean
+}
+
+/** Leads and waiting customers with their follow-up records: one per world, built on first use. */
+export class LeadBook {
+  /** Slot = lead index; `customer` holds the index, `id` the customer id. */
+  readonly table = new RelationTable()
+  readonly #all = new KeysetList(this.table)
+  readonly #byType = [new KeysetList(this.table), new KeysetList(this.table), new KeysetList(this.table)]
+  readonly #generated: number
+  #companyIds = new Float64Array(0)
+  #isClue = new Uint8Array(0)
+  readonly #explicit = new Map<number, Lead>()
+  readonly #byId = new Map<number, number>()
+  readonly #companies = new Set<number>()
+  /** Generated leads' mobiles → their indexes (a changed lead is checked by its record instead). */
+  readonly #generatedMobiles = new Map<string, number[]>()
+  /** Follow-up records given (fixture) or written (the API), by lead index, after the generated ones. */
+  readonly #followUps = new Map<number, FollowUp[]>()
+  #maxFollowUpId: number
+  #count = 0
+  #itemCache: ItemCache | undefined
+
+  private constructor(readonly world: LeadWorld, generated: number) {
+    this.#generated = generated
+    this.#maxFollowUpId = generated > 0 ? FOLLOW_UP_ID_BASE + 4 * generated : FOLLOW_UP_ID_BASE
+  }
+
+  /** The book of a world: its generated leads (one per ten generated customers) and the given ones. */
+  static build(world: LeadWorld, given: readonly { lead: Lead; followUps: readonly FollowUp[] }[] = []): LeadBook {
+    const n = Math.floor(world.shape.customers * LEADS_PER_CUSTOMER)
+    const book = new LeadBook(world, n)
+    const sec = new Float64Array(n)
+    const nanos = new Int32Array(n)
+    const ids = new Float64Array(n)
+    book.#companyIds = new Float64Array(n)
+    book.#isClue = new Uint8Array(n)
+    const taken = new Set<number>()
+    const mint = (ms: number) => {
+      // Sequence numbers 32–63: the generated customers (minted at build, from 0 up) never get that far.
+      for (let at = ms; ; at++) {
+        for (let seq = 32; seq < 64; seq++) {
+          const id = mintId(at, seq)
+          if (!taken.has(id) && !world.isIdTaken(id)) {
+            taken.add(id)
+            return id
+          }
+        }
+      }
+    }
+    book.table.reserve(n + given.length)
+    for (let j = 0; j < n; j++) {
+      const s = leadSkeleton(world.shape, n, j)
+      sec[j] = s.sec
+      nanos[j] = s.nanos
+      ids[j] = mint(Math.max(s.mintMs, 1))
+      if (s.type === 2) book.#companies.add((book.#companyIds[j] = mint(s.mintMs - 5_000)))
+      book.#isClue[j] = s.isClue ? 1 : 0
+      book.table.push(s.sec, s.nanos, ids[j]!, j, 0, s.type)
+      book.#byId.set(ids[j]!, j)
+      for (const m of leadMobiles(world.shape.seed, j)) {
+        const list = book.#generatedMobiles.get(m)
+        if (list) list.push(j)
+        else book.#generatedMobiles.set(m, [j])
+      }
+    }
+    book.#count = n
+    const order = Array.from({ length: n }, (_, j) => j)
+    order.sort((a, b) => sec[a]! - sec[b]! || nanos[a]! - nanos[b]! || ids[a]! - ids[b]!)
+    for (const j of order) {
+      book.#all.append(j)
+      book.#byType[book.table.type[j]!]!.append(j)
+    }
+    for (const { lead, followUps } of given) {
+      const index = book.add(lead)
+      for (const f of followUps) book.addFollowUp(index, f)
+    }
+    return book
+  }
+
+  /** Leads and waiting customers. */
+  get count(): number {
+    return this.#count
+  }
+
+  /** Whether a lead or a lead's company has this id (the world never mints it again). */
+  holdsId(id: number): boolean {
+    return this.#byId.has(id) || this.#companies.has(id)
+  }
+
+  itemCache(budgetBytes: number): ItemCache {
+    return (this.#itemCache ??= new ItemCache(budgetBytes))
+  }
+
+  /** The index of a lead or waiting customer by id, or undefined. */
+  indexOf(customerId: number): number | undefined {
+    return this.#byId.get(customerId)
+  }
+
+  /** A page in key order, of one customer type or all. */
+  page(type: CustomerType | undefined, window: WindowQuery): WindowSlice {
+    return sliceWindow(type === undefined ? this.#all : this.#byType[type]!, window)
+  }
+
+  /** Lead `index`: its record, or drawn from the seed. */
+  lead(index: number): Lead {
+    const explicit = this.#explicit.get(index)
+    if (explicit) return explicit
+    return this.#generate(index)
+  }
+
+  #generate(j: number): Lead {
+    const { shape, catalog } = this.world
+    const t = this.table
+    const createTime = t.sec[j]!
+    const type = t.type[j]! as CustomerType
+    const isClue = this.#isClue[j] === 1
+    const rng = stream(shape.seed, S.record, j)
+    const option = (key: string, rngFor: Rng) => {
+      const items = catalog.fields.find((f) => f.outerField === key)?.items ?? []
+      return items.length === 0 ? null : String(rngFor.pick(items).id)
+    }
+    const gender = rng.chance(0.1) ? 0 : rng.chance(0.5) ? 1 : 2
+    const name = rng.chance(0.85) ? rng.pick(LAST_NAMES) + rng.pick(gender === 2 ? FEMALE_NAMES : MALE_NAMES) : `客户${rng.chars(ALNUM, 6)}`
+    const company = type === 2 ? { id: this.#companyIds[j]!, name: companyName(rng) } : null
+    const source = rng.chance(0.7) ? option('customer_source', rng) : null
+    const description = rng.chance(0.4) ? rng.pick(DESCRIPTIONS) : null
+    const intention = rng.chance(0.4) ? option('purchase_intention', rng) : null
+    const tagCount = rng.chance(0.7) || catalog.tags.length === 0 ? 0 : rng.between(1, Math.min(2, catalog.tags.length))
+    const tagIds = new Set<number>()
+    while (tagIds.size < tagCount) tagIds.add(rng.pick(catalog.tags).id)
+    const span = Math.max(0, shape.untilSec - 1 - createTime)
+    const convertCustomerTime = !isClue && rng.chance(0.6) ? createTime + Math.floor(span * rng.next() ** 2) : null
+    const edited = rng.chance(0.5) ? createTime + Math.floor(span * rng.next() ** 2) : createTime
+    const values: Record<string, string | null> = {
+      customer_source: source,
+      description,
+      mobile: JSON.stringify(leadMobiles(shape.seed, j)),
+      address: null,
+      birthday: null,
+      corp_name: company?.name ?? null,
+      name,
+      purchase_intention: intention,
+      gender: String(gender),
+      customer_stage: null,
+    }
+    const fields: ProfileValue[] = Object.entries(values).map(([field, valueAsText]) => ({ field, type: FIELD_TYPE_OF[field]!, valueAsText }))
+    return {
+      customerId: t.id[j]!,
+      isClue,
+      type,
+      fields,
+      tagIds: [...tagIds].sort((a, b) => a - b),
+      createTime,
+      createNanos: t.nanos[j]!,
+      lastUpdateTime: Math.max(edited, convertCustomerTime ?? createTime),
+      company,
+      convertCustomerTime,
+    }
+  }
+
+  /** Adds a lead after the others (its key's place in the lists) and answers its index. */
+  add(lead: Lead): number {
+    const index = this.#count++
+    this.#explicit.set(index, lead)
+    const slot = this.table.push(lead.createTime, lead.createNanos, lead.customerId, index, 0, lead.type)
+    this.#all.insert(slot)
+    this.#byType[lead.type]!.insert(slot)
+    this.#byId.set(lead.customerId, index)
+    if (lead.company) this.#companies.add(lead.company.id)
+    return index
+  }
+
+  /** Replaces lead `index`'s record (same id, type and creation time); its item is served afresh. */
+  replace(index: number, next: Lead): void {
+    this.#explicit.set(index, next)
+    this.#itemCache?.delete(index)
+  }
+
+  /** Whether a lead or waiting customer has this mobile number. */
+  hasMobile(mobile: string): boolean {
+    for (const j of this.#generatedMobiles.get(mobile) ?? []) if (!this.#explicit.has(j)) return true
+    for (const lead of this.#explicit.values()) if (mobilesOf(lead.fields).includes(mobile)) return true
+    return false
+  }
+
+  /** The follow-up records of lead `index`, oldest first (ties by id). */
+  followUps(index: number): FollowUp[] {
+    const records = [...(index < this.#generated ? this.#generateFollowUps(index) : []), ...(this.#followUps.get(index) ?? [])]
+    return records.sort((a, b) => a.createTime - b.createTime || a.id - b.id)
+  }
+
+  #generateFollowUps(j: number): FollowUp[] {
+    const { shape, memberList } = this.world
+    const rng = stream(shape.seed, S.followUps, j)
+    const count = rng.weighted(FOLLOW_UP_COUNTS)
+    const createTime = this.table.sec[j]!
+    const span = Math.max(0, shape.untilSec - 1 - createTime)
+    const times = Array.from({ length: count }, () => createTime + Math.floor(span * rng.next() ** 2)).sort((a, b) => a - b)
+    return times.map((time, k) => {
+      const member = memberList.length > 0 && rng.chance(0.65) ? memberList[rng.int(memberList.length)]! : undefined
+      const operator = member ? { qwUserId: member.qwUserId, name: member.name } : API_OPERATOR
+      const roll = rng.next()
+      const content =
+        roll < 0.6
+          ? rng.pick(FOLLOW_UP_NOTES)
+          : roll < 0.85
+            ? `添加了客户的信息:\n“日期: ${formatBeijingDate(time - rng.int(30) * DAY)}”`
+            : `修改了客户的信息:\n“描述: ${rng.pick(DESCRIPTIONS)}”`
+      return { id: FOLLOW_UP_ID_BASE + 4 * j + k, type: roll < 0.6 ? 1 : 2, content, createTime: time, operator } as FollowUp
+    })
+  }
+
+  /** Adds a follow-up record (its id given, or the next one). */
+  addFollowUp(index: number, record: Omit<FollowUp, 'id'> & { id?: number }): FollowUp {
+    const id = record.id ?? this.#maxFollowUpId + 1
+    this.#maxFollowUpId = Math.max(this.#maxFollowUpId, id)
+    const full: FollowUp = { ...record, id }
+    const list = this.#followUps.get(index)
+    if (list) list.push(full)
+    else this.#followUps.set(index, [full])
+    return full
+  }
+
+  /** The leads given (a fixture) or added (add-clue), with their records: what an export carries. */
+  *given(): Generator<{ lead: Lead; followUps: FollowUp[] }> {
+    for (let index = this.#generated; index < this.#count; index++) yield { lead: this.lead(index), followUps: this.followUps(index) }
+  }
+
+  /** The next follow-up id (what addFollowUp would give). */
+  get nextFollowUpId(): number {
+    return this.#maxFollowUpId + 1
+  }
+}
+
+/** Field types of the generated fields, by key (as the generated catalog defines them). */
+const FIELD_TYPE_OF: Record<string, ProfileValue['type']> = {
+  customer_source: 2, description: 1, mobile: 8, address: 1, birthday: 3, corp_name: 1, name: 1, purchase_intention: 2, gender: 2, customer_stage: 2,
+}
