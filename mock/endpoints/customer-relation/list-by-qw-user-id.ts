@@ -56,6 +56,6 @@ export const listByQwUserId = defineEndpoint({
       delete full[dropped]
       return full
     }
-    return servePage(call, () => relationSource(call, call.request, item, NO_CACHE))
+    return servePage(call, () => relationSource(call, call.request, item, () => NO_CACHE))
   },
 })

@@ -91,7 +91,7 @@ export const listByRelationCreateTimeAsc = defineEndpoint({
   serve(call) {
     const { world, options } = call.context
     return servePage(call, () =>
-      relationSource(call, call.request, (slot) => relationItem(world, slot), world.itemCache(options.itemCacheMb * 1024 * 1024)),
+      relationSource(call, call.request, (slot) => relationItem(world, slot), () => world.itemCache(options.itemCacheMb * 1024 * 1024)),
     )
   },
 })
@@ -101,7 +101,7 @@ export const listByRelationCreateTimeAsc = defineEndpoint({
  * list (both relation lists use it); `null` — an empty page — for a `qwUserId` that follows nobody
  * (or a validation error with `--unknown-member error`).
  */
-export function relationSource(call: EndpointCall<unknown>, filter: { readonly qwUserId?: string; readonly type?: number }, item: (slot: number) => Record<string, unknown>, cache: ItemCache): KeysetSource | null {
+export function relationSource(call: EndpointCall<unknown>, filter: { readonly qwUserId?: string; readonly type?: number }, item: (slot: number) => Record<string, unknown>, cache: () => ItemCache): KeysetSource | null {
   const { context: { world, options }, log } = call
   let member: number | undefined
   if (filter.qwUserId !== undefined) {
@@ -113,5 +113,12 @@ export function relationSource(call: EndpointCall<unknown>, filter: { readonly q
     }
   }
   const keyFilter = { type: filter.type as 1 | 2 | undefined, member }
-  return { slice: (window) => world.page(keyFilter, window), key: (slot) => world.relationKey(slot), item, cache }
+  return {
+    slice: (window) => world.page(keyFilter, window),
+    key: (slot) => world.relationKey(slot),
+    item,
+    get cache() {
+      return cache()
+    },
+  }
 }
