@@ -13,6 +13,12 @@ import { listByQwUserId } from './customer-relation/list-by-qw-user-id.js'
 import { getUsers } from './get-users.js'
 import { userInfo } from './common/user-info.js'
 import { userDepartment } from './contract/user-department.js'
+import { qwDetails } from './customer/qw-details.js'
+import { qwListByCustomer } from './customer/follow-qw-list-by-customer.js'
+import { editRelationField } from './customer-relation/edit-field.js'
+import { customerTransfer } from './customer-transfer/customer-transfer.js'
+import { importCustomer } from './import-customer/import-customer.js'
+import { updateCustomerById } from './customer/update-by-id.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -23,6 +29,10 @@ export { fieldDefinitionItemSchema, listFieldsDataSchema } from './customer/list
 export { profileFieldSchema } from './profile-fields/profile-fields.js'
 export { tagGroupItemSchema, tagItemSchema } from './tags/list-tree.js'
 export { qwUserFollowedCustomerSchema } from './customer-relation/list-by-qw-user-id.js'
+export { qwDetails, qwListByCustomer, editRelationField, customerTransfer, importCustomer, updateCustomerById }
+export { qwDetailSchema } from './customer/qw-details.js'
+export { qwFollowRecordSchema } from './customer/follow-qw-list-by-customer.js'
+export { transferOutcomeSchema } from './customer-transfer/customer-transfer.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -35,4 +45,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
   getUsers,
   userInfo,
   userDepartment,
+  qwDetails,
+  qwListByCustomer,
+  editRelationField,
+  customerTransfer,
+  importCustomer,
+  updateCustomerById,
 ]

@@ -115,6 +115,10 @@ export class World {
   /** Departments a fixture gave (exported as given); undefined: derived from the members. */
   #departments: Department[] | undefined
   #staff: Staff | undefined
+  /** Customer index by WeCom externalUserId, built on the first WeChat lookup (qw-details); changes drop it. */
+  #byExternal: Map<string, number> | undefined
+  /** When the member added the WeCom friend, where it is not the relation's creation (a transfer), by slot. */
+  readonly #qwCustomerTimes = new Map<number, number>()
 
   private constructor(
     readonly shape: WorldShape,
@@ -369,6 +373,7 @@ export class World {
     const index = this.#customerCount++
     this.#explicit.set(index, customer)
     this.#byId?.set(customer.customerId, index)
+    this.#byExternal = undefined
     for (const follow of follows) this.addRelation(index, follow.member, follow.sec, follow.nanos, follow.qwRemark)
     return index
   }
@@ -387,6 +392,7 @@ export class World {
   replaceCustomer(index: number, next: Customer): void {
     const previous = this.customer(index)
     this.#explicit.set(index, next)
+    if (previous.externalUserId !== next.externalUserId) this.#byExternal = undefined
     for (const slot of this.slotsOf(index)) {
       if (previous.type !== next.type) {
         this.#removeSlot(slot, false)
@@ -408,6 +414,46 @@ export class World {
     for (const slot of [...this.slotsOf(index)]) this.removeRelation(slot)
     this.#byId?.delete(this.customerIdAt(index))
     this.#deleted.add(index)
+    this.#byExternal = undefined
+  }
+
+  /**
+   * Moves a follow relation to another member (customer-transfer): it keeps its id, creation key
+   * and remark, so a sweep of all relations sees it once, in its place; the new member's friend
+   * time (qwCustomerTime) is `sec`.
+   */
+  moveRelation(slot: number, member: number, sec: number): void {
+    const remark = this.relation(slot).qwRemark
+    this.#removeSlot(slot, false)
+    this.relations.member[slot] = member
+    this.#insertSlot(slot)
+    this.#remarks.set(slot, remark)
+    this.#qwCustomerTimes.set(slot, sec)
+    this.#itemCache?.delete(slot)
+  }
+
+  /** Sets the member's remark (备注) of a relation (customer-relation/edit-field). */
+  setRemark(slot: number, qwRemark: string | null): void {
+    this.#remarks.set(slot, qwRemark)
+    this.#itemCache?.delete(slot)
+  }
+
+  /** When the relation's member added the customer as a WeCom friend: the relation's creation, or its transfer. Epoch seconds. */
+  qwCustomerSec(slot: number): number {
+    return this.#qwCustomerTimes.get(slot) ?? this.relations.sec[slot]!
+  }
+
+  /** The live customer whose WeCom identity is `externalUserId`, or undefined (the index is built on first use). */
+  customerByExternalUserId(externalUserId: string): number | undefined {
+    if (!this.#byExternal) {
+      this.#byExternal = new Map()
+      for (let i = 0; i < this.#customerCount; i++) {
+        if (this.#deleted.has(i)) continue
+        const id = this.customer(i).externalUserId
+        if (id !== null && !this.#byExternal.has(id)) this.#byExternal.set(id, i)
+      }
+    }
+    return this.#byExternal.get(externalUserId)
   }
 
   isDeleted(index: number): boolean {
