@@ -43,6 +43,16 @@ export function resolveValues(world: FieldCatalog, fields: readonly { alias: str
   })
 }
 
+/** An unknown customer is the upstream's validation error (our choice: `customerId 不存在：<id>`). */
+export function requireCustomer(world: { customerIndex(customerId: number): number | undefined }, customerId: number): void {
+  if (world.customerIndex(customerId) === undefined) throw new UpstreamError('validation', `customerId 不存在：${customerId}`)
+}
+
+/** An unknown member is the upstream's validation error (`<name> 不存在：<qwUserId>`). */
+export function requireMember(world: { memberIndex(qwUserId: string): number | undefined }, qwUserId: string, name = 'qwUserId'): void {
+  if (world.memberIndex(qwUserId) === undefined) throw new UpstreamError('validation', `${name} 不存在：${preview(qwUserId)}`)
+}
+
 /** A refused world change as the upstream's validation error (what is wrong after the prefix); anything else is rethrown. */
 export function asUpstream<T>(change: () => T): T {
   try {

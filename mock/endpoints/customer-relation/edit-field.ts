@@ -17,7 +17,7 @@ import { UpstreamError } from '../../protocol/errors.js'
 import { worldChanges } from '../../world/changes.js'
 import { resolveField } from '../../world/field-aliases.js'
 import { FIELD_TYPES } from '../../world/schema.js'
-import { asUpstream, customerIdField } from '../field-writes.js'
+import { asUpstream, customerIdField, requireCustomer, requireMember } from '../field-writes.js'
 
 /** The names of the relation's own value, the member's remark. */
 export const RELATION_REMARK_FIELDS = ['备注', 'qwRemark', 'remark'] as const
@@ -38,6 +38,8 @@ export const editRelationField = defineEndpoint({
   message: 'success',
   serve({ context, request }) {
     const text = request.valueAsText ?? null
+    requireCustomer(context.world, request.customerId)
+    requireMember(context.world, request.qwUserId)
     const changes = worldChanges(context)
     if ((RELATION_REMARK_FIELDS as readonly string[]).includes(request.field)) {
       asUpstream(() => changes.editRelationField(request.customerId, request.qwUserId, null, text))

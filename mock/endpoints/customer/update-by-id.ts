@@ -8,7 +8,7 @@
 import { z } from 'zod'
 import { defineEndpoint } from '../../core/endpoint.js'
 import { worldChanges } from '../../world/changes.js'
-import { aliasValuesField, asUpstream, customerIdField, resolveValues } from '../field-writes.js'
+import { aliasValuesField, asUpstream, customerIdField, requireCustomer, resolveValues } from '../field-writes.js'
 
 export const updateCustomerById = defineEndpoint({
   path: '/v3/customer/update-by-id',
@@ -19,6 +19,7 @@ export const updateCustomerById = defineEndpoint({
   data: z.null(),
   message: 'success',
   serve({ context, request }) {
+    requireCustomer(context.world, request.customerId)
     const values = resolveValues(context.world, request.fields)
     asUpstream(() => worldChanges(context).setCustomerFields(request.customerId, values))
     return 'null'

@@ -10,6 +10,8 @@
 import { z } from 'zod'
 import { defineEndpoint } from '../../core/endpoint.js'
 import { required, stringField } from '../../core/fields.js'
+import { preview } from '../../preview.js'
+import { UpstreamError } from '../../protocol/errors.js'
 import { idSchema } from '../../protocol/shapes.js'
 import { worldChanges } from '../../world/changes.js'
 import { aliasValuesField, asUpstream, resolveValues } from '../field-writes.js'
@@ -23,6 +25,7 @@ export const importCustomer = defineEndpoint({
   data: idSchema,
   message: 'success',
   serve({ context, request }) {
+    if (context.world.memberIndex(request.qwUserId) === undefined) throw new UpstreamError('validation', `qwUserId 不存在：${preview(request.qwUserId)}`)
     const values = resolveValues(context.world, request.fields)
     const { customerId } = asUpstream(() => worldChanges(context).importCustomer(request.qwUserId, values))
     return String(customerId)
