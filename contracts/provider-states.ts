@@ -122,6 +122,24 @@ export const BUILT_IN_STATES: readonly BuiltInState[] = [
       await admin.loadWorld(p.fixture!)
     },
   },
+  {
+    // The WeChat reads and the customer writes (qw-details, customer-transfer, …): a customer with
+    // this WeCom identity that the member follows (the member is added when the world has none).
+    name: 'member <qwUserId> has the WeCom friend <externalUserId>',
+    pattern: /^member (\S+) has the WeCom friend (\S+)$/,
+    params: ['qwUserId', 'externalUserId'],
+    async setup(p, admin, fake) {
+      const qwUserId = p.qwUserId!
+      if (fake.context.world.memberIndex(qwUserId) === undefined) admin.addMember({ qwUserId, name: qwUserId })
+      const { customerId } = admin.addCustomer({
+        createTime: STATE_EPOCH,
+        wechatNickname: '探马', wechatAvatar: 'https://wx.qlogo.cn/mmhead/Q3auHgzwzM4fgXgBvZk0YHBzLvQ3JzGM0ElnhAyWdZ6vXUeLWBBCcA/0',
+        externalUserId: p.externalUserId!,
+        followers: [{ qwUserId, createTime: STATE_EPOCH }],
+      })
+      return { customerId }
+    },
+  },
 ]
 
 /**
