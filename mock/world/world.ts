@@ -373,7 +373,7 @@ export class World {
     const index = this.#customerCount++
     this.#explicit.set(index, customer)
     this.#byId?.set(customer.customerId, index)
-    this.#byExternal = undefined
+    if (customer.externalUserId !== null && !this.#byExternal?.has(customer.externalUserId)) this.#byExternal?.set(customer.externalUserId, index)
     for (const follow of follows) this.addRelation(index, follow.member, follow.sec, follow.nanos, follow.qwRemark)
     return index
   }
@@ -392,6 +392,7 @@ export class World {
   replaceCustomer(index: number, next: Customer): void {
     const previous = this.customer(index)
     this.#explicit.set(index, next)
+    // Another customer may share the identity the record leaves: then the index is built again on its next use.
     if (previous.externalUserId !== next.externalUserId) this.#byExternal = undefined
     for (const slot of this.slotsOf(index)) {
       if (previous.type !== next.type) {
@@ -412,9 +413,11 @@ export class World {
   /** Deletes customer `index` and all its follow relations. */
   deleteCustomer(index: number): void {
     for (const slot of [...this.slotsOf(index)]) this.removeRelation(slot)
+    const externalUserId = this.customer(index).externalUserId
     this.#byId?.delete(this.customerIdAt(index))
     this.#deleted.add(index)
-    this.#byExternal = undefined
+    // Another customer may share the identity: then the index is built again on its next use.
+    if (externalUserId !== null && this.#byExternal?.get(externalUserId) === index) this.#byExternal = undefined
   }
 
   /**

@@ -66,6 +66,19 @@ describe('customer/qw-details', () => {
     expect((await call(mock, qwDetails, { externalUserId: item.externalUserId, qwUserId: 'ghost' })).data).toEqual([])
   })
 
+  it('a customer added, changed or deleted after the first lookup is found, moved or gone at once', async () => {
+    const m = await createMock({ seed: 'qw-details', customers: 20, staff: 3 })
+    const qwUserId = m.context.world.memberList[0]!.qwUserId
+    expect((await call(m, qwDetails, { externalUserId: 'wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng' })).data).toEqual([])
+    const { customerId } = m.admin.addCustomer({ externalUserId: 'wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng', followers: [{ qwUserId }] })
+    expect((await call<Detail[]>(m, qwDetails, { externalUserId: 'wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng' })).data.map((d) => d.qwUserId)).toEqual([qwUserId])
+    m.admin.updateCustomer(customerId, { externalUserId: 'wo0123456789012345678901234567ab' })
+    expect((await call(m, qwDetails, { externalUserId: 'wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng' })).data).toEqual([])
+    expect((await call<Detail[]>(m, qwDetails, { externalUserId: 'wo0123456789012345678901234567ab' })).data).toHaveLength(1)
+    m.admin.deleteCustomer(customerId)
+    expect((await call(m, qwDetails, { externalUserId: 'wo0123456789012345678901234567ab' })).data).toEqual([])
+  })
+
   it.each<[string, unknown, string]>([
     ['a missing externalUserId', { qwUserId: 'dowen' }, 'externalUserId 不能为空'],
     ['a numeric externalUserId', { externalUserId: 5 }, 'externalUserId 应为字符串（收到 5）'],
