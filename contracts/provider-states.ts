@@ -135,6 +135,8 @@ export const BUILT_IN_STATES: readonly BuiltInState[] = [
         createTime: STATE_EPOCH,
         wechatNickname: '探马', wechatAvatar: 'https://wx.qlogo.cn/mmhead/Q3auHgzwzM4fgXgBvZk0YHBzLvQ3JzGM0ElnhAyWdZ6vXUeLWBBCcA/0',
         externalUserId: p.externalUserId!,
+        // No phones, so the member noted none: qw-details' `mobiles` is null whatever the customer id.
+        ...(fake.context.world.catalog.fields.some((f) => f.outerField === 'mobile') ? { fields: { mobile: null } } : {}),
         followers: [{ qwUserId, createTime: STATE_EPOCH }],
       })
       return { customerId }

@@ -7,7 +7,8 @@
  * relation is when that member added the friend (`qwCustomerTime`: the relation's creation, or its
  * transfer), the member's remark and the mobiles the member noted (`mobiles`, WeCom's remark
  * mobiles). Everything new is drawn lazily from streams of its own (nothing existing moves): the
- * unionId per customer, the mobiles per (customer, member), the follow records per relation id.
+ * unionId per customer id, the mobiles per (customer id, member), the follow records per relation
+ * id — so an exported and reloaded world (same seed) answers the same.
  */
 import { formatBeijing } from '../protocol/time.js'
 import { hashString, stream } from './generate/rng.js'
@@ -34,16 +35,20 @@ export interface QwIdentity {
   qwRemark: string | null
 }
 
+/** Streams keyed by the customer id (not its index, which an export and reload of a world with deletions moves). */
+const idKeys = (customerId: number): [number, number] => [customerId % 0x1_0000_0000, Math.floor(customerId / 0x1_0000_0000)]
+
 /** A customer's WeChat unionId: `o` + 27 url-safe characters for most WeChat users, null for some (no open-platform binding). */
-export function unionIdOf(seed: number, index: number, customer: Customer): string | null {
+export function unionIdOf(seed: number, customer: Customer): string | null {
   if (customer.externalUserId === null) return null
-  const rng = stream(seed, S.unionId, index)
+  const rng = stream(seed, S.unionId, ...idKeys(customer.customerId))
   return rng.chance(0.75) ? 'o' + rng.chars(URL_SAFE, 27) : null
 }
 
 /** The mobiles a member noted on the friend (WeCom remark mobiles): usually the customer's phones, sometimes none (null). */
-export function relationMobiles(seed: number, index: number, member: number, customer: Customer): string[] | null {
-  const rng = stream(seed, S.mobiles, index, member)
+export function relationMobiles(seed: number, qwUserId: string, customer: Customer): string[] | null {
+  const [low, high] = idKeys(customer.customerId)
+  const rng = stream(seed, S.mobiles, low, high ^ hashString(qwUserId))
   const phones = customer.fields.find((f) => f.field === 'mobile' || f.type === 8)?.valueAsText
   let list: string[] = []
   try {
@@ -62,13 +67,12 @@ export function qwIdentity(world: World, slot: number): QwIdentity | null {
   const customer = world.customer(index)
   if (customer.externalUserId === null) return null
   const relation = world.relation(slot, customer)
-  const member = world.relations.member[slot]!
   return {
     qwUserId: relation.qwUserId,
     externalUserId: customer.externalUserId,
-    unionId: unionIdOf(world.shape.seed, index, customer),
+    unionId: unionIdOf(world.shape.seed, customer),
     qwCustomerTime: formatBeijing(world.qwCustomerSec(slot)),
-    mobiles: relationMobiles(world.shape.seed, index, member, customer),
+    mobiles: relationMobiles(world.shape.seed, relation.qwUserId, customer),
     wechatNickname: customer.wechatNickname,
     wechatAvatar: customer.wechatAvatar,
     qwRemark: relation.qwRemark,

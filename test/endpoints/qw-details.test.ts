@@ -60,6 +60,17 @@ describe('customer/qw-details', () => {
     expect(await call(again, qwDetails, { externalUserId: item.externalUserId })).toEqual(await call(mock, qwDetails, { externalUserId: item.externalUserId }))
   })
 
+  it('an exported world, with a customer deleted, reloaded under the same seed answers the same details', async () => {
+    const m = await createMock({ seed: 'qw-details', customers: 40, staff: 4 })
+    const items = await allRelations(m)
+    m.admin.deleteCustomer(items[0]!.customerId)
+    const reloaded = await createMock({ seed: 'qw-details', customers: 0, staff: 1 })
+    await reloaded.admin.loadWorld(m.admin.exportWorld())
+    for (const item of items.slice(1).filter((i) => i.externalUserId && i.customerId !== items[0]!.customerId)) {
+      expect(await call(reloaded, qwDetails, { externalUserId: item.externalUserId })).toEqual(await call(m, qwDetails, { externalUserId: item.externalUserId }))
+    }
+  })
+
   it('an unknown externalUserId, or a member without that friend, answers an empty list', async () => {
     expect(await call(mock, qwDetails, { externalUserId: 'wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng', qwUserId: 'ZhuShanPeng' })).toEqual({ code: 0, message: 'success', data: [] })
     const item = (await allRelations(mock)).find((i) => i.externalUserId !== null)!

@@ -56,7 +56,7 @@ describe('customer-relation/edit-field', () => {
   it.each<[string, (a: RelationItem, nonFollower: string) => unknown, (a: RelationItem, nonFollower: string) => string]>([
     ['an unknown customer', (a) => ({ customerId: 1, qwUserId: a.qwUserId, field: '描述', valueAsText: 'x' }), () => 'customerId 不存在：1'],
     ['an unknown member', (a) => ({ customerId: a.customerId, qwUserId: 'ghost', field: '描述', valueAsText: 'x' }), () => 'qwUserId 不存在："ghost"'],
-    ['a member who does not follow the customer', (a, n) => ({ customerId: a.customerId, qwUserId: n, field: '描述', valueAsText: 'x' }), (a, n) => `${n} does not follow customer ${a.customerId}`],
+    ['a member who does not follow the customer', (a, n) => ({ customerId: a.customerId, qwUserId: n, field: '描述', valueAsText: 'x' }), (a, n) => `qwUserId 未跟进该客户："${n}"，customerId ${a.customerId}`],
     ['an unknown field', (a) => ({ customerId: a.customerId, qwUserId: a.qwUserId, field: '爱好', valueAsText: 'x' }), () => 'field 不存在："爱好"'],
     ['a value its field does not take', (a) => ({ customerId: a.customerId, qwUserId: a.qwUserId, field: '性别', valueAsText: '9' }), () => 'fields.gender: no option 9 (options: 0 其它, 1 男, 2 女); this field (type 2) takes an option id or name, or null to clear'],
   ])('refuses %s, and nothing changes', async (_label, body, message) => {

@@ -40,6 +40,11 @@ export const editRelationField = defineEndpoint({
     const text = request.valueAsText ?? null
     requireCustomer(context.world, request.customerId)
     requireMember(context.world, request.qwUserId)
+    const world = context.world
+    const member = world.memberIndex(request.qwUserId)
+    if (!world.slotsOf(world.customerIndex(request.customerId)!).some((slot) => world.relations.member[slot] === member)) {
+      throw new UpstreamError('validation', `qwUserId 未跟进该客户：${preview(request.qwUserId)}，customerId ${request.customerId}`)
+    }
     const changes = worldChanges(context)
     if ((RELATION_REMARK_FIELDS as readonly string[]).includes(request.field)) {
       asUpstream(() => changes.editRelationField(request.customerId, request.qwUserId, null, text))
