@@ -189,6 +189,7 @@ export class World {
       const customer = indexOf.get(r.customerId)!
       const slot = world.#appendRelation(sec, r.createNanos, r.id, customer, world.#memberIndex.get(r.qwUserId)!, world.#explicit.get(customer)!.type)
       world.#remarks.set(slot, r.qwRemark)
+      if (r.qwCustomerTime !== undefined) world.#qwCustomerTimes.set(slot, parseBeijing(r.qwCustomerTime)!)
     }
     world.#trimLists()
     return world
@@ -577,7 +578,8 @@ export class World {
    */
   *records(): Generator<NdjsonRecord> {
     const members = this.memberList.map(exportedMember)
-    const staff = this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
+    // Transferred relations' friend times (qwCustomerTime) are version 2 too.
+    const staff = this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined)) || this.#qwCustomerTimes.size > 0
     yield { ...this.#definitionsHeader(staff), members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
@@ -593,7 +595,8 @@ export class World {
     for (let p = 0; p < this.#all.length; p++) {
       const slot = this.#all.at(p)
       const r = this.relation(slot)
-      yield { relation: { id: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(t.sec[slot]!), createNanos: t.nanos[slot]!, qwRemark: r.qwRemark } }
+      const friendSec = this.#qwCustomerTimes.get(slot)
+      yield { relation: { id: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(t.sec[slot]!), createNanos: t.nanos[slot]!, qwRemark: r.qwRemark, ...(friendSec !== undefined ? { qwCustomerTime: formatBeijing(friendSec) } : {}) } }
     }
   }
 

@@ -88,6 +88,23 @@ describe('customer-transfer', () => {
     expect(answer.data.slice(0, -1).every((o) => typeof o.reason === 'string')).toBe(true)
   })
 
+  it('an export keeps the transfer (fixture version 2 relation qwCustomerTime); a version-1 fixture cannot say it', async () => {
+    const m = await createMock(world())
+    const { item, to } = await movable(m)
+    m.context.clock.apply({ freeze: true, set: Date.parse('2026-11-20T02:00:00Z') })
+    await call(m, customerTransfer, { handoverToUserid: to, customers: [{ qwUserId: item.qwUserId, customerId: item.customerId }] })
+    const doc = m.admin.exportWorld()
+    expect(doc.version).toBe(2)
+    const relation = doc.relations.find((r) => r.customerId === item.customerId && r.qwUserId === to)!
+    expect(relation.qwCustomerTime).toBe('2026-11-20 10:00:00')
+    const reloaded = await createMock(world())
+    await reloaded.admin.loadWorld(doc)
+    const details = await call(reloaded, qwDetails, { externalUserId: item.externalUserId, qwUserId: to })
+    expect(details).toEqual(await call(m, qwDetails, { externalUserId: item.externalUserId, qwUserId: to }))
+    expect((details.data as { qwCustomerTime: string }[])[0]!.qwCustomerTime).toBe('2026-11-20 10:00:00')
+    await expect(reloaded.admin.loadWorld({ ...doc, version: 1, tagGroups: undefined, aliases: undefined, departments: undefined, members: doc.members.map((x) => ({ qwUserId: x.qwUserId, name: x.name, department: x.department })) })).rejects.toThrow(/qwCustomerTime needs fixture version 2/)
+  })
+
   it('an unknown handoverToUserid is refused and nothing moves', async () => {
     const m = await createMock(world())
     const before = await sweep(m)
