@@ -62,12 +62,12 @@ export function relationMobiles(seed: number, qwUserId: string, customer: Custom
 }
 
 /** The relation in `slot` as qw-details answers it, or null when its customer has no WeCom identity. */
-export function qwIdentity(world: World, slot: number): QwIdentity | null {
+export function qwIdentity(world: World, slot: number, extra: 'qwRemark' | 'customerId' | 'wechatLocation' = 'qwRemark'): Record<string, unknown> | null {
   const index = world.relations.customer[slot]!
   const customer = world.customer(index)
   if (customer.externalUserId === null) return null
   const relation = world.relation(slot, customer)
-  return {
+  const identity: QwIdentity = {
     qwUserId: relation.qwUserId,
     externalUserId: customer.externalUserId,
     unionId: unionIdOf(world.shape.seed, customer),
@@ -77,6 +77,9 @@ export function qwIdentity(world: World, slot: number): QwIdentity | null {
     wechatAvatar: customer.wechatAvatar,
     qwRemark: relation.qwRemark,
   }
+  if (extra === 'qwRemark') return { ...identity }
+  const { qwRemark: _remark, ...seven } = identity
+  return { ...seven, [extra]: extra === 'customerId' ? customer.customerId : customer.wechatLocation }
 }
 
 /** The live relation slots of the customer with this externalUserId, in key order (none for an unknown one). */

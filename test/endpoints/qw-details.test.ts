@@ -71,6 +71,16 @@ describe('customer/qw-details', () => {
     }
   })
 
+  it('qwDetailsExtra picks the eighth property (default qwRemark)', async () => {
+    const item = (await allRelations(mock)).find((i) => i.externalUserId !== null)!
+    for (const extra of ['customerId', 'wechatLocation'] as const) {
+      const m = await createMock({ seed: 'qw-details', customers: 120, staff: 8, qwDetailsExtra: extra })
+      const [d] = (await call<Record<string, unknown>[]>(m, qwDetails, { externalUserId: item.externalUserId, qwUserId: item.qwUserId })).data
+      expect(Object.keys(d!)).toEqual(['qwUserId', 'externalUserId', 'unionId', 'qwCustomerTime', 'mobiles', 'wechatNickname', 'wechatAvatar', extra])
+      expect(d![extra]).toBe(extra === 'customerId' ? item.customerId : (item as unknown as { wechatLocation: string | null }).wechatLocation)
+    }
+  })
+
   it('an unknown externalUserId, or a member without that friend, answers an empty list', async () => {
     expect(await call(mock, qwDetails, { externalUserId: 'wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng', qwUserId: 'ZhuShanPeng' })).toEqual({ code: 0, message: 'success', data: [] })
     const item = (await allRelations(mock)).find((i) => i.externalUserId !== null)!

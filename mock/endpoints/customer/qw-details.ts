@@ -2,8 +2,9 @@
  * POST …/v2/customer/qw-details (按企微客户id获取详情, docs/upstream.md §7.1): the WeChat identity of
  * an external contact as each member who has it as a friend sees it (mock/world/wechat.ts): a list
  * of 8-property objects. With `qwUserId`, that member's relation only; without it (our choice),
- * every member's. The eighth property is our choice: `qwRemark`, the member's remark (per relation,
- * as the relation list shows it). An unknown `externalUserId`, or a member who does not have the
+ * every member's. The eighth property is our choice, `qwDetailsExtra`: `qwRemark` by default, the
+ * member's remark (per relation, as the relation list shows it); or `customerId`, `wechatLocation`.
+ * The data schema is the default's. An unknown `externalUserId`, or a member who does not have the
  * contact, answers an empty list.
  */
 import { z } from 'zod'
@@ -39,7 +40,7 @@ export const qwDetails = defineEndpoint({
     const world = context.world
     const details = slotsOfExternalUser(world, request.externalUserId)
       .filter((slot) => request.qwUserId === undefined || world.memberList[world.relations.member[slot]!]!.qwUserId === request.qwUserId)
-      .map((slot) => qwIdentity(world, slot))
+      .map((slot) => qwIdentity(world, slot, context.options.qwDetailsExtra))
       .filter((d) => d !== null)
     return JSON.stringify(details)
   },
