@@ -53,12 +53,15 @@ export function requireMember(world: { memberIndex(qwUserId: string): number | u
   if (world.memberIndex(qwUserId) === undefined) throw new UpstreamError('validation', `${name} 不存在：${preview(qwUserId)}`)
 }
 
-/** A refused world change as the upstream's validation error (what is wrong after the prefix); anything else is rethrown. */
+/**
+ * A refused world change as the upstream's validation error (what is wrong after the prefix); a
+ * change refused because a world is being loaded (admin) as the internal error, not a bug report.
+ */
 export function asUpstream<T>(change: () => T): T {
   try {
     return change()
   } catch (error) {
-    if (error instanceof ChangeRefused && error.reason !== 'busy') throw new UpstreamError('validation', error.issues?.join('; ') ?? error.message)
+    if (error instanceof ChangeRefused) throw new UpstreamError(error.reason === 'busy' ? 'internal' : 'validation', error.issues?.join('; ') ?? error.message)
     throw error
   }
 }

@@ -68,6 +68,16 @@ describe('import-customer', () => {
     expect((await call(m, importCustomer, DOCUMENTED(q))).data).toBe((await call(fresh, importCustomer, DOCUMENTED(q))).data)
   })
 
+  it('while a world is being loaded the write is refused (the internal error) and the loaded world is served after', async () => {
+    const m = await createMock({ seed: 'import-customer', customers: 5, staff: 2 })
+    const loading = m.admin.loadWorld({ version: 1, generate: { seed: 'next', customers: 30_000, staff: 3 } })
+    expect(m.context.world.memberList.length).toBe(2)
+    // In process, at once (over HTTP the load may be done before the request is served).
+    expect(() => importCustomer.handle(m.context, DOCUMENTED(m.context.world.memberList[0]!.qwUserId))).toThrow(expect.objectContaining({ kind: 'internal' }))
+    await loading
+    expect(m.context.world.liveCustomerCount).toBe(30_000)
+  })
+
   it.each<[string, unknown, string]>([
     ['a missing qwUserId', { fields: [{ alias: 'name', values: ['a'] }] }, 'qwUserId 不能为空'],
     ['missing fields', { qwUserId: 'a' }, 'fields 不能为空'],
