@@ -19,6 +19,8 @@ import {
   echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint, profileFieldsEndpoint,
   GET_USERS_PATH, USER_DEPARTMENT_PATH, USER_INFO_PATH, salesMemberPageSchema, userDepartmentsSchema, userInfoSchema,
   type DepartmentRef, type GetUsersRequest, type MemberIds, type SalesMemberPage, type UserDepartmentRequest,
+  qwDetailsEndpoint, qwListByCustomerEndpoint, editRelationFieldEndpoint, customerTransferEndpoint, importCustomerEndpoint, updateCustomerByIdEndpoint,
+  type AliasValues,
 } from './schema.js'
 import {
   ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, editClueFieldDataSchema, followUpPageSchema, leadPageSchema,
@@ -272,5 +274,35 @@ export class TanmaClient {
   /** clue/edit-field: one field of a lead, by alias, name, key or id; `valueAsText` as the lists show it. */
   async editClueField(customerId: number, field: string, valueAsText: string | null): Promise<void> {
     await this.#checked(CLUE_EDIT_FIELD_PATH, editClueFieldDataSchema, { customerId, field, valueAsText })
+  }
+
+  /** customer/qw-details (按企微客户id获取详情): the WeChat identity of an external contact per member (one member's with qwUserId). */
+  qwDetails(request: { externalUserId: string; qwUserId?: string }): Promise<z.output<typeof qwDetailsEndpoint.data>> {
+    return this.#checked(qwDetailsEndpoint.path, qwDetailsEndpoint.data, request)
+  }
+
+  /** customer/follow/qw-list-by-customer (获取指定企微客户的跟进数据, deprecated): the WeCom follow records of an external contact. */
+  qwFollowRecords(externalUserId: string): Promise<z.output<typeof qwListByCustomerEndpoint.data>> {
+    return this.#checked(qwListByCustomerEndpoint.path, qwListByCustomerEndpoint.data, { externalUserId })
+  }
+
+  /** customer-relation/edit-field: a value of a follow relation (`备注`: the member's remark; any other field: the customer's profile value). */
+  async editRelationField(request: { customerId: number; qwUserId: string; field: string; valueAsText: string | null }): Promise<void> {
+    await this.#checked(editRelationFieldEndpoint.path, editRelationFieldEndpoint.data, request)
+  }
+
+  /** customer-transfer (转移客户): moves customers' relations to member `handoverToUserid`; answers per customer whether it moved. */
+  transferCustomers(handoverToUserid: string, customers: { qwUserId: string; customerId: number }[]): Promise<z.output<typeof customerTransferEndpoint.data>> {
+    return this.#checked(customerTransferEndpoint.path, customerTransferEndpoint.data, { handoverToUserid, customers })
+  }
+
+  /** import-customer (个人客户导入): a new personal customer the member follows; answers its id. */
+  importCustomer(qwUserId: string, fields: AliasValues[]): Promise<number> {
+    return this.#checked(importCustomerEndpoint.path, importCustomerEndpoint.data, { qwUserId, fields })
+  }
+
+  /** customer/update-by-id: changes a customer's profile values. */
+  async updateCustomer(customerId: number, fields: AliasValues[]): Promise<void> {
+    await this.#checked(updateCustomerByIdEndpoint.path, updateCustomerByIdEndpoint.data, { customerId, fields })
   }
 }

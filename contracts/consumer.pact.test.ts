@@ -15,6 +15,7 @@ import { DOCUMENTED_PAGE, emptyPage, errorResponse, followedCustomerPage, matche
 import {
   GET_USERS_PATH, LIST_PATH, USER_DEPARTMENT_PATH, USER_INFO_PATH, echoEndpoint, listByQwUserIdEndpoint, listFieldsEndpoint, listTagTreeEndpoint, mapProfileFieldEndpoint,
   profileFieldsEndpoint, salesMemberPageSchema, userInfoSchema,
+  qwDetailsEndpoint, qwListByCustomerEndpoint, editRelationFieldEndpoint, customerTransferEndpoint, importCustomerEndpoint, updateCustomerByIdEndpoint,
 } from './schema.js'
 import { ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, followUpPageSchema, leadPageSchema } from './schema.js'
 
@@ -326,5 +327,88 @@ describe('the reference client against the lead endpoints', () => {
       .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: null }, rules: {} }))
       .executeTest(async (server) => {
         await expect(clientOf(server.url).editClueField(410983932389440, '生日', '1990-01-02')).resolves.toBeUndefined()
+      }))
+})
+
+describe('the reference client against the WeChat reads and the customer writes', () => {
+  /** The documented qw-details request example. */
+  const EXTERNAL_USER_ID = 'wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng'
+  const FRIEND = `member ZhuShanPeng has the WeCom friend ${EXTERNAL_USER_ID}`
+  const ok = (data: z.ZodType) => z.object({ code: z.literal(0), message: z.literal('success'), data })
+  const customerId = MatchersV3.fromProviderState('${customerId}', 497186786844992)
+  const okNull = { body: { code: 0, message: 'success', data: null }, rules: {} }
+
+  it('customer/qw-details: the WeChat identity of the documented external contact', () =>
+    pact
+      .addInteraction()
+      .given(FRIEND)
+      .uponReceiving('the WeChat details of external contact wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng for ZhuShanPeng')
+      .withRequest('POST', `/api${qwDetailsEndpoint.path}`, signedJsonRequest({ externalUserId: EXTERNAL_USER_ID, qwUserId: 'ZhuShanPeng' }))
+      .willRespondWith(200, respondWith(matchersFor(ok(qwDetailsEndpoint.data), { code: 0, message: 'success', data: [{
+        qwUserId: 'ZhuShanPeng', externalUserId: EXTERNAL_USER_ID, unionId: null, qwCustomerTime: '2021-06-02 20:04:41', mobiles: null,
+        wechatNickname: '探马', wechatAvatar: 'https://wx.qlogo.cn/mmhead/Q3auHgzwzM4fgXgBvZk0YHBzLvQ3JzGM0ElnhAyWdZ6vXUeLWBBCcA/0', qwRemark: null,
+      }] })))
+      .executeTest(async (server) => {
+        const [detail] = await clientOf(server.url).qwDetails({ externalUserId: EXTERNAL_USER_ID, qwUserId: 'ZhuShanPeng' })
+        expect(detail!.externalUserId).toBe(EXTERNAL_USER_ID)
+      }))
+
+  it('customer/follow/qw-list-by-customer: the WeCom follow records of an external contact', () =>
+    pact
+      .addInteraction()
+      .given(FRIEND)
+      .uponReceiving('the WeCom follow records of external contact wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng')
+      .withRequest('POST', `/api${qwListByCustomerEndpoint.path}`, signedJsonRequest({ externalUserId: EXTERNAL_USER_ID }))
+      .willRespondWith(200, respondWith(matchersFor(ok(qwListByCustomerEndpoint.data), { code: 0, message: 'success', data: [
+        { id: 246484312, qwUserId: 'ZhuShanPeng', externalUserId: EXTERNAL_USER_ID, content: '修改了客户的信息:\n“客户来源: 转介绍”', followType: 2, gmtCreateTime: '2023-07-01 00:00:03' },
+      ] })))
+      .executeTest(async (server) => {
+        const [record] = await clientOf(server.url).qwFollowRecords(EXTERNAL_USER_ID)
+        expect(record!.externalUserId).toBe(EXTERNAL_USER_ID)
+      }))
+
+  it('customer-relation/edit-field: the documented request (描述)', () =>
+    pact
+      .addInteraction()
+      .given(FRIEND)
+      .uponReceiving('a description set on ZhuShanPeng\'s customer')
+      .withRequest('POST', `/api${editRelationFieldEndpoint.path}`, signedJsonRequest({ customerId, qwUserId: 'ZhuShanPeng', field: '描述', valueAsText: '老客户' }))
+      .willRespondWith(200, respondWith(okNull))
+      .executeTest(async (server) => {
+        await expect(clientOf(server.url).editRelationField({ customerId: 497186786844992, qwUserId: 'ZhuShanPeng', field: '描述', valueAsText: '老客户' })).resolves.toBeUndefined()
+      }))
+
+  it('customer-transfer: the customer moves to the new member', () =>
+    pact
+      .addInteraction()
+      .given(FRIEND)
+      .uponReceiving('a transfer of ZhuShanPeng\'s customer to michale (a member of the default world)')
+      .withRequest('POST', `/api${customerTransferEndpoint.path}`, signedJsonRequest({ handoverToUserid: 'michale', customers: [{ qwUserId: 'ZhuShanPeng', customerId }] }))
+      .willRespondWith(200, respondWith(matchersFor(ok(customerTransferEndpoint.data), { code: 0, message: 'success', data: [{ customerId: 497186786844992, qwUserId: 'ZhuShanPeng', moved: true, reason: null }] })))
+      .executeTest(async (server) => {
+        const [outcome] = await clientOf(server.url).transferCustomers('michale', [{ qwUserId: 'ZhuShanPeng', customerId: 497186786844992 }])
+        expect(outcome!.moved).toBe(true)
+      }))
+
+  it('import-customer: the documented request answers the new customer id', () =>
+    pact
+      .addInteraction()
+      .given(FRIEND)
+      .uponReceiving('a personal customer imported for ZhuShanPeng')
+      .withRequest('POST', `/api${importCustomerEndpoint.path}`, signedJsonRequest({ qwUserId: 'ZhuShanPeng', fields: [{ alias: 'customer_ch_phone', values: ['13812345678'] }, { alias: 'name', values: ['王小明'] }] }))
+      .willRespondWith(200, respondWith(matchersFor(ok(importCustomerEndpoint.data), { code: 0, message: 'success', data: 497186786844992 })))
+      .executeTest(async (server) => {
+        expect(Number.isSafeInteger(await clientOf(server.url).importCustomer('ZhuShanPeng', [{ alias: 'customer_ch_phone', values: ['13812345678'] }, { alias: 'name', values: ['王小明'] }]))).toBe(true)
+      }))
+
+  it('customer/update-by-id: a customer\'s profile values by alias', () =>
+    pact
+      .addInteraction()
+      .given(FRIEND)
+      .uponReceiving('a name set on a customer by id')
+      .withRequest('POST', `/api${updateCustomerByIdEndpoint.path}`, signedJsonRequest({ customerId, fields: [{ alias: 'name', values: ['王小明'] }] }))
+      .willRespondWith(200, respondWith(okNull))
+      .executeTest(async (server) => {
+        await expect(clientOf(server.url).updateCustomer(497186786844992, [{ alias: 'name', values: ['王小明'] }])).resolves.toBeUndefined()
       }))
 })

@@ -132,6 +132,26 @@ export const BUILT_IN_STATES: readonly BuiltInState[] = [
       return { customerId }
     },
   },
+  {
+    // The WeChat reads and the customer writes (qw-details, customer-transfer, …): a customer with
+    // this WeCom identity that the member follows (the member is added when the world has none).
+    name: 'member <qwUserId> has the WeCom friend <externalUserId>',
+    pattern: /^member (\S+) has the WeCom friend (\S+)$/,
+    params: ['qwUserId', 'externalUserId'],
+    async setup(p, admin, fake) {
+      const qwUserId = p.qwUserId!
+      if (fake.context.world.memberIndex(qwUserId) === undefined) admin.addMember({ qwUserId, name: qwUserId })
+      const { customerId } = admin.addCustomer({
+        createTime: STATE_EPOCH,
+        wechatNickname: '探马', wechatAvatar: 'https://wx.qlogo.cn/mmhead/Q3auHgzwzM4fgXgBvZk0YHBzLvQ3JzGM0ElnhAyWdZ6vXUeLWBBCcA/0',
+        externalUserId: p.externalUserId!,
+        // No phones, so the member noted none: qw-details' `mobiles` is null whatever the customer id.
+        ...(fake.context.world.catalog.fields.some((f) => f.outerField === 'mobile') ? { fields: { mobile: null } } : {}),
+        followers: [{ qwUserId, createTime: STATE_EPOCH }],
+      })
+      return { customerId }
+    },
+  },
 ]
 
 /**

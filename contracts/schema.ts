@@ -139,3 +139,18 @@ export const CLUE_LIST_PATH = listCluesByCreateTimeAsc.path
 export const CLUE_FOLLOW_UP_PATH = listClueFollowUps.path
 export const ADD_CLUE_PATH = addClue.path
 export const CLUE_EDIT_FIELD_PATH = editClueField.path
+
+/**
+ * The WeChat reads and the writes on followed customers (issue 11): qw-details, qw-list-by-customer,
+ * customer-relation/edit-field, customer-transfer, import-customer, customer/update-by-id.
+ */
+export { qwDetailSchema, qwFollowRecordSchema, transferOutcomeSchema } from '../mock/endpoints/index.js'
+export {
+  qwDetails as qwDetailsEndpoint, qwListByCustomer as qwListByCustomerEndpoint, editRelationField as editRelationFieldEndpoint,
+  customerTransfer as customerTransferEndpoint, importCustomer as importCustomerEndpoint, updateCustomerById as updateCustomerByIdEndpoint,
+} from '../mock/endpoints/index.js'
+/** One `{alias, values}` of import-customer and customer/update-by-id (`alias`: from profile-fields/map, a field's name, key or id). */
+export interface AliasValues {
+  alias: string
+  values: (string | number)[]
+}

@@ -114,6 +114,8 @@ function readFaultsFile(path: string): unknown[] {
  * The followed-customer properties list-by-qw-user-id may leave out: all but the four its documented
  * example shows (`customerId`, `qwUserId`, `type`, `fields`).
  */
+/** What qw-details may serve as its eighth property (docs/upstream.md §7.1: 8 properties, 7 named). */
+export const QW_DETAILS_EXTRA = ['qwRemark', 'customerId', 'wechatLocation'] as const
 export const QW_USER_ID_LIST_DROPPABLE = ['tagIds', 'createTime', 'lastUpdateTime', 'companyInfo', 'wechatNickname', 'wechatAvatar', 'wechatLocation', 'convertCustomerTime', 'qwRemark', 'externalUserId'] as const
 
 const SERVE_AND_VERIFY = ['serve', 'verify'] as const satisfies readonly CommandName[]
@@ -194,6 +196,8 @@ export const mockOptionsSchema = z
     qwUserIdListDrops: setting(z.enum(QW_USER_ID_LIST_DROPPABLE).default('externalUserId').describe('the one property of the followed-customer item that the deprecated list-by-qw-user-id leaves out (its items have 13 properties, the relation list\'s 14 less one)'),
       { commands: SERVE_AND_VERIFY, value: 'property' }),
     leadWriteRecords: setting(z.enum(['api', 'none']).default('api').describe('whether add-clue and clue/edit-field write a type-2 follow-up record by the API operator (`api`), or none'), { commands: SERVE_AND_VERIFY }),
+    qwDetailsExtra: setting(z.enum(QW_DETAILS_EXTRA).default('qwRemark').describe('the eighth property of a qw-details object (its page counts 8 and names 7): the member\'s remark, the customer id or the WeChat location'),
+      { commands: SERVE_AND_VERIFY, value: 'property' }),
     echoData: setting(z.enum(['body', 'null']).default('body').describe('what `echo` answers as `data`: the request body as received, or null'), { commands: SERVE_AND_VERIFY }),
     bodyDepthLimit: setting(z.number().int().min(1).max(100_000).default(1000).describe("deepest accepted nesting of a request body (Jackson's default 1000); deeper bodies get a validation error"), { commands: SERVE_AND_VERIFY, value: 'n' }),
   })

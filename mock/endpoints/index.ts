@@ -17,6 +17,12 @@ import { listCluesByCreateTimeAsc } from './clue/list-by-create-time-asc.js'
 import { listClueFollowUps } from './clue/list-follow-up.js'
 import { addClue } from './add-clue.js'
 import { editClueField } from './clue/edit-field.js'
+import { qwDetails } from './customer/qw-details.js'
+import { qwListByCustomer } from './customer/follow-qw-list-by-customer.js'
+import { editRelationField } from './customer-relation/edit-field.js'
+import { customerTransfer } from './customer-transfer/customer-transfer.js'
+import { importCustomer } from './import-customer/import-customer.js'
+import { updateCustomerById } from './customer/update-by-id.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -30,6 +36,10 @@ export { qwUserFollowedCustomerSchema } from './customer-relation/list-by-qw-use
 export { listCluesByCreateTimeAsc, listClueFollowUps, addClue, editClueField }
 export { leadItemSchema } from './clue/list-by-create-time-asc.js'
 export { followUpItemSchema } from './clue/list-follow-up.js'
+export { qwDetails, qwListByCustomer, editRelationField, customerTransfer, importCustomer, updateCustomerById }
+export { qwDetailSchema } from './customer/qw-details.js'
+export { qwFollowRecordSchema } from './customer/follow-qw-list-by-customer.js'
+export { transferOutcomeSchema } from './customer-transfer/customer-transfer.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -46,4 +56,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
   listClueFollowUps,
   addClue,
   editClueField,
+  qwDetails,
+  qwListByCustomer,
+  editRelationField,
+  customerTransfer,
+  importCustomer,
+  updateCustomerById,
 ]

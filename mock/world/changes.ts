@@ -18,11 +18,10 @@ import { fixtureCustomer, type FixtureCustomer } from './fixture.js'
 import { companyName, generateCustomer } from './generate/customers.js'
 import { hashString, stream } from './generate/rng.js'
 import type { SalesMember } from './generate/staff.js'
-import type { Customer, CustomerType, Department, Member } from './schema.js'
+import type { Customer, CustomerType, Department, FieldDefinition, Member, ProfileValue } from './schema.js'
 import type { World } from './world.js'
 import { resolveField } from './field-aliases.js'
 import { API_OPERATOR, fieldKey, type Lead } from './leads.js'
-import type { FieldDefinition, ProfileValue } from './schema.js'
 
 /**
  * Why a change was refused: `invalid` input, a `missing` record, a `conflict` with the world as it
@@ -144,6 +143,25 @@ export interface WorldChanges {
    * Emits `lead.changed`.
    */
   editLeadField(customerId: number, field: string, valueAsText: string | null): void
+  /**
+   * Profile values by field definition (the write endpoints resolve the names: world/field-aliases.ts),
+   * each checked against its field's type. Emits `customer.changed` with `fields`.
+   */
+  setCustomerFields(customerId: number, values: readonly FieldValueChange[]): void
+  /** A new personal customer the member follows from now on, with these profile values (import-customer). */
+  importCustomer(qwUserId: string, values: readonly FieldValueChange[]): { customerId: number; relationId: number }
+  /**
+   * A relation-level value: the member's remark (`qwRemark`) when `field` is null, else a profile
+   * value of the customer (shared by its followers). Refused (`missing`) when the member does not
+   * follow the customer. The customer's lastUpdateTime moves.
+   */
+  editRelationField(customerId: number, qwUserId: string, field: FieldDefinition | null, value: unknown): void
+  /**
+   * Moves each customer's relation from its member to `to` (customer-transfer). A customer moves
+   * when the from-member follows it and `to` does not yet; each answers whether it moved and why
+   * not. One change: `relation.transferred` per moved relation.
+   */
+  transferRelations(to: string, moves: readonly { readonly qwUserId: string; readonly customerId: number }[]): TransferOutcome[]
 }
 
 /** A new lead, as add-clue gives it. */
@@ -152,6 +170,21 @@ export interface NewLeadChange {
   readonly mobiles?: readonly string[]
   /** `key`: an alias, a field name, a key or a field id as text. */
   readonly fields?: readonly { readonly key: string; readonly value: unknown }[]
+}
+
+/** A profile value a write endpoint gives, for a resolved field. */
+export interface FieldValueChange {
+  readonly field: FieldDefinition
+  readonly value: unknown
+}
+
+/** One customer of a transfer: whether its relation moved, and why not. */
+export interface TransferOutcome {
+  readonly customerId: number
+  readonly qwUserId: string
+  readonly moved: boolean
+  /** Why it did not move (null when it did). */
+  readonly reason: string | null
 }
 
 const changesOf = new WeakMap<MockContext, WorldChanges>()
@@ -213,6 +246,19 @@ function createChanges(context: MockContext): WorldChanges {
       const at = next.findIndex((f) => f.field === key)
       if (at >= 0) next[at]!.valueAsText = value
       else next.push({ field: key, type: definition.type, valueAsText: value })
+    }
+    return next
+  }
+
+  /** Profile values by field definition applied to a record's fields (the key is the field's outerField, or its name when it has none). */
+  const valuesApplied = (fields: Customer['fields'], values: readonly FieldValueChange[]) => {
+    const next = fields.map((f) => ({ ...f }))
+    for (const { field: definition, value } of values) {
+      const key = definition.outerField ?? definition.name
+      const text = fieldValueText(definition, value)
+      const at = next.findIndex((f) => f.field === key)
+      if (at >= 0) next[at]!.valueAsText = text
+      else next.push({ field: key, type: definition.type, valueAsText: text })
     }
     return next
   }
@@ -589,6 +635,86 @@ function createChanges(context: MockContext): WorldChanges {
         if (context.options.leadWriteRecords === 'api') book.addFollowUp(index, { type: 2, content: `修改了客户的信息:\n“${definition.name}: ${text === null ? '' : shownValue(definition, text)}”`, createTime: Math.max(current.createTime, now), operator: API_OPERATOR })
         events.push({ type: 'lead.changed', at: context.clock.now(), leadId: customerId, properties: [key] })
         context.logger.log('world', `lead ${customerId}: ${key} changed`)
+      })
+    },
+
+    setCustomerFields(customerId, values) {
+      change('customer patch', (events) => {
+        const index = indexOf(customerId)
+        const current = context.world.customer(index)
+        const next = { ...current, fields: valuesApplied(current.fields, values), lastUpdateTime: Math.max(current.createTime, nowSec()) }
+        context.world.replaceCustomer(index, next)
+        events.push({ type: 'customer.changed', at: context.clock.now(), customerId, properties: ['fields'] })
+      })
+    },
+
+    importCustomer(qwUserId, values) {
+      return change('customer', (events) => {
+        const world = context.world
+        const member = memberOf(qwUserId)
+        const fields = valuesApplied([], values)
+        const now = nowSec()
+        const customerId = world.mintId(context.clock.now())
+        const customer: Customer = {
+          customerId, type: 1, fields, tagIds: [], createTime: now, lastUpdateTime: now, company: null,
+          wechatNickname: null, wechatAvatar: null, wechatLocation: null, convertCustomerTime: null, externalUserId: null,
+        }
+        const index = world.addCustomer(customer, [{ member, sec: now, nanos: nowNanos(), qwRemark: null }])
+        const slot = world.slotsOf(index)[0]!
+        const relationId = world.relations.id[slot]!
+        events.push({ type: 'customer.added', at: context.clock.now(), customerId, relationIds: [relationId] }, relationEvent('relation.added', slot))
+        return { customerId, relationId }
+      })
+    },
+
+    editRelationField(customerId, qwUserId, field, value) {
+      change('relation field', (events) => {
+        const world = context.world
+        const index = indexOf(customerId)
+        const member = memberOf(qwUserId)
+        const slot = world.slotsOf(index).find((s) => world.relations.member[s] === member)
+        if (slot === undefined) throw new ChangeRefused('missing', `${qwUserId} does not follow customer ${customerId}`)
+        const current = world.customer(index)
+        if (field === null) {
+          if (value !== null && typeof value !== 'string') throw invalid('relation field', 'qwRemark takes text, or null to clear')
+          world.setRemark(slot, value)
+          touch(index)
+        } else {
+          world.replaceCustomer(index, { ...current, fields: valuesApplied(current.fields, [{ field, value }]), lastUpdateTime: Math.max(current.createTime, nowSec()) })
+        }
+        events.push({ type: 'customer.changed', at: context.clock.now(), customerId, properties: [field === null ? 'qwRemark' : 'fields'] })
+      })
+    },
+
+    transferRelations(to, moves) {
+      return change('transfer', (events) => {
+        const world = context.world
+        const target = memberOf(to)
+        const outcomes: TransferOutcome[] = []
+        const touched = new Set<number>()
+        for (const move of moves) {
+          const index = world.customerIndex(move.customerId)
+          const from = world.memberIndex(move.qwUserId)
+          const slots = index === undefined ? [] : world.slotsOf(index)
+          const slot = from === undefined ? undefined : slots.find((s) => world.relations.member[s] === from)
+          const reason =
+            index === undefined ? `no customer ${move.customerId}`
+              : from === undefined ? `no member with qwUserId ${move.qwUserId}`
+                : slot === undefined ? `${move.qwUserId} does not follow customer ${move.customerId}`
+                  : from === target ? `${to} follows customer ${move.customerId} already`
+                    : slots.some((s) => world.relations.member[s] === target) ? `${to} follows customer ${move.customerId} already`
+                      : null
+          if (reason !== null || slot === undefined || index === undefined) {
+            outcomes.push({ customerId: move.customerId, qwUserId: move.qwUserId, moved: false, reason })
+            continue
+          }
+          world.moveRelation(slot, target, nowSec())
+          touched.add(index)
+          events.push({ type: 'relation.transferred', at: context.clock.now(), relationId: world.relations.id[slot]!, customerId: move.customerId, from: move.qwUserId, to })
+          outcomes.push({ customerId: move.customerId, qwUserId: move.qwUserId, moved: true, reason: null })
+        }
+        for (const index of touched) touch(index)
+        return outcomes
       })
     },
   }

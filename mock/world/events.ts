@@ -4,8 +4,9 @@
  * (the next issue) subscribe here; so can tests: `mock.events.on('customer.added', (e) => …)`.
  *
  * The union is the whole plan; today's world emits the customer, relation and world events (the
- * admin API's changes), `field.changed` (profile-fields/map), `lead.added` (add-clue) and
- * `lead.changed` (clue/edit-field). Conversions, tags and transfers are emitted once their writes exist.
+ * admin API's changes and the customer writes: import-customer, customer/update-by-id,
+ * customer-relation/edit-field), `relation.transferred` (customer-transfer), `field.changed`
+ * (profile-fields/map), `lead.added` (add-clue) and `lead.changed` (clue/edit-field). Conversions and tags are emitted once their writes exist.
  */
 import type { Logger } from '../log.js'
 

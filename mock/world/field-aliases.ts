@@ -64,5 +64,11 @@ export function resolveField(world: FieldCatalog, key: string): FieldDefinition 
     const field = fields.find((f) => f.id === aliased)
     if (field) return field
   }
-  return fields.find((f) => f.name === key) ?? fields.find((f) => f.outerField === key) ?? (/^\d{1,16}$/.test(key) ? fields.find((f) => f.id === Number(key)) : undefined)
+  return (
+    fields.find((f) => f.name === key) ??
+    fields.find((f) => f.outerField === key) ??
+    (/^\d{1,16}$/.test(key) ? fields.find((f) => f.id === Number(key)) : undefined) ??
+    // The clients' name for the phones field (import-customer's documented request).
+    (key === 'customer_ch_phone' ? fields.find((f) => f.type === 8) : undefined)
+  )
 }

@@ -54,6 +54,8 @@ export const fixtureRelationSchema = z.strictObject({
   /** Nanoseconds within createTime's second: the cursor's second number. */
   createNanos: z.number().int().min(0).max(999_999_999).default(0),
   qwRemark: z.string().nullable().default(null),
+  /** Version 2: when the member added the WeCom friend, where it is not createTime (a transfer: customer-transfer). */
+  qwCustomerTime: beijingTime.optional(),
 })
 
 /** Version 2: a lead (isClue true) or a customer waiting to be assigned (isClue false), nobody following it (mock/world/leads.ts). */
@@ -140,6 +142,9 @@ export const fixtureSchema = z
     if (doc.version < 2) {
       doc.members.forEach((m, i) => {
         for (const key of VERSION_2_MEMBER_KEYS) if (m[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['members', i, key], message: `${key} needs fixture version 2` })
+      })
+      doc.relations.forEach((r, i) => {
+        if (r.qwCustomerTime !== undefined) ctx.addIssue({ code: 'custom', path: ['relations', i, 'qwCustomerTime'], message: 'qwCustomerTime needs fixture version 2' })
       })
     }
     const groupIds = unique('tag group id', (doc.tagGroups ?? []).map((g) => g.id))

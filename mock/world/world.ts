@@ -124,6 +124,10 @@ export class World {
   /** Generated customers' mobiles, sorted, with their indexes (the duplicate-mobile check), built on first use. */
   #mobileKeys: Float64Array | undefined
   #mobileOwners: Int32Array | undefined
+  /** Customer index by WeCom externalUserId, built on the first WeChat lookup (qw-details); changes drop it. */
+  #byExternal: Map<string, number> | undefined
+  /** When the member added the WeCom friend, where it is not the relation's creation (a transfer), by slot. */
+  readonly #qwCustomerTimes = new Map<number, number>()
 
   private constructor(
     readonly shape: WorldShape,
@@ -199,6 +203,7 @@ export class World {
       const customer = indexOf.get(r.customerId)!
       const slot = world.#appendRelation(sec, r.createNanos, r.id, customer, world.#memberIndex.get(r.qwUserId)!, world.#explicit.get(customer)!.type)
       world.#remarks.set(slot, r.qwRemark)
+      if (r.qwCustomerTime !== undefined) world.#qwCustomerTimes.set(slot, parseBeijing(r.qwCustomerTime)!)
     }
     world.#trimLists()
     return world
@@ -432,6 +437,7 @@ export class World {
     const index = this.#customerCount++
     this.#explicit.set(index, customer)
     this.#byId?.set(customer.customerId, index)
+    if (customer.externalUserId !== null && !this.#byExternal?.has(customer.externalUserId)) this.#byExternal?.set(customer.externalUserId, index)
     for (const follow of follows) this.addRelation(index, follow.member, follow.sec, follow.nanos, follow.qwRemark)
     return index
   }
@@ -450,6 +456,8 @@ export class World {
   replaceCustomer(index: number, next: Customer): void {
     const previous = this.customer(index)
     this.#explicit.set(index, next)
+    // Another customer may share the identity the record leaves: then the index is built again on its next use.
+    if (previous.externalUserId !== next.externalUserId) this.#byExternal = undefined
     for (const slot of this.slotsOf(index)) {
       if (previous.type !== next.type) {
         this.#removeSlot(slot, false)
@@ -469,8 +477,50 @@ export class World {
   /** Deletes customer `index` and all its follow relations. */
   deleteCustomer(index: number): void {
     for (const slot of [...this.slotsOf(index)]) this.removeRelation(slot)
+    const externalUserId = this.customer(index).externalUserId
     this.#byId?.delete(this.customerIdAt(index))
     this.#deleted.add(index)
+    // Another customer may share the identity: then the index is built again on its next use.
+    if (externalUserId !== null && this.#byExternal?.get(externalUserId) === index) this.#byExternal = undefined
+  }
+
+  /**
+   * Moves a follow relation to another member (customer-transfer): it keeps its id, creation key
+   * and remark, so a sweep of all relations sees it once, in its place; the new member's friend
+   * time (qwCustomerTime) is `sec`.
+   */
+  moveRelation(slot: number, member: number, sec: number): void {
+    const remark = this.relation(slot).qwRemark
+    this.#removeSlot(slot, false)
+    this.relations.member[slot] = member
+    this.#insertSlot(slot)
+    this.#remarks.set(slot, remark)
+    this.#qwCustomerTimes.set(slot, sec)
+    this.#itemCache?.delete(slot)
+  }
+
+  /** Sets the member's remark (备注) of a relation (customer-relation/edit-field). */
+  setRemark(slot: number, qwRemark: string | null): void {
+    this.#remarks.set(slot, qwRemark)
+    this.#itemCache?.delete(slot)
+  }
+
+  /** When the relation's member added the customer as a WeCom friend: the relation's creation, or its transfer. Epoch seconds. */
+  qwCustomerSec(slot: number): number {
+    return this.#qwCustomerTimes.get(slot) ?? this.relations.sec[slot]!
+  }
+
+  /** The live customer whose WeCom identity is `externalUserId`, or undefined (the index is built on first use). */
+  customerByExternalUserId(externalUserId: string): number | undefined {
+    if (!this.#byExternal) {
+      this.#byExternal = new Map()
+      for (let i = 0; i < this.#customerCount; i++) {
+        if (this.#deleted.has(i)) continue
+        const id = this.customer(i).externalUserId
+        if (id !== null && !this.#byExternal.has(id)) this.#byExternal.set(id, i)
+      }
+    }
+    return this.#byExternal.get(externalUserId)
   }
 
   isDeleted(index: number): boolean {
@@ -591,10 +641,11 @@ export class World {
    */
   *records(): Generator<NdjsonRecord> {
     const members = this.memberList.map(exportedMember)
-    // Leads a fixture gave or add-clue added (generated ones are not exported yet): version 2.
+    // Version 2 only says: leads a fixture gave or add-clue added (generated ones are not exported yet),
+    // departments and members' staff values given, and transferred relations' friend times (qwCustomerTime).
     const leads = this.#leads ? [...this.#leads.given()] : this.#givenLeads
-    const staff = leads.length > 0 || this.#departments !== undefined || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
-    yield { ...this.#definitionsHeader(staff), members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
+    const version2 = leads.length > 0 || this.#departments !== undefined || this.#qwCustomerTimes.size > 0 || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
+    yield { ...this.#definitionsHeader(version2), members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
       if (this.#deleted.has(i)) continue
@@ -609,7 +660,8 @@ export class World {
     for (let p = 0; p < this.#all.length; p++) {
       const slot = this.#all.at(p)
       const r = this.relation(slot)
-      yield { relation: { id: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(t.sec[slot]!), createNanos: t.nanos[slot]!, qwRemark: r.qwRemark } }
+      const friendSec = this.#qwCustomerTimes.get(slot)
+      yield { relation: { id: r.id, customerId: r.customerId, qwUserId: r.qwUserId, createTime: formatBeijing(t.sec[slot]!), createNanos: t.nanos[slot]!, qwRemark: r.qwRemark, ...(friendSec !== undefined ? { qwCustomerTime: formatBeijing(friendSec) } : {}) } }
     }
     for (const { lead, followUps } of leads) {
       if (lead.company && !companies.has(lead.company.id)) {
@@ -624,12 +676,12 @@ export class World {
   /**
    * The header's version and definitions: version 1 while the world holds nothing only version 2
    * can say (so the exports of such worlds, the packs among them, stay as they were), else version 2
-   * with every tag group (derived ones too) and the aliases.
+   * with every tag group (derived ones too) and the aliases. `version2`: the rest of the document
+   * holds what only version 2 can say (leads, departments, staff values, friend times).
    */
-  /** Version 1 unless the world holds what only version 2 can say (`staff`: departments or members' staff values given). */
-  #definitionsHeader(staff: boolean): { version: FixtureVersion; fieldDefinitions: FieldDefinition[]; tags: Tag[]; tagGroups?: TagGroup[]; aliases?: FieldAlias[] } {
+  #definitionsHeader(version2: boolean): { version: FixtureVersion; fieldDefinitions: FieldDefinition[]; tags: Tag[]; tagGroups?: TagGroup[]; aliases?: FieldAlias[] } {
     const definitions = { fieldDefinitions: [...this.catalog.fields], tags: [...this.catalog.tags] }
-    if (this.catalog.tagGroups.length === 0 && this.aliases.size === 0) return { version: staff ? 2 : 1, ...definitions }
+    if (this.catalog.tagGroups.length === 0 && this.aliases.size === 0) return { version: version2 ? 2 : 1, ...definitions }
     const tagGroups = this.catalog.tagTree().map(({ id, name, qwTagId }) => ({ id, name, qwTagId }))
     return { version: 2, ...definitions, tagGroups, ...(this.aliases.size > 0 ? { aliases: this.aliases.list() } : {}) }
   }
