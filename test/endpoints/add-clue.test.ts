@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createMock, type Mock } from '../../mock/index.js'
 import { readFixtureText } from '../../mock/world/fixture.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v3/add-clue'
 const LIST = '/v3/clue/list-by-create-time-asc'
@@ -26,16 +26,16 @@ describe('add-clue', () => {
     const mock = await createMock({ seed: 'add', customers: 50, now: () => at })
     const events: unknown[] = []
     mock.events.onAny((e) => events.push(e))
-    const answer = await call(mock, PATH, JSON.stringify({ customerName: '王五', mobiles: ['18803561678'], fields: [{ alias: '性别', fieldValue: 0 }] }))
+    const answer = await send(mock, PATH, JSON.stringify({ customerName: '王五', mobiles: ['18803561678'], fields: [{ alias: '性别', fieldValue: 0 }] }))
     expect(answer.text).toMatch(/^\{"code":0,"message":"success","data":\d{15}\}$/)
     const customerId = answer.json.data as number
     const now = '2026-01-05 10:03:04'
-    const listed = (await call(mock, LIST, JSON.stringify({ since: now.slice(0, 10) + ' 00:00:00' }))).json.data.list as any[]
+    const listed = (await send(mock, LIST, JSON.stringify({ since: now.slice(0, 10) + ' 00:00:00' }))).json.data.list as any[]
     const lead = listed.find((i) => i.customerId === customerId)
     expect(lead).toMatchObject({ isClue: true, type: 1, createTime: now, lastUpdateTime: now, convertCustomerTime: null })
     const value = (key: string) => lead.fields.find((f: { field: string }) => f.field === key).valueAsText
     expect([value('name'), value('mobile'), value('gender')]).toEqual(['王五', '["18803561678"]', '0'])
-    const records = (await call(mock, '/v3/clue/list-follow-up', JSON.stringify({ customerId }))).json.data.list
+    const records = (await send(mock, '/v3/clue/list-follow-up', JSON.stringify({ customerId }))).json.data.list
     expect(records).toEqual([{ id: expect.any(Number), type: 2, content: '添加了客户的信息:\n“姓名: 王五”\n“性别: 其它”\n“手机号: 18803561678”', createTime: now, operator: { qwUserId: '', name: 'API' } }])
     expect(events).toEqual([{ type: 'lead.added', at, leadId: customerId }])
   })
@@ -43,20 +43,20 @@ describe('add-clue', () => {
   it('an alias from profile-fields/map works (the public client\'s flow)', async () => {
     const mock = await createMock({ seed: 'add', customers: 5 })
     const description = mock.world.fieldDefinitions().find((f) => f.outerField === 'description')!
-    await call(mock, '/v3/profile-fields/map', JSON.stringify({ fieldId: String(description.id), alias: '备注说明' }))
-    const id = (await call(mock, PATH, JSON.stringify({ customerName: 'x', mobiles: [], fields: [{ alias: '备注说明', fieldValue: '展会' }] }))).json.data
+    await send(mock, '/v3/profile-fields/map', JSON.stringify({ fieldId: String(description.id), alias: '备注说明' }))
+    const id = (await send(mock, PATH, JSON.stringify({ customerName: 'x', mobiles: [], fields: [{ alias: '备注说明', fieldValue: '展会' }] }))).json.data
     const lead = mock.context.world.leads().lead(mock.context.world.leads().indexOf(id)!)
     expect(lead.fields.find((f) => f.field === 'description')!.valueAsText).toBe('展会')
   })
 
   it('a mobile a customer or a lead already has, or one given twice: exactly 40417 电话号码重复, and nothing changes', async () => {
     const mock = await createMock({ seed: 'add', customers: 80 })
-    const leadMobile = (await call(mock, LIST, '{"size":100}')).json.data.list.map((l: any) => JSON.parse(l.fields.find((f: any) => f.field === 'mobile').valueAsText)[0]).find(Boolean)
+    const leadMobile = (await send(mock, LIST, '{"size":100}')).json.data.list.map((l: any) => JSON.parse(l.fields.find((f: any) => f.field === 'mobile').valueAsText)[0]).find(Boolean)
     const before = state(mock)
     const events: unknown[] = []
     mock.events.onAny((e) => events.push(e))
     for (const mobiles of [[customerMobile(mock)], [leadMobile], ['13900000001', '13900000001']]) {
-      expect((await call(mock, PATH, JSON.stringify({ customerName: 'x', mobiles }))).text).toBe('{"code":40417,"message":"请求参数验证失败：电话号码重复","data":null}')
+      expect((await send(mock, PATH, JSON.stringify({ customerName: 'x', mobiles }))).text).toBe('{"code":40417,"message":"请求参数验证失败：电话号码重复","data":null}')
     }
     expect(state(mock)).toEqual(before)
     expect(events).toEqual([])
@@ -66,8 +66,8 @@ describe('add-clue', () => {
     const mock = await createMock({ seed: 'add', customers: 20 })
     mock.context.world.leads()
     const before = state(mock)
-    expect((await call(mock, PATH, JSON.stringify({ customerName: 'x', fields: [{ alias: '不存在', fieldValue: 1 }] }))).json).toEqual({ code: 40000, message: '请求参数验证失败：fields[0].alias 不存在：不存在', data: null })
-    expect((await call(mock, PATH, JSON.stringify({ customerName: 'x', fields: [{ alias: '性别', fieldValue: 7 }] }))).json).toMatchObject({ code: 40000, message: expect.stringMatching(/^请求参数验证失败：fields\.gender: no option 7/) })
+    expect((await send(mock, PATH, JSON.stringify({ customerName: 'x', fields: [{ alias: '不存在', fieldValue: 1 }] }))).json).toEqual({ code: 40000, message: '请求参数验证失败：fields[0].alias 不存在：不存在', data: null })
+    expect((await send(mock, PATH, JSON.stringify({ customerName: 'x', fields: [{ alias: '性别', fieldValue: 7 }] }))).json).toMatchObject({ code: 40000, message: expect.stringMatching(/^请求参数验证失败：fields\.gender: no option 7/) })
     expect(state(mock)).toEqual(before)
   })
 
@@ -79,7 +79,7 @@ describe('add-clue', () => {
     ['{"fields":[{"fieldValue":1}]}', '请求参数验证失败：fields[0].alias 不能为空'],
   ])('refuses %s', async (body, message) => {
     const mock = await createMock({ customers: 5 })
-    expect((await call(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
+    expect((await send(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
   })
 
   it('coherence, for random seeds: the new lead is in the lead list at once; its mobile again is 40417 and changes nothing', async () => {
@@ -87,19 +87,19 @@ describe('add-clue', () => {
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 99_999_999 }), async (seed, n) => {
         const mock = await createMock({ seed, customers: 40 })
         const mobile = `139${String(n).padStart(8, '0')}`
-        const first = await call(mock, PATH, JSON.stringify({ customerName: seed, mobiles: [mobile] }))
+        const first = await send(mock, PATH, JSON.stringify({ customerName: seed, mobiles: [mobile] }))
         if (first.json.code === 40417) return // the world happens to have it already
         expect(first.json.code).toBe(0)
         const all: any[] = []
         let cursor: string | undefined
         do {
-          const page = (await call(mock, LIST, JSON.stringify({ size: 100, ...(cursor ? { cursor } : {}) }))).json.data
+          const page = (await send(mock, LIST, JSON.stringify({ size: 100, ...(cursor ? { cursor } : {}) }))).json.data
           all.push(...page.list)
           cursor = page.nextCursor ?? undefined
         } while (cursor)
         expect(all.filter((l) => l.customerId === first.json.data)).toHaveLength(1)
         const before = state(mock)
-        expect((await call(mock, PATH, JSON.stringify({ customerName: 'again', mobiles: [mobile] }))).json.code).toBe(40417)
+        expect((await send(mock, PATH, JSON.stringify({ customerName: 'again', mobiles: [mobile] }))).json.code).toBe(40417)
         expect(state(mock)).toEqual(before)
       }),
       { numRuns: 15 },
@@ -108,8 +108,8 @@ describe('add-clue', () => {
 
   it('leads given or added are exported (fixture version 2, JSON and NDJSON) and served the same when loaded back', async () => {
     const mock = await createMock({ fixtures: 'documented-examples' })
-    const id = (await call(mock, PATH, JSON.stringify({ customerName: '李四', mobiles: ['13311112222'] }))).json.data
-    await call(mock, '/v3/clue/edit-field', JSON.stringify({ customerId: 410983932389440, field: '生日', valueAsText: '1990-01-02' }))
+    const id = (await send(mock, PATH, JSON.stringify({ customerName: '李四', mobiles: ['13311112222'] }))).json.data
+    await send(mock, '/v3/clue/edit-field', JSON.stringify({ customerId: 410983932389440, field: '生日', valueAsText: '1990-01-02' }))
     const doc = mock.admin.exportWorld()
     expect(doc.version).toBe(2)
     expect(doc.leads!.map((l) => l.customerId)).toEqual([410983932389440, id])
@@ -117,10 +117,10 @@ describe('add-clue', () => {
     for (const source of [doc, readFixtureText(ndjson)]) {
       const again = await createMock({ fixtures: source })
       for (const [path, body] of [[LIST, '{}'], ['/v3/clue/list-follow-up', '{"customerId":410983932389440}'], ['/v3/clue/list-follow-up', JSON.stringify({ customerId: id })]] as const) {
-        expect((await call(again, path, body)).json).toEqual((await call(mock, path, body)).json)
+        expect((await send(again, path, body)).json).toEqual((await send(mock, path, body)).json)
       }
       // The mobile is still taken.
-      expect((await call(again, PATH, JSON.stringify({ mobiles: ['13311112222'] }))).json.code).toBe(40417)
+      expect((await send(again, PATH, JSON.stringify({ mobiles: ['13311112222'] }))).json.code).toBe(40417)
     }
   })
 

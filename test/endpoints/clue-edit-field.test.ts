@@ -1,13 +1,13 @@
 /** POST …/v3/clue/edit-field: one field of a lead changes, lastUpdateTime moves, a follow-up record says so. */
 import { describe, expect, it } from 'vitest'
 import { createMock, type Mock } from '../../mock/index.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v3/clue/edit-field'
 const AT = Date.UTC(2026, 9, 20, 4, 0, 0)
 
-const firstLead = async (mock: Mock) => (await call(mock, '/v3/clue/list-by-create-time-asc', '{"size":1}')).json.data.list[0]
-const leadById = async (mock: Mock, customerId: number) => (await call(mock, '/v3/clue/list-by-create-time-asc', '{"size":100}')).json.data.list.find((l: any) => l.customerId === customerId)
+const firstLead = async (mock: Mock) => (await send(mock, '/v3/clue/list-by-create-time-asc', '{"size":1}')).json.data.list[0]
+const leadById = async (mock: Mock, customerId: number) => (await send(mock, '/v3/clue/list-by-create-time-asc', '{"size":100}')).json.data.list.find((l: any) => l.customerId === customerId)
 const state = (mock: Mock) => ({ ids: mock.context.world.idsIssued, next: mock.context.world.leads().nextFollowUpId })
 
 describe('clue/edit-field', () => {
@@ -16,12 +16,12 @@ describe('clue/edit-field', () => {
     const lead = await firstLead(mock)
     const events: unknown[] = []
     mock.events.onAny((e) => events.push(e))
-    expect((await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '描述', valueAsText: '已电话沟通' }))).text).toBe('{"code":0,"message":"success","data":null}')
+    expect((await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '描述', valueAsText: '已电话沟通' }))).text).toBe('{"code":0,"message":"success","data":null}')
     const after = await leadById(mock, lead.customerId)
     expect(after.fields.find((f: any) => f.field === 'description').valueAsText).toBe('已电话沟通')
     expect(after.lastUpdateTime).toBe('2026-10-20 12:00:00')
     expect({ ...after, fields: undefined, lastUpdateTime: undefined }).toEqual({ ...lead, fields: undefined, lastUpdateTime: undefined })
-    const records = (await call(mock, '/v3/clue/list-follow-up', JSON.stringify({ customerId: lead.customerId, size: 100 }))).json.data.list
+    const records = (await send(mock, '/v3/clue/list-follow-up', JSON.stringify({ customerId: lead.customerId, size: 100 }))).json.data.list
     expect(records.at(-1)).toEqual({ id: expect.any(Number), type: 2, content: '修改了客户的信息:\n“描述: 已电话沟通”', createTime: '2026-10-20 12:00:00', operator: { qwUserId: '', name: 'API' } })
     expect(events).toEqual([{ type: 'lead.changed', at: AT, leadId: lead.customerId, properties: ['description'] }])
   })
@@ -29,8 +29,8 @@ describe('clue/edit-field', () => {
   it('a select takes an option id or name; phones a JSON list as text', async () => {
     const mock = await createMock({ seed: 'edit', customers: 50 })
     const lead = await firstLead(mock)
-    await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: 'gender', valueAsText: '女' }))
-    await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: 'mobile', valueAsText: '["13512345678"]' }))
+    await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: 'gender', valueAsText: '女' }))
+    await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: 'mobile', valueAsText: '["13512345678"]' }))
     const after = await leadById(mock, lead.customerId)
     expect(after.fields.find((f: any) => f.field === 'gender').valueAsText).toBe('2')
     expect(after.fields.find((f: any) => f.field === 'mobile').valueAsText).toBe('["13512345678"]')
@@ -42,11 +42,11 @@ describe('clue/edit-field', () => {
     const before = state(mock)
     const events: unknown[] = []
     mock.events.onAny((e) => events.push(e))
-    expect((await call(mock, PATH, '{"customerId":123,"field":"描述","valueAsText":"x"}')).json).toEqual({ code: 40000, message: '请求参数验证失败：customerId 不存在：123', data: null })
+    expect((await send(mock, PATH, '{"customerId":123,"field":"描述","valueAsText":"x"}')).json).toEqual({ code: 40000, message: '请求参数验证失败：customerId 不存在：123', data: null })
     const followed = mock.context.world.customerIdAt(0)
-    expect((await call(mock, PATH, JSON.stringify({ customerId: followed, field: '描述', valueAsText: 'x' }))).json.code).toBe(40000)
-    expect((await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '不存在', valueAsText: 'x' }))).json).toEqual({ code: 40000, message: '请求参数验证失败：field 不存在：不存在', data: null })
-    expect((await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '性别', valueAsText: '9' }))).json.code).toBe(40000)
+    expect((await send(mock, PATH, JSON.stringify({ customerId: followed, field: '描述', valueAsText: 'x' }))).json.code).toBe(40000)
+    expect((await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '不存在', valueAsText: 'x' }))).json).toEqual({ code: 40000, message: '请求参数验证失败：field 不存在：不存在', data: null })
+    expect((await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '性别', valueAsText: '9' }))).json.code).toBe(40000)
     expect(await leadById(mock, lead.customerId)).toEqual(lead)
     expect(state(mock)).toEqual(before)
     expect(events).toEqual([])
@@ -55,12 +55,12 @@ describe('clue/edit-field', () => {
   it('--lead-write-records none: the value changes, and no follow-up record is written (nor by add-clue)', async () => {
     const mock = await createMock({ seed: 'edit', customers: 50, leadWriteRecords: 'none' })
     const lead = await firstLead(mock)
-    const records = async (customerId: number) => (await call(mock, '/v3/clue/list-follow-up', JSON.stringify({ customerId, size: 100 }))).json.data.list
+    const records = async (customerId: number) => (await send(mock, '/v3/clue/list-follow-up', JSON.stringify({ customerId, size: 100 }))).json.data.list
     const before = await records(lead.customerId)
-    await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '描述', valueAsText: 'x' }))
+    await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, field: '描述', valueAsText: 'x' }))
     expect((await leadById(mock, lead.customerId)).fields.find((f: any) => f.field === 'description').valueAsText).toBe('x')
     expect(await records(lead.customerId)).toEqual(before)
-    const added = (await call(mock, '/v3/add-clue', '{"customerName":"x","mobiles":["13322223333"]}')).json.data
+    const added = (await send(mock, '/v3/add-clue', '{"customerName":"x","mobiles":["13322223333"]}')).json.data
     expect(await records(added)).toEqual([])
   })
 
@@ -72,7 +72,7 @@ describe('clue/edit-field', () => {
     ['{"customerId":1,"field":"描述","valueAsText":5}', '请求参数验证失败：valueAsText 应为字符串（收到 5）'],
   ])('refuses %s', async (body, message) => {
     const mock = await createMock({ customers: 5 })
-    expect((await call(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
+    expect((await send(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
   })
 
   it('over HTTP', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { createMock, type Mock } from '../../mock/index.js'
 import { leadItemSchema } from '../../mock/endpoints/index.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v3/clue/list-by-create-time-asc'
 
@@ -11,7 +11,7 @@ async function all(mock: Mock, body: Record<string, unknown>): Promise<any[]> {
   const items: any[] = []
   let cursor: string | undefined
   for (;;) {
-    const page = await call(mock, PATH, JSON.stringify({ ...body, ...(cursor ? { cursor } : {}) }))
+    const page = await send(mock, PATH, JSON.stringify({ ...body, ...(cursor ? { cursor } : {}) }))
     expect(page.json.code).toBe(0)
     items.push(...page.json.data.list)
     if (page.json.data.nextCursor === null) return items
@@ -22,7 +22,7 @@ async function all(mock: Mock, body: Record<string, unknown>): Promise<any[]> {
 describe('clue/list-by-create-time-asc', () => {
   it('serves the documented item\'s start from the documented-examples fixture, message "ok"', async () => {
     const mock = await createMock({ fixtures: 'documented-examples' })
-    const answer = await call(mock, PATH, '{}')
+    const answer = await send(mock, PATH, '{}')
     expect(answer.json.message).toBe('ok')
     expect(answer.text.startsWith('{"code":0,"message":"ok","data":{"list":[{"customerId":410983932389440,"isClue":false,"type":1,"fields":[{"field":"customer_source","type":2,"valu')).toBe(true)
     expect(Object.keys(answer.json.data.list[0])).toEqual(['customerId', 'isClue', 'type', 'fields', 'tagIds', 'createTime', 'lastUpdateTime', 'convertCustomerTime'])
@@ -48,11 +48,11 @@ describe('clue/list-by-create-time-asc', () => {
 
   it('the lead book is drawn on first use and is no change: no id is issued, and the followed-customer list is as it was', async () => {
     const mock = await createMock({ seed: 'leads', customers: 300 })
-    const relations = (await call(mock, '/v3/customer-relation/list-by-relation-create-time-asc', '{"size":100}')).text
+    const relations = (await send(mock, '/v3/customer-relation/list-by-relation-create-time-asc', '{"size":100}')).text
     const ids = mock.context.world.idsIssued
-    await call(mock, PATH, '{"size":100}')
+    await send(mock, PATH, '{"size":100}')
     expect(mock.context.world.idsIssued).toEqual(ids)
-    expect((await call(mock, '/v3/customer-relation/list-by-relation-create-time-asc', '{"size":100}')).text).toBe(relations)
+    expect((await send(mock, '/v3/customer-relation/list-by-relation-create-time-asc', '{"size":100}')).text).toBe(relations)
   })
 
   it('since (inclusive), before (exclusive) and type filter; the pages join up', async () => {
@@ -72,12 +72,12 @@ describe('clue/list-by-create-time-asc', () => {
     ['{"size":"20"}', '请求参数验证失败：size 应为大于等于 1 的整数（收到 "20"）'],
   ])('refuses %s', async (body, message) => {
     const mock = await createMock({ customers: 10 })
-    expect((await call(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
+    expect((await send(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
   })
 
   it('a bad cursor is a validation error', async () => {
     const mock = await createMock({ customers: 10 })
-    expect((await call(mock, PATH, '{"cursor":"nope"}')).json.code).toBe(40000)
+    expect((await send(mock, PATH, '{"cursor":"nope"}')).json.code).toBe(40000)
   })
 
   it('over HTTP', async () => {

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest'
 import { createMock } from '../../mock/index.js'
 import { followUpItemSchema } from '../../mock/endpoints/index.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v3/clue/list-follow-up'
 
 describe('clue/list-follow-up', () => {
   it('serves the documented record 43438 exactly (and a type-2 record) from the documented-examples fixture, message "success"', async () => {
     const mock = await createMock({ fixtures: 'documented-examples' })
-    const answer = await call(mock, PATH, '{"customerId":410983932389440}')
+    const answer = await send(mock, PATH, '{"customerId":410983932389440}')
     expect(answer.json.message).toBe('success')
     const [change, documented] = answer.json.data.list
     expect(documented).toEqual({ id: 43438, type: 1, content: expect.any(String), createTime: '2021-07-26 17:28:58', operator: { qwUserId: '', name: 'API' } })
@@ -21,10 +21,10 @@ describe('clue/list-follow-up', () => {
 
   it('generated records: valid items, oldest first, pages join up, type filters by the record type', async () => {
     const mock = await createMock({ seed: 'follow', customers: 400 })
-    const leads = (await call(mock, '/v3/clue/list-by-create-time-asc', '{"size":100}')).json.data.list as { customerId: number; createTime: string }[]
+    const leads = (await send(mock, '/v3/clue/list-by-create-time-asc', '{"size":100}')).json.data.list as { customerId: number; createTime: string }[]
     let seen = 0
     for (const lead of leads) {
-      const whole = (await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, size: 100 }))).json.data.list as any[]
+      const whole = (await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, size: 100 }))).json.data.list as any[]
       seen += whole.length
       for (const item of whole) {
         expect(followUpItemSchema.safeParse(item).success).toBe(true)
@@ -34,12 +34,12 @@ describe('clue/list-follow-up', () => {
       const paged: any[] = []
       let cursor: string | undefined
       do {
-        const page = (await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, size: 1, ...(cursor ? { cursor } : {}) }))).json.data
+        const page = (await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, size: 1, ...(cursor ? { cursor } : {}) }))).json.data
         paged.push(...page.list)
         cursor = page.nextCursor ?? undefined
       } while (cursor)
       expect(paged).toEqual(whole)
-      const typed = (await call(mock, PATH, JSON.stringify({ customerId: lead.customerId, type: 2 }))).json.data.list
+      const typed = (await send(mock, PATH, JSON.stringify({ customerId: lead.customerId, type: 2 }))).json.data.list
       expect(typed).toEqual(whole.filter((i) => i.type === 2))
     }
     expect(seen).toBeGreaterThan(20)
@@ -47,9 +47,9 @@ describe('clue/list-follow-up', () => {
 
   it('an unknown customerId, or a followed customer\'s, answers an empty list', async () => {
     const mock = await createMock({ seed: 'follow', customers: 20 })
-    expect((await call(mock, PATH, '{"customerId":123}')).text).toBe('{"code":0,"message":"success","data":{"list":[],"nextCursor":null}}')
+    expect((await send(mock, PATH, '{"customerId":123}')).text).toBe('{"code":0,"message":"success","data":{"list":[],"nextCursor":null}}')
     const followed = mock.context.world.customerIdAt(0)
-    expect((await call(mock, PATH, JSON.stringify({ customerId: followed }))).json.data.list).toEqual([])
+    expect((await send(mock, PATH, JSON.stringify({ customerId: followed }))).json.data.list).toEqual([])
   })
 
   it.each([
@@ -59,7 +59,7 @@ describe('clue/list-follow-up', () => {
     ['{"customerId":1,"size":0}', '请求参数验证失败：size 应为大于等于 1 的整数（收到 0）'],
   ])('refuses %s', async (body, message) => {
     const mock = await createMock({ customers: 10 })
-    expect((await call(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
+    expect((await send(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
   })
 
   it('over HTTP', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
 import { getUsers } from '../../mock/endpoints/index.js'
 import { salesMemberSchema } from '../../contracts/schema.js'
-import { call, callHttp } from './staff-support.js'
+import { call, callHttp } from './support.js'
 
 interface Item {
   salesId: number

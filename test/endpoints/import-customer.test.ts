@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
 import { importCustomer, mapProfileField } from '../../mock/endpoints/index.js'
 import type { WorldEvent } from '../../mock/world/events.js'
-import { call, callHttp } from './staff-support.js'
-import { followedBy, sweep } from './wechat-support.js'
+import { call, callHttp } from './support.js'
+import { followedBy, sweep } from './support.js'
 
 let mock: Mock
 beforeAll(async () => {

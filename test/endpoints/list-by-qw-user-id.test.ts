@@ -6,7 +6,7 @@ import { listByQwUserId } from '../../mock/endpoints/index.js'
 import { QW_USER_ID_LIST_DROPPABLE } from '../../mock/options.js'
 import { qwUserFollowedCustomerSchema } from '../../contracts/schema.js'
 import { sweep } from '../support.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v3/customer-relation/list-by-qw-user-id'
 
@@ -55,7 +55,7 @@ describe('list-by-qw-user-id', () => {
   it('items have 13 properties in the relation list\'s order, starting customerId, qwUserId, type, fields; the message is ok like the relation list\'s', async () => {
     const mock = await createMock({ seed: 'qw', customers: 100, staff: 3 })
     const qwUserId = mock.world.members()[0]!.qwUserId
-    const answer = await call<Page>(mock, PATH, JSON.stringify({ qwUserId, size: 100 }))
+    const answer = await send<Page>(mock, PATH, JSON.stringify({ qwUserId, size: 100 }))
     expect(answer.json).toMatchObject({ code: 0, message: 'ok' })
     const personal = answer.json.data.list.find((i) => i.type === 1)!
     const enterprise = answer.json.data.list.find((i) => i.type === 2)!
@@ -65,7 +65,7 @@ describe('list-by-qw-user-id', () => {
       expect(item.qwUserId).toBe(qwUserId)
       expect(qwUserFollowedCustomerSchema.safeParse(item).success).toBe(true)
     }
-    expect((await call(await createMock({ seed: 'qw', customers: 100, staff: 3, successMessage: 'success' }), PATH, JSON.stringify({ qwUserId }))).json.message).toBe('success')
+    expect((await send(await createMock({ seed: 'qw', customers: 100, staff: 3, successMessage: 'success' }), PATH, JSON.stringify({ qwUserId }))).json.message).toBe('success')
   })
 
   it.each(QW_USER_ID_LIST_DROPPABLE)('qwUserIdListDrops %s leaves out that property and keeps externalUserId otherwise', async (dropped) => {
@@ -79,7 +79,7 @@ describe('list-by-qw-user-id', () => {
 
   it('serves the documented item\'s start from the documented-examples fixture', async () => {
     const mock = await createMock({ fixtures: 'documented-examples' })
-    const answer = await call(mock, PATH, '{"qwUserId":"dowen"}')
+    const answer = await send(mock, PATH, '{"qwUserId":"dowen"}')
     expect(answer.text.startsWith('{"code":0,"message":"ok","data":{"list":[{"customerId":398604120668224,"qwUserId":"dowen","type":1,"fields":[{"field":"customer_source","type":2,"valueAsText":"4"}')).toBe(true)
   })
 
@@ -95,9 +95,9 @@ describe('list-by-qw-user-id', () => {
 
   it('a qwUserId that follows nobody: an empty page (unknownMember error: 40000)', async () => {
     const mock = await createMock({ customers: 10 })
-    expect((await call(mock, PATH, '{"qwUserId":"ghost"}')).json).toEqual({ code: 0, message: 'ok', data: { list: [], nextCursor: null } })
+    expect((await send(mock, PATH, '{"qwUserId":"ghost"}')).json).toEqual({ code: 0, message: 'ok', data: { list: [], nextCursor: null } })
     const strict = await createMock({ customers: 10, unknownMember: 'error' })
-    expect((await call(strict, PATH, '{"qwUserId":"ghost"}')).json).toEqual({ code: 40000, message: '请求参数验证失败：qwUserId 不存在："ghost"', data: null })
+    expect((await send(strict, PATH, '{"qwUserId":"ghost"}')).json).toEqual({ code: 40000, message: '请求参数验证失败：qwUserId 不存在："ghost"', data: null })
   })
 
   it.each([
@@ -110,7 +110,7 @@ describe('list-by-qw-user-id', () => {
     ['{"qwUserId":"a","cursor":"nope"}', /^请求参数验证失败：cursor /],
   ])('refuses %s', async (body, message) => {
     const mock = await createMock({ customers: 5 })
-    const { json } = await call(mock, PATH, body)
+    const { json } = await send(mock, PATH, body)
     expect(json.code).toBe(40000)
     expect(json.message).toMatch(message)
   })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { createMock } from '../../mock/index.js'
 import { listFieldsDataSchema } from '../../contracts/schema.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v2/customer/list-fields'
 
@@ -22,14 +22,14 @@ const DOCUMENTED = {
 describe('list-fields', () => {
   it('serves the documented answer exactly from the documented-examples fixture', async () => {
     const mock = await createMock({ fixtures: 'documented-examples' })
-    const answer = await call(mock, PATH, '{}')
+    const answer = await send(mock, PATH, '{}')
     expect(answer.json).toEqual(DOCUMENTED)
     expect(answer.text).toBe(JSON.stringify(DOCUMENTED))
   })
 
   it('a generated world: its ten fields in order, items on select fields only, every option id of every customer resolves', async () => {
     const mock = await createMock({ seed: 'fields', customers: 200, staff: 5 })
-    const { json } = await call<{ fields: { id: number; outerField: string; type: number; items?: { id: number }[] }[] }>(mock, PATH, '{}')
+    const { json } = await send<{ fields: { id: number; outerField: string; type: number; items?: { id: number }[] }[] }>(mock, PATH, '{}')
     expect(json).toMatchObject({ code: 0, message: 'success' })
     expect(listFieldsDataSchema.parse(json.data)).toBeTruthy()
     const fields = json.data.fields
@@ -46,9 +46,9 @@ describe('list-fields', () => {
 
   it('ignores what the body carries, and refuses a body that is not an object', async () => {
     const mock = await createMock({ customers: 1 })
-    expect((await call(mock, PATH, '{"x":1}')).json.code).toBe(0)
-    expect((await call(mock, PATH, '')).json.code).toBe(0)
-    expect((await call(mock, PATH, '[]')).json).toEqual({ code: 40000, message: '请求参数验证失败：请求体应为 JSON 对象（收到 数组）', data: null })
+    expect((await send(mock, PATH, '{"x":1}')).json.code).toBe(0)
+    expect((await send(mock, PATH, '')).json.code).toBe(0)
+    expect((await send(mock, PATH, '[]')).json).toEqual({ code: 40000, message: '请求参数验证失败：请求体应为 JSON 对象（收到 数组）', data: null })
   })
 
   it('answers over HTTP', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { createMock } from '../../mock/index.js'
 import { resolveField } from '../../mock/world/field-aliases.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v3/profile-fields/map'
 
@@ -12,8 +12,8 @@ describe('profile-fields/map', () => {
     const name = mock.world.fieldDefinitions().find((f) => f.outerField === 'name')!
     const events: unknown[] = []
     mock.events.on('field.changed', (e) => events.push(e))
-    expect((await call(mock, PATH, JSON.stringify({ fieldId: String(name.id), alias: '姓名' }))).text).toBe('{"code":0,"message":"success","data":null}')
-    const listed = (await call(mock, '/v3/profile-fields', '')).json.data as { id: number; alias: string | null }[]
+    expect((await send(mock, PATH, JSON.stringify({ fieldId: String(name.id), alias: '姓名' }))).text).toBe('{"code":0,"message":"success","data":null}')
+    const listed = (await send(mock, '/v3/profile-fields', '')).json.data as { id: number; alias: string | null }[]
     expect(listed.find((f) => f.id === name.id)!.alias).toBe('姓名')
     expect(resolveField(mock.context.world, '姓名')!.id).toBe(name.id)
     expect(events).toEqual([{ type: 'field.changed', at: expect.any(Number), field: 'name', fieldId: name.id, alias: '姓名' }])
@@ -29,17 +29,17 @@ describe('profile-fields/map', () => {
     expect(resolveField(world, String(gender.id))).toBe(gender)
     expect(resolveField(world, '不存在')).toBeUndefined()
     // An alias shadows another field's name.
-    await call(mock, PATH, JSON.stringify({ fieldId: String(description.id), alias: '性别' }))
+    await send(mock, PATH, JSON.stringify({ fieldId: String(description.id), alias: '性别' }))
     expect(resolveField(world, '性别')).toBe(description)
   })
 
   it('mapping again replaces the field\'s alias; an alias another field had moves (that field gets alias null)', async () => {
     const mock = await createMock({ seed: 'map', customers: 5 })
     const [a, b] = mock.world.fieldDefinitions()
-    await call(mock, PATH, JSON.stringify({ fieldId: String(a!.id), alias: 'x' }))
-    await call(mock, PATH, JSON.stringify({ fieldId: String(a!.id), alias: 'y' }))
-    await call(mock, PATH, JSON.stringify({ fieldId: String(b!.id), alias: 'y' }))
-    const aliases = new Map(((await call(mock, '/v3/profile-fields', '')).json.data as { id: number; alias: string | null }[]).map((f) => [f.id, f.alias]))
+    await send(mock, PATH, JSON.stringify({ fieldId: String(a!.id), alias: 'x' }))
+    await send(mock, PATH, JSON.stringify({ fieldId: String(a!.id), alias: 'y' }))
+    await send(mock, PATH, JSON.stringify({ fieldId: String(b!.id), alias: 'y' }))
+    const aliases = new Map(((await send(mock, '/v3/profile-fields', '')).json.data as { id: number; alias: string | null }[]).map((f) => [f.id, f.alias]))
     expect(aliases.get(a!.id)).toBeNull()
     expect(aliases.get(b!.id)).toBe('y')
     expect(resolveField(mock.context.world, 'x')).toBeUndefined()
@@ -49,7 +49,7 @@ describe('profile-fields/map', () => {
     const mock = await createMock({ seed: 'map', customers: 5 })
     const events: unknown[] = []
     mock.events.onAny((e) => events.push(e))
-    expect((await call(mock, PATH, '{"fieldId":"104220","alias":"姓名"}')).json).toEqual({ code: 40000, message: '请求参数验证失败：fieldId 不存在："104220"', data: null })
+    expect((await send(mock, PATH, '{"fieldId":"104220","alias":"姓名"}')).json).toEqual({ code: 40000, message: '请求参数验证失败：fieldId 不存在："104220"', data: null })
     expect(resolveField(mock.context.world, '姓名')).toBe(mock.context.world.catalog.fields.find((f) => f.name === '姓名'))
     expect(mock.context.world.aliases.size).toBe(0)
     expect(events).toEqual([])
@@ -65,20 +65,20 @@ describe('profile-fields/map', () => {
     ['', '请求参数验证失败：fieldId 不能为空'],
   ])('refuses %s', async (body, message) => {
     const mock = await createMock({ customers: 1 })
-    expect((await call(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
+    expect((await send(mock, PATH, body)).json).toEqual({ code: 40000, message, data: null })
   })
 
   it('types lenient takes a numeric fieldId, as Jackson coerces it', async () => {
     const mock = await createMock({ seed: 'map', customers: 1, types: 'lenient' })
     const field = mock.world.fieldDefinitions()[0]!
-    expect((await call(mock, PATH, JSON.stringify({ fieldId: field.id, alias: 'a' }))).json.code).toBe(0)
+    expect((await send(mock, PATH, JSON.stringify({ fieldId: field.id, alias: 'a' }))).json.code).toBe(0)
   })
 
   it('aliases live in the world: exported as fixture version 2, loaded back, forgotten by a reset', async () => {
     const mock = await createMock({ seed: 'map', customers: 5 })
     const field = mock.world.fieldDefinitions()[6]!
     expect(mock.admin.exportWorld().version).toBe(1)
-    await call(mock, PATH, JSON.stringify({ fieldId: String(field.id), alias: '客户姓名' }))
+    await send(mock, PATH, JSON.stringify({ fieldId: String(field.id), alias: '客户姓名' }))
     const exported = mock.admin.exportWorld()
     expect(exported).toMatchObject({ version: 2, aliases: [{ fieldId: field.id, alias: '客户姓名' }] })
     const again = await createMock({ fixtures: exported })

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
 import { listByRelationCreateTimeAsc, qwDetails } from '../../mock/endpoints/index.js'
-import { call, callHttp } from './staff-support.js'
+import { call, callHttp } from './support.js'
 
 interface Item { customerId: number; qwUserId: string; externalUserId: string | null; wechatNickname: string | null; wechatAvatar: string | null; qwRemark: string | null; createTime: string }
 interface Detail { qwUserId: string; externalUserId: string; unionId: string | null; qwCustomerTime: string | null; mobiles: string[] | null; wechatNickname: string | null; wechatAvatar: string | null; qwRemark: string | null }

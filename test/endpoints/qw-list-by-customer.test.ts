@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
 import { qwListByCustomer } from '../../mock/endpoints/index.js'
-import { call, callHttp } from './staff-support.js'
-import { sweep, type RelationItem } from './wechat-support.js'
+import { call, callHttp } from './support.js'
+import { sweep, type RelationItem } from './support.js'
 
 interface Record { id: number; qwUserId: string; externalUserId: string; content: string; followType: number; gmtCreateTime: string }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createMock } from '../../mock/index.js'
 import { tagGroupItemSchema } from '../../contracts/schema.js'
 import { isTanmaId } from '../../mock/protocol/ids.js'
-import { call, overHttp } from './catalog-support.js'
+import { send, overHttp } from './support.js'
 
 const PATH = '/v3/tags/list-tree'
 
@@ -17,7 +17,7 @@ interface Group {
 describe('tags/list-tree', () => {
   it('serves the documented group 企业类型 exactly from the documented-examples fixture', async () => {
     const mock = await createMock({ fixtures: 'documented-examples' })
-    const answer = await call<Group[]>(mock, PATH, '{}')
+    const answer = await send<Group[]>(mock, PATH, '{}')
     expect(answer.json).toMatchObject({ code: 0, message: 'success' })
     const [group] = answer.json.data
     expect(answer.text.startsWith('{"code":0,"message":"success","data":[{"name":"企业类型","id":56970,"qwTagId":"etCBS_DwAA9lTDZhlMpv-jK8Ph9udv0A","tags":[{"id":56972,"name":"央企","qwTagId":"etCBS_DwAAAdph7Ou6LgpwRqR66t5tDA"},{"id":56971,"name":"国企","qwTagId":"')).toBe(true)
@@ -26,7 +26,7 @@ describe('tags/list-tree', () => {
 
   it.each(['tanma', 'tags-1', 'tags-2', 42])('seed %s: groups with ids in the id layout, every tag in exactly one group, every customer tagId in the tree, deterministic', async (seed) => {
     const mock = await createMock({ seed, customers: 300, staff: 5 })
-    const groups = (await call<Group[]>(mock, PATH, '')).json.data
+    const groups = (await send<Group[]>(mock, PATH, '')).json.data
     for (const g of groups) expect(tagGroupItemSchema.parse(g)).toEqual(g)
     expect(groups.map((g) => g.name)).toEqual(['客户等级', '行业', '意向', '活动'])
     const tagIds = groups.flatMap((g) => g.tags.map((t) => t.id))
@@ -41,7 +41,7 @@ describe('tags/list-tree', () => {
     const inTree = new Set(tagIds)
     for (const customer of mock.world.customers()) for (const id of customer.tagIds) expect(inTree.has(id)).toBe(true)
     const twin = await createMock({ seed, customers: 300, staff: 5 })
-    expect((await call(twin, PATH, '')).text).toBe((await call(mock, PATH, '')).text)
+    expect((await send(twin, PATH, '')).text).toBe((await send(mock, PATH, '')).text)
   })
 
   it('a version-1 export (no tag groups in it) serves the same tree as the world it came from', async () => {
@@ -50,26 +50,26 @@ describe('tags/list-tree', () => {
     expect(exported.version).toBe(1)
     expect('tagGroups' in exported).toBe(false)
     const again = await createMock({ fixtures: exported, seed: 'another seed' })
-    expect((await call(again, PATH, '')).text).toBe((await call(mock, PATH, '')).text)
+    expect((await send(again, PATH, '')).text).toBe((await send(mock, PATH, '')).text)
   })
 
   it('the small pack (version 1) derives its groups; a v2 fixture gives them; tags without listed group are derived', async () => {
     const small = await createMock({ fixtures: 'small' })
-    expect((await call<Group[]>(small, PATH, '')).json.data).toHaveLength(4)
+    expect((await send<Group[]>(small, PATH, '')).json.data).toHaveLength(4)
     const doc = small.admin.exportWorld()
     const v2 = { ...doc, version: 2 as const, tagGroups: [{ id: 7, name: '行业', qwTagId: 'etGIVENGROUP' }, { id: 8, name: '空组', qwTagId: 'etEMPTY' }] }
     const mock = await createMock({ fixtures: v2 })
-    const groups = (await call<Group[]>(mock, PATH, '')).json.data
+    const groups = (await send<Group[]>(mock, PATH, '')).json.data
     expect(groups.map((g) => [g.name, g.id, g.qwTagId, g.tags.length])).toEqual([
       ['行业', 7, 'etGIVENGROUP', 6],
       ['空组', 8, 'etEMPTY', 0],
-      ...(await call<Group[]>(small, PATH, '')).json.data.filter((g) => g.name !== '行业').map((g) => [g.name, g.id, g.qwTagId, g.tags.length]),
+      ...(await send<Group[]>(small, PATH, '')).json.data.filter((g) => g.name !== '行业').map((g) => [g.name, g.id, g.qwTagId, g.tags.length]),
     ])
     // Exported as version 2 with every group, and back.
     const exported = mock.admin.exportWorld()
     expect(exported.version).toBe(2)
     expect(exported.tagGroups).toHaveLength(5)
-    expect((await call(await createMock({ fixtures: exported }), PATH, '')).text).toBe((await call(mock, PATH, '')).text)
+    expect((await send(await createMock({ fixtures: exported }), PATH, '')).text).toBe((await send(mock, PATH, '')).text)
   })
 
   it('fixture checks: tagGroups needs version 2; group ids and names are unique and no tag\'s id', async () => {

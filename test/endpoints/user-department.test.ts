@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
 import { getUsers, userDepartment } from '../../mock/endpoints/index.js'
-import { call, callHttp } from './staff-support.js'
+import { call, callHttp } from './support.js'
 
 let mock: Mock
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { createMock, type Mock } from '../../mock/index.js'
 import { customerTransfer, editRelationField, importCustomer, listByRelationCreateTimeAsc, qwDetails, updateCustomerById } from '../../mock/endpoints/index.js'
 import type { Endpoint } from '../../mock/core/endpoint.js'
 import { UpstreamError } from '../../mock/protocol/errors.js'
-import type { RelationItem } from './wechat-support.js'
+import type { RelationItem } from './support.js'
 
 const text = (data: string | readonly Buffer[]) => (typeof data === 'string' ? data : Buffer.concat(data).toString('utf8'))
 const handle = <T>(mock: Mock, endpoint: Endpoint, body: unknown) => JSON.parse(text(endpoint.handle(mock.context, body))) as T
