@@ -154,3 +154,11 @@ export interface AliasValues {
   alias: string
   values: (string | number)[]
 }
+
+/** customer/search (高级筛选接口(新版)): an item, and `data` `{totalPage, pageNo, pageSize, total, data}`. */
+export { searchedCustomerSchema } from '../mock/endpoints/index.js'
+import { customerSearch as customerSearchEndpoint, searchedCustomerSchema } from '../mock/endpoints/index.js'
+export const customerSearchPageSchema = customerSearchEndpoint.data
+export type SearchedCustomer = z.infer<typeof searchedCustomerSchema>
+export type CustomerSearchPage = z.infer<typeof customerSearchPageSchema>
+export const CUSTOMER_SEARCH_PATH = customerSearchEndpoint.path

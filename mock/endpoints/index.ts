@@ -23,6 +23,7 @@ import { editRelationField } from './customer-relation/edit-field.js'
 import { customerTransfer } from './customer-transfer/customer-transfer.js'
 import { importCustomer } from './import-customer/import-customer.js'
 import { updateCustomerById } from './customer/update-by-id.js'
+import { customerSearch } from './customer/search.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -40,6 +41,8 @@ export { qwDetails, qwListByCustomer, editRelationField, customerTransfer, impor
 export { qwDetailSchema } from './customer/qw-details.js'
 export { qwFollowRecordSchema } from './customer/follow-qw-list-by-customer.js'
 export { transferOutcomeSchema } from './customer-transfer/customer-transfer.js'
+export { customerSearch }
+export { searchedCustomerSchema } from './customer/search.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -62,4 +65,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   customerTransfer,
   importCustomer,
   updateCustomerById,
+  customerSearch,
 ]
