@@ -26,6 +26,7 @@ import {
   ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, editClueFieldDataSchema, followUpPageSchema, leadPageSchema,
   type AddClueRequest, type FollowUpPage, type LeadPage,
 } from './schema.js'
+import { CUSTOMER_SEARCH_PATH, customerSearchPageSchema, type CustomerSearchPage, type CustomerSearchRequest } from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
 export class TanmaError extends Error {
@@ -304,5 +305,10 @@ export class TanmaClient {
   /** customer/update-by-id: changes a customer's profile values. */
   async updateCustomer(customerId: number, fields: AliasValues[]): Promise<void> {
     await this.#checked(updateCustomerByIdEndpoint.path, updateCustomerByIdEndpoint.data, { customerId, fields })
+  }
+
+  /** customer/search (高级筛选接口(新版)): one page of customers, `{totalPage, pageNo, pageSize, total, data}`. */
+  searchCustomers(request: CustomerSearchRequest = {}): Promise<CustomerSearchPage> {
+    return this.#checked(CUSTOMER_SEARCH_PATH, customerSearchPageSchema, request)
   }
 }

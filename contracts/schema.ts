@@ -162,3 +162,18 @@ export const customerSearchPageSchema = customerSearchEndpoint.data
 export type SearchedCustomer = z.infer<typeof searchedCustomerSchema>
 export type CustomerSearchPage = z.infer<typeof customerSearchPageSchema>
 export const CUSTOMER_SEARCH_PATH = customerSearchEndpoint.path
+/** customer/search's request (docs/upstream.md §7.1): all optional. */
+export interface CustomerSearchRequest {
+  customerId?: number
+  /** A mobile, a name or a customer id (exact). */
+  searchKey?: string
+  role?: string
+  salesIdList?: number[]
+  departmentIdList?: number[]
+  createTime?: { start?: string; end?: string }
+  qwCustomerTime?: { start?: string; end?: string }
+  conditions?: { conditionOp?: 1 | 2; conditionItems?: { name: string; op: number; values?: string[] }[] }
+  pageNo?: number
+  pageSize?: number
+  creditCode?: string
+}
