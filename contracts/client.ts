@@ -26,6 +26,7 @@ import {
   ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, editClueFieldDataSchema, followUpPageSchema, leadPageSchema,
   type AddClueRequest, type FollowUpPage, type LeadPage,
 } from './schema.js'
+import { CUSTOMER_INFO_PATH, customerIdsSchema } from './schema.js'
 import { CUSTOMER_SEARCH_PATH, customerSearchPageSchema, type CustomerSearchPage, type CustomerSearchRequest } from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
@@ -310,5 +311,10 @@ export class TanmaClient {
   /** customer/search (高级筛选接口(新版)): one page of customers, `{totalPage, pageNo, pageSize, total, data}`. */
   searchCustomers(request: CustomerSearchRequest = {}): Promise<CustomerSearchPage> {
     return this.#checked(CUSTOMER_SEARCH_PATH, customerSearchPageSchema, request)
+  }
+
+  /** common/customer/info (获取客户id): the ids of the customers with `values` in field `fieldId` (an id as text). */
+  customerIdsByField(fieldId: string, values: string | string[]): Promise<number[]> {
+    return this.#checked(CUSTOMER_INFO_PATH, customerIdsSchema, { field: { fieldId, values } })
   }
 }

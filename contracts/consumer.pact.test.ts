@@ -17,7 +17,7 @@ import {
   profileFieldsEndpoint, salesMemberPageSchema, userInfoSchema,
   qwDetailsEndpoint, qwListByCustomerEndpoint, editRelationFieldEndpoint, customerTransferEndpoint, importCustomerEndpoint, updateCustomerByIdEndpoint,
 } from './schema.js'
-import { CUSTOMER_SEARCH_PATH, customerSearchPageSchema } from './schema.js'
+import { CUSTOMER_INFO_PATH, CUSTOMER_SEARCH_PATH, customerIdsSchema, customerSearchPageSchema } from './schema.js'
 import { ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, followUpPageSchema, leadPageSchema } from './schema.js'
 
 const CONSUMER = 'tanma-reference-client'
@@ -430,5 +430,16 @@ describe('the reference client against the WeChat reads and the customer writes'
         const page = await clientOf(server.url).searchCustomers({ customerId: 497186786844992, pageNo: 1, pageSize: 10 })
         expect(page.data[0]!.customerId).toBe(497186786844992)
         expect(page.totalPage).toBe(1)
+      }))
+
+  it('common/customer/info: the ids of the customers with a name', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('the ids of the customers named by a name no customer has')
+      .withRequest('POST', `/api${CUSTOMER_INFO_PATH}`, signedJsonRequest({ field: { fieldId: '姓名', values: '无此客户' } }))
+      .willRespondWith(200, respondWith(matchersFor(ok(customerIdsSchema), { code: 0, message: 'success', data: [] })))
+      .executeTest(async (server) => {
+        const ids = await clientOf(server.url).customerIdsByField('姓名', '无此客户')
+        expect(ids.every((id) => Number.isSafeInteger(id))).toBe(true)
       }))
 })

@@ -177,3 +177,8 @@ export interface CustomerSearchRequest {
   pageSize?: number
   creditCode?: string
 }
+
+/** common/customer/info (获取客户id): the matching customer ids. */
+export { customerIdsSchema } from '../mock/endpoints/index.js'
+import { customerInfo as customerInfoEndpoint } from '../mock/endpoints/index.js'
+export const CUSTOMER_INFO_PATH = customerInfoEndpoint.path

@@ -24,6 +24,7 @@ import { customerTransfer } from './customer-transfer/customer-transfer.js'
 import { importCustomer } from './import-customer/import-customer.js'
 import { updateCustomerById } from './customer/update-by-id.js'
 import { customerSearch } from './customer/search.js'
+import { customerInfo } from './common/customer-info.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -43,6 +44,8 @@ export { qwFollowRecordSchema } from './customer/follow-qw-list-by-customer.js'
 export { transferOutcomeSchema } from './customer-transfer/customer-transfer.js'
 export { customerSearch }
 export { searchedCustomerSchema } from './customer/search.js'
+export { customerInfo }
+export { customerIdsSchema } from './common/customer-info.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -66,4 +69,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   importCustomer,
   updateCustomerById,
   customerSearch,
+  customerInfo,
 ]
