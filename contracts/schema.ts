@@ -182,3 +182,10 @@ export interface CustomerSearchRequest {
 export { customerIdsSchema } from '../mock/endpoints/index.js'
 import { customerInfo as customerInfoEndpoint } from '../mock/endpoints/index.js'
 export const CUSTOMER_INFO_PATH = customerInfoEndpoint.path
+
+/** save-highseas (公海): the new customers' ids. */
+export { newCustomerIdsSchema } from '../mock/endpoints/index.js'
+import { saveHighseas as saveHighseasEndpoint } from '../mock/endpoints/index.js'
+export const SAVE_HIGHSEAS_PATH = saveHighseasEndpoint.path
+/** save-highseas' request: new customers, each field by its id with its values as a list. */
+export type SaveHighseasRequest = { fields: { id: number; value: string[] | null }[] }[]

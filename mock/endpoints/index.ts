@@ -25,6 +25,7 @@ import { importCustomer } from './import-customer/import-customer.js'
 import { updateCustomerById } from './customer/update-by-id.js'
 import { customerSearch } from './customer/search.js'
 import { customerInfo } from './common/customer-info.js'
+import { saveHighseas } from './save-highseas.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -46,6 +47,8 @@ export { customerSearch }
 export { searchedCustomerSchema } from './customer/search.js'
 export { customerInfo }
 export { customerIdsSchema } from './common/customer-info.js'
+export { saveHighseas }
+export { newCustomerIdsSchema } from './save-highseas.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -70,4 +73,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   updateCustomerById,
   customerSearch,
   customerInfo,
+  saveHighseas,
 ]
