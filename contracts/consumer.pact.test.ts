@@ -17,7 +17,7 @@ import {
   profileFieldsEndpoint, salesMemberPageSchema, userInfoSchema,
   qwDetailsEndpoint, qwListByCustomerEndpoint, editRelationFieldEndpoint, customerTransferEndpoint, importCustomerEndpoint, updateCustomerByIdEndpoint,
 } from './schema.js'
-import { CUSTOMER_INFO_PATH, CUSTOMER_SEARCH_PATH, customerIdsSchema, customerSearchPageSchema } from './schema.js'
+import { CUSTOMER_INFO_PATH, CUSTOMER_SEARCH_PATH, SAVE_HIGHSEAS_PATH, customerIdsSchema, customerSearchPageSchema, newCustomerIdsSchema } from './schema.js'
 import { ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, followUpPageSchema, leadPageSchema } from './schema.js'
 
 const CONSUMER = 'tanma-reference-client'
@@ -441,5 +441,17 @@ describe('the reference client against the WeChat reads and the customer writes'
       .executeTest(async (server) => {
         const ids = await clientOf(server.url).customerIdsByField('姓名', '无此客户')
         expect(ids.every((id) => Number.isSafeInteger(id))).toBe(true)
+      }))
+
+  it('save-highseas: a customer waiting to be assigned, by field id; its new id', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a new customer for the high seas with phone 13912345679 (field 429)')
+      .withRequest('POST', `/api${SAVE_HIGHSEAS_PATH}`, signedJsonRequest([{ fields: [{ id: 429, value: ['13912345679'] }] }]))
+      .willRespondWith(200, respondWith(matchersFor(ok(newCustomerIdsSchema), { code: 0, message: 'success', data: [497186786844992] })))
+      .executeTest(async (server) => {
+        const ids = await clientOf(server.url).saveHighseas([{ fields: [{ id: 429, value: ['13912345679'] }] }])
+        expect(ids.length).toBe(1)
       }))
 })
