@@ -14,7 +14,7 @@ import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
 import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
 import { generateMembers } from './generate/members.js'
@@ -517,8 +517,24 @@ export class World {
    */
   customersByKey(key: string): readonly number[] {
     if (!this.#searchKeys) {
-      this.#searchKeys = new Map()
-      for (let i = 0; i < this.#customerCount; i++) if (!this.#deleted.has(i)) this.#indexSearchKeys(i, this.customer(i), true)
+      const keys = (this.#searchKeys = new Map())
+      const add = (key: string, i: number) => {
+        const list = keys.get(key)
+        if (!list) keys.set(key, [i])
+        else if (list[list.length - 1] !== i) list.push(i)
+      }
+      for (let i = 0; i < this.#customerCount; i++) {
+        if (this.#deleted.has(i)) continue
+        const explicit = this.#explicit.get(i)
+        if (explicit) {
+          this.#indexSearchKeys(i, explicit, true)
+          continue
+        }
+        // A generated customer's name and mobiles come from their own streams: no whole record is drawn.
+        const { name } = generatedName(this.shape.seed, i)
+        if (name) add(name, i)
+        for (const m of generatedMobiles(this.shape.seed, i)) add(m, i)
+      }
     }
     return this.#searchKeys.get(key) ?? []
   }

@@ -132,6 +132,23 @@ describe('customer/search', () => {
   })
 })
 
+describe('customer/search index', () => {
+  it('agrees with a full scan for every key of every customer, after an admin deletion too', async () => {
+    const m = await createMock({ seed: 'index-all', customers: 80, staff: 3 })
+    const world = m.context.world
+    const keys = new Set<string>()
+    for (let i = 0; i < world.customerCount; i++) {
+      const c = world.customer(i)
+      for (const k of [String(c.customerId), ...mobilesOf(c.fields), c.fields.find((f) => f.field === 'name')?.valueAsText ?? '']) if (k) keys.add(k)
+    }
+    for (const key of keys) expect(ids(handle(m, { searchKey: key, pageSize: 100 }))).toEqual(scan(world, key))
+    const victim = world.customer(4)
+    m.admin.deleteCustomer(victim.customerId)
+    for (const key of [String(victim.customerId), ...mobilesOf(victim.fields)]) expect(ids(handle(m, { searchKey: key, pageSize: 100 }))).toEqual(scan(world, key))
+    expect(ids(handle(m, { searchKey: String(victim.customerId) }))).toEqual([])
+  })
+})
+
 describe('customer/search coherence over seeds', () => {
   it('search by a mobile, a name or an id agrees with a full scan, before and after writes', async () => {
     await fc.assert(
