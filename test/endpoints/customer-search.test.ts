@@ -160,7 +160,19 @@ describe('customer/search coherence over seeds', () => {
           return [String(c.customerId), ...mobilesOf(c.fields), c.fields.find((f) => f.field === 'name')?.valueAsText ?? ''].filter((k) => k !== '')
         }
         const check = (keys: string[]) => {
-          for (const key of keys) expect(ids(handle(m, { searchKey: key, pageSize: 100 }))).toEqual(scan(world, key))
+          for (const key of keys) {
+            const oracle = scan(world, key)
+            expect(ids(handle(m, { searchKey: key, pageSize: 100 }))).toEqual(oracle)
+            // Page by page (size 1): totalPage and pageNo agree with the data.
+            const paged: unknown[] = []
+            for (let pageNo = 1; pageNo <= oracle.length + 1; pageNo++) {
+              const page = handle(m, { searchKey: key, pageNo, pageSize: 1 })
+              expect(page).toMatchObject({ pageNo, pageSize: 1, total: oracle.length, totalPage: oracle.length })
+              expect(page.data).toHaveLength(pageNo <= oracle.length ? 1 : 0)
+              paged.push(...ids(page))
+            }
+            expect(paged).toEqual(oracle)
+          }
         }
         check(keysOf(0))
         for (const w of writes) {
