@@ -26,6 +26,8 @@ import {
   ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, editClueFieldDataSchema, followUpPageSchema, leadPageSchema,
   type AddClueRequest, type FollowUpPage, type LeadPage,
 } from './schema.js'
+import { CUSTOMER_INFO_PATH, customerIdsSchema, SAVE_HIGHSEAS_PATH, newCustomerIdsSchema, type SaveHighseasRequest } from './schema.js'
+import { CUSTOMER_SEARCH_PATH, customerSearchPageSchema, type CustomerSearchPage, type CustomerSearchRequest } from './schema.js'
 
 /** Any failure of a call: an error envelope, an HTTP failure, or an answer not in the documented shape. */
 export class TanmaError extends Error {
@@ -304,5 +306,20 @@ export class TanmaClient {
   /** customer/update-by-id: changes a customer's profile values. */
   async updateCustomer(customerId: number, fields: AliasValues[]): Promise<void> {
     await this.#checked(updateCustomerByIdEndpoint.path, updateCustomerByIdEndpoint.data, { customerId, fields })
+  }
+
+  /** customer/search (高级筛选接口(新版)): one page of customers, `{totalPage, pageNo, pageSize, total, data}`. */
+  searchCustomers(request: CustomerSearchRequest = {}): Promise<CustomerSearchPage> {
+    return this.#checked(CUSTOMER_SEARCH_PATH, customerSearchPageSchema, request)
+  }
+
+  /** common/customer/info (获取客户id): the ids of the customers with `values` in field `fieldId` (an id as text). */
+  customerIdsByField(fieldId: string, values: string | string[]): Promise<number[]> {
+    return this.#checked(CUSTOMER_INFO_PATH, customerIdsSchema, { field: { fieldId, values } })
+  }
+
+  /** save-highseas (公海): new customers waiting to be assigned, each field by its id; answers their ids. */
+  saveHighseas(customers: SaveHighseasRequest): Promise<number[]> {
+    return this.#checked(SAVE_HIGHSEAS_PATH, newCustomerIdsSchema, customers)
   }
 }

@@ -17,6 +17,7 @@ import {
   profileFieldsEndpoint, salesMemberPageSchema, userInfoSchema,
   qwDetailsEndpoint, qwListByCustomerEndpoint, editRelationFieldEndpoint, customerTransferEndpoint, importCustomerEndpoint, updateCustomerByIdEndpoint,
 } from './schema.js'
+import { CUSTOMER_INFO_PATH, CUSTOMER_SEARCH_PATH, SAVE_HIGHSEAS_PATH, customerIdsSchema, customerSearchPageSchema, newCustomerIdsSchema } from './schema.js'
 import { ADD_CLUE_PATH, CLUE_EDIT_FIELD_PATH, CLUE_FOLLOW_UP_PATH, CLUE_LIST_PATH, addClueDataSchema, followUpPageSchema, leadPageSchema } from './schema.js'
 
 const CONSUMER = 'tanma-reference-client'
@@ -410,5 +411,47 @@ describe('the reference client against the WeChat reads and the customer writes'
       .willRespondWith(200, respondWith(okNull))
       .executeTest(async (server) => {
         await expect(clientOf(server.url).updateCustomer(497186786844992, [{ alias: 'name', values: ['王小明'] }])).resolves.toBeUndefined()
+      }))
+
+  it('customer/search: the customer by id, a page of one', () =>
+    pact
+      .addInteraction()
+      .given(FRIEND)
+      .uponReceiving('a search for ZhuShanPeng\'s customer by id')
+      .withRequest('POST', `/api${CUSTOMER_SEARCH_PATH}`, signedJsonRequest({ customerId, pageNo: 1, pageSize: 10 }))
+      .willRespondWith(200, respondWith(matchersFor(ok(customerSearchPageSchema), { code: 0, message: 'success', data: { totalPage: 1, pageNo: 1, pageSize: 10, total: 1, data: [{
+        customerId: 497186786844992, wechatNickname: '探马', qwRemark: '老客户', isFriend: true, deleteStatus: 0, birthday: '1990-01-01', sendChatCount: 3, replyChatCount: 1,
+        shareFollows: [], tags: ['高意向'], contentTags: [], createTime: '2023-07-01 00:00:00', getCreateTime: '2023-07-01 00:00:00', mainFollows: [{ salesName: 'ZhuShanPeng', followDeptNames: ['探马企服'] }],
+        qwLastFollowTime: '2023-07-01 00:00:00', state: 'qrcode_expo', contactList: [{ qwUserId: 'ZhuShanPeng', qwCustomerTime: '2023-07-01 00:00:00' }],
+        groupList: [{ chatName: '客户交流群' }], signNum: 2, pointCredit: 120, pointScore: 80, salesStageName: '初步接触',
+        externalUserId: EXTERNAL_USER_ID, unionId: 'oAbCdEfGhIjKlMnOpQrStUvWxYz0', qwSalesId: 3766, salesDeptNames: '["探马企服"]',
+      }] } })))
+      .executeTest(async (server) => {
+        const page = await clientOf(server.url).searchCustomers({ customerId: 497186786844992, pageNo: 1, pageSize: 10 })
+        expect(page.data[0]!.customerId).toBe(497186786844992)
+        expect(page.totalPage).toBe(1)
+      }))
+
+  it('common/customer/info: the ids of the customers with a name', () =>
+    pact
+      .addInteraction()
+      .uponReceiving('the ids of the customers named by a name no customer has')
+      .withRequest('POST', `/api${CUSTOMER_INFO_PATH}`, signedJsonRequest({ field: { fieldId: '姓名', values: '无此客户' } }))
+      .willRespondWith(200, respondWith(matchersFor(ok(customerIdsSchema), { code: 0, message: 'success', data: [] })))
+      .executeTest(async (server) => {
+        const ids = await clientOf(server.url).customerIdsByField('姓名', '无此客户')
+        expect(ids.every((id) => Number.isSafeInteger(id))).toBe(true)
+      }))
+
+  it('save-highseas: a customer waiting to be assigned, by field id; its new id', () =>
+    pact
+      .addInteraction()
+      .given('the fixture documented-examples')
+      .uponReceiving('a new customer for the high seas with phone 13912345679 (field 429)')
+      .withRequest('POST', `/api${SAVE_HIGHSEAS_PATH}`, signedJsonRequest([{ fields: [{ id: 429, value: ['13912345679'] }] }]))
+      .willRespondWith(200, respondWith(matchersFor(ok(newCustomerIdsSchema), { code: 0, message: 'success', data: [497186786844992] })))
+      .executeTest(async (server) => {
+        const ids = await clientOf(server.url).saveHighseas([{ fields: [{ id: 429, value: ['13912345679'] }] }])
+        expect(ids.length).toBe(1)
       }))
 })

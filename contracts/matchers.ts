@@ -276,7 +276,7 @@ export interface JsonRequestBuilder {
 }
 
 /** `withRequest`'s builder for a signed JSON body: `.withRequest('POST', path, signedJsonRequest(body))`. */
-export function signedJsonRequest(body: Record<string, unknown>, credentials?: Credentials, timestamp?: number): (builder: JsonRequestBuilder) => void {
+export function signedJsonRequest(body: Record<string, unknown> | unknown[], credentials?: Credentials, timestamp?: number): (builder: JsonRequestBuilder) => void {
   return (builder) => {
     builder.headers(signedHeaders(body, credentials, timestamp)).jsonBody(body)
   }

@@ -154,3 +154,38 @@ export interface AliasValues {
   alias: string
   values: (string | number)[]
 }
+
+/** customer/search (高级筛选接口(新版)): an item, and `data` `{totalPage, pageNo, pageSize, total, data}`. */
+export { searchedCustomerSchema } from '../mock/endpoints/index.js'
+import { customerSearch as customerSearchEndpoint, searchedCustomerSchema } from '../mock/endpoints/index.js'
+export const customerSearchPageSchema = customerSearchEndpoint.data
+export type SearchedCustomer = z.infer<typeof searchedCustomerSchema>
+export type CustomerSearchPage = z.infer<typeof customerSearchPageSchema>
+export const CUSTOMER_SEARCH_PATH = customerSearchEndpoint.path
+/** customer/search's request (docs/upstream.md §7.1): all optional. */
+export interface CustomerSearchRequest {
+  customerId?: number
+  /** A mobile, a name or a customer id (exact). */
+  searchKey?: string
+  role?: string
+  salesIdList?: number[]
+  departmentIdList?: number[]
+  createTime?: { start?: string; end?: string }
+  qwCustomerTime?: { start?: string; end?: string }
+  conditions?: { conditionOp?: 1 | 2; conditionItems?: { name: string; op: number; values?: string[] }[] }
+  pageNo?: number
+  pageSize?: number
+  creditCode?: string
+}
+
+/** common/customer/info (获取客户id): the matching customer ids. */
+export { customerIdsSchema } from '../mock/endpoints/index.js'
+import { customerInfo as customerInfoEndpoint } from '../mock/endpoints/index.js'
+export const CUSTOMER_INFO_PATH = customerInfoEndpoint.path
+
+/** save-highseas (公海): the new customers' ids. */
+export { newCustomerIdsSchema } from '../mock/endpoints/index.js'
+import { saveHighseas as saveHighseasEndpoint } from '../mock/endpoints/index.js'
+export const SAVE_HIGHSEAS_PATH = saveHighseasEndpoint.path
+/** save-highseas' request: new customers, each field by its id with its values as a list. */
+export type SaveHighseasRequest = { fields: { id: number; value: string[] | null }[] }[]

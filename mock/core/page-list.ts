@@ -15,8 +15,8 @@
  * - `total` = the matches, `totalPage` = ceil(total / pageSize) (0 when nothing matches); `pageNo`
  *   and `pageSize` answer the page served (the size after clamping).
  *
- * Drawn from get-users; customer/search (`{totalPage, data}`) is the second list: see
- * decisions/0006-endpoint-modules.md for what is general and what waits for it.
+ * Drawn from get-users; customer/search (`{totalPage, pageNo, pageSize, total, data}`) is the second
+ * list and needed nothing more: see decisions/0006-endpoint-modules.md.
  */
 import { z } from 'zod'
 import type { ResolvedOptions } from '../options.js'

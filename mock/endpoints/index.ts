@@ -23,6 +23,9 @@ import { editRelationField } from './customer-relation/edit-field.js'
 import { customerTransfer } from './customer-transfer/customer-transfer.js'
 import { importCustomer } from './import-customer/import-customer.js'
 import { updateCustomerById } from './customer/update-by-id.js'
+import { customerSearch } from './customer/search.js'
+import { customerInfo } from './common/customer-info.js'
+import { saveHighseas } from './save-highseas.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -40,6 +43,12 @@ export { qwDetails, qwListByCustomer, editRelationField, customerTransfer, impor
 export { qwDetailSchema } from './customer/qw-details.js'
 export { qwFollowRecordSchema } from './customer/follow-qw-list-by-customer.js'
 export { transferOutcomeSchema } from './customer-transfer/customer-transfer.js'
+export { customerSearch }
+export { searchedCustomerSchema } from './customer/search.js'
+export { customerInfo }
+export { customerIdsSchema } from './common/customer-info.js'
+export { saveHighseas }
+export { newCustomerIdsSchema } from './save-highseas.js'
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -62,4 +71,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   customerTransfer,
   importCustomer,
   updateCustomerById,
+  customerSearch,
+  customerInfo,
+  saveHighseas,
 ]

@@ -137,6 +137,13 @@ export interface WorldChanges {
    */
   addLead(input: NewLeadChange): { customerId: number }
   /**
+   * Customers waiting to be assigned (待分配客户, `isClue` false; save-highseas): each with its
+   * profile values, created now, no follower. All or none: every value is checked, and every mobile
+   * (`conflict`, issue `mobile`: one a customer or lead has, or given twice) before any is added.
+   * Emits `lead.added` for each.
+   */
+  addWaitingCustomers(items: readonly (readonly FieldValueChange[])[]): { customerIds: number[] }
+  /**
    * One field of a lead or waiting customer (clue/edit-field), `valueAsText` as the lists show it;
    * lastUpdateTime moves to now and a type-2 follow-up record by the API is written. Refused
    * (`missing`) for an unknown lead, (`invalid`) for an unknown field or a value it does not take.
@@ -606,6 +613,40 @@ function createChanges(context: MockContext): WorldChanges {
         events.push({ type: 'lead.added', at: context.clock.now(), leadId: customerId })
         context.logger.log('world', `added lead ${customerId}`)
         return { customerId }
+      })
+    },
+
+    addWaitingCustomers(items) {
+      return change('waiting customers', (events) => {
+        const world = context.world
+        const book = world.leads()
+        const catalog = world.catalog.fields
+        const prepared = items.map((values) => {
+          const texts = new Map<FieldDefinition, string | null>()
+          for (const { field, value } of values) texts.set(field, fieldValueText(field, value))
+          return texts
+        })
+        const seen = new Set<string>()
+        for (const texts of prepared) {
+          for (const [field, text] of texts) {
+            if (field.type !== 8 || text === null) continue
+            for (const phone of JSON.parse(text) as string[]) {
+              if (seen.has(phone) || world.mobileTaken(phone)) throw new ChangeRefused('conflict', `mobile ${phone}: 电话号码重复`, ['mobile'])
+              seen.add(phone)
+            }
+          }
+        }
+        const customerIds: number[] = []
+        for (const texts of prepared) {
+          const fields: ProfileValue[] = catalog.map((f) => ({ field: fieldKey(f), type: f.type, valueAsText: texts.has(f) ? texts.get(f)! : f.type === 8 ? '[]' : null }))
+          const now = nowSec()
+          const customerId = world.mintId(context.clock.now())
+          book.add({ customerId, isClue: false, type: 1, fields, tagIds: [], createTime: now, createNanos: nowNanos(), lastUpdateTime: now, company: null, convertCustomerTime: null })
+          events.push({ type: 'lead.added', at: context.clock.now(), leadId: customerId })
+          customerIds.push(customerId)
+        }
+        context.logger.log('world', `added ${customerIds.length} waiting customer(s)`)
+        return { customerIds }
       })
     },
 

@@ -6,7 +6,7 @@
  * The union is the whole plan; today's world emits the customer, relation and world events (the
  * admin API's changes and the customer writes: import-customer, customer/update-by-id,
  * customer-relation/edit-field), `relation.transferred` (customer-transfer), `field.changed`
- * (profile-fields/map), `lead.added` (add-clue) and `lead.changed` (clue/edit-field). Conversions and tags are emitted once their writes exist.
+ * (profile-fields/map), `lead.added` (add-clue, save-highseas) and `lead.changed` (clue/edit-field). Conversions and tags are emitted once their writes exist.
  */
 import type { Logger } from '../log.js'
 

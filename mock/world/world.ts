@@ -14,7 +14,7 @@ import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
 import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
 import { generateMembers } from './generate/members.js'
@@ -128,6 +128,8 @@ export class World {
   #byExternal: Map<string, number> | undefined
   /** When the member added the WeCom friend, where it is not the relation's creation (a transfer), by slot. */
   readonly #qwCustomerTimes = new Map<number, number>()
+  /** customer/search's index: customer indexes by exact name and by mobile, built on first use, kept current by the writes. */
+  #searchKeys: Map<string, number[]> | undefined
 
   private constructor(
     readonly shape: WorldShape,
@@ -437,6 +439,7 @@ export class World {
     const index = this.#customerCount++
     this.#explicit.set(index, customer)
     this.#byId?.set(customer.customerId, index)
+    this.#indexSearchKeys(index, customer, true)
     if (customer.externalUserId !== null && !this.#byExternal?.has(customer.externalUserId)) this.#byExternal?.set(customer.externalUserId, index)
     for (const follow of follows) this.addRelation(index, follow.member, follow.sec, follow.nanos, follow.qwRemark)
     return index
@@ -455,7 +458,9 @@ export class World {
   /** Replaces customer `index`'s record (a changed copy); its items are served afresh. */
   replaceCustomer(index: number, next: Customer): void {
     const previous = this.customer(index)
+    this.#indexSearchKeys(index, previous, false)
     this.#explicit.set(index, next)
+    this.#indexSearchKeys(index, next, true)
     // Another customer may share the identity the record leaves: then the index is built again on its next use.
     if (previous.externalUserId !== next.externalUserId) this.#byExternal = undefined
     for (const slot of this.slotsOf(index)) {
@@ -478,6 +483,7 @@ export class World {
   deleteCustomer(index: number): void {
     for (const slot of [...this.slotsOf(index)]) this.removeRelation(slot)
     const externalUserId = this.customer(index).externalUserId
+    this.#indexSearchKeys(index, this.customer(index), false)
     this.#byId?.delete(this.customerIdAt(index))
     this.#deleted.add(index)
     // Another customer may share the identity: then the index is built again on its next use.
@@ -503,6 +509,54 @@ export class World {
   setRemark(slot: number, qwRemark: string | null): void {
     this.#remarks.set(slot, qwRemark)
     this.#itemCache?.delete(slot)
+  }
+
+  /**
+   * Live customers whose name or one of whose mobiles is exactly `key`, in index order (customer/search's
+   * searchKey): the index is built on first use (a pass over every customer), then a lookup is a map read.
+   */
+  customersByKey(key: string): readonly number[] {
+    if (!this.#searchKeys) {
+      const keys = (this.#searchKeys = new Map())
+      const add = (key: string, i: number) => {
+        const list = keys.get(key)
+        if (!list) keys.set(key, [i])
+        else if (list[list.length - 1] !== i) list.push(i)
+      }
+      for (let i = 0; i < this.#customerCount; i++) {
+        if (this.#deleted.has(i)) continue
+        const explicit = this.#explicit.get(i)
+        if (explicit) {
+          this.#indexSearchKeys(i, explicit, true)
+          continue
+        }
+        // A generated customer's name and mobiles come from their own streams: no whole record is drawn.
+        const { name } = generatedName(this.shape.seed, i)
+        if (name) add(name, i)
+        for (const m of generatedMobiles(this.shape.seed, i)) add(m, i)
+      }
+    }
+    return this.#searchKeys.get(key) ?? []
+  }
+
+  #indexSearchKeys(index: number, customer: Customer, add: boolean): void {
+    const keys = this.#searchKeys
+    if (!keys) return
+    const name = customer.fields.find((f) => f.field === 'name')?.valueAsText
+    for (const key of new Set([...(name ? [name] : []), ...mobilesOf(customer.fields)])) {
+      const list = keys.get(key) ?? []
+      if (add) {
+        // Indexes are added in order, except a changed record: keep the list sorted.
+        let p = list.length
+        while (p > 0 && list[p - 1]! > index) p--
+        if (list[p - 1] !== index) list.splice(p, 0, index)
+      } else {
+        const p = list.indexOf(index)
+        if (p >= 0) list.splice(p, 1)
+      }
+      if (list.length === 0) keys.delete(key)
+      else keys.set(key, list)
+    }
   }
 
   /** When the relation's member added the customer as a WeCom friend: the relation's creation, or its transfer. Epoch seconds. */

@@ -139,14 +139,7 @@ export function generateCustomer(
     return items.length === 0 ? null : String(items[Math.min(pick, items.length - 1)]!.id)
   }
 
-  const genderRng = r(S.gender)
-  const gender = genderRng.chance(0.1) ? 0 : genderRng.chance(0.51) ? 1 : 2
-  const nameRng = r(S.name)
-  const nameRoll = nameRng.next()
-  const givenName = nameRng.pick(gender === 2 ? FEMALE_NAMES : MALE_NAMES)
-  const fullName = nameRng.pick(LAST_NAMES) + givenName
-  // Tanma names customers added without a name 客户 + 6 characters (the documented 客户A3ooIc).
-  const name = nameRoll < 0.75 ? fullName : nameRoll < 0.85 ? `客户${nameRng.chars(ALNUM, 6)}` : null
+  const { gender, givenName, fullName, name } = generatedName(seed, i)
 
   const company = skeleton.type === 2 ? { id: companyId, name: companyName(r(S.company)) } : null
 
@@ -234,6 +227,23 @@ export function generateCustomer(
     convertCustomerTime,
     externalUserId,
   }
+}
+
+/**
+ * The gender and name of generated customer `i`, drawn from their own streams (so a name index
+ * needs no whole record): `name` is the profile value (null for some), `fullName`/`givenName` what
+ * the WeChat nickname draws on.
+ */
+export function generatedName(seed: number, i: number): { gender: 0 | 1 | 2; givenName: string; fullName: string; name: string | null } {
+  const genderRng = stream(seed, S.gender, i)
+  const gender = genderRng.chance(0.1) ? 0 : genderRng.chance(0.51) ? 1 : 2
+  const nameRng = stream(seed, S.name, i)
+  const nameRoll = nameRng.next()
+  const givenName = nameRng.pick(gender === 2 ? FEMALE_NAMES : MALE_NAMES)
+  const fullName = nameRng.pick(LAST_NAMES) + givenName
+  // Tanma names customers added without a name 客户 + 6 characters (the documented 客户A3ooIc).
+  const name = nameRoll < 0.75 ? fullName : nameRoll < 0.85 ? `客户${nameRng.chars(ALNUM, 6)}` : null
+  return { gender, givenName, fullName, name }
 }
 
 /** The mobile numbers of generated customer `i`, drawn from their own stream (so a mobile index needs no whole record). */
