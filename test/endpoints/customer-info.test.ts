@@ -4,7 +4,7 @@ import { createMock, startServer, type Mock, type RunningServer } from '../../mo
 import { customerInfo } from '../../mock/endpoints/index.js'
 import { customerIdsSchema } from '../../contracts/schema.js'
 import { mobilesOf } from '../../mock/world/leads.js'
-import { call, callHttp } from './staff-support.js'
+import { call, callHttp } from './support.js'
 
 let mock: Mock
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { customerSearch, importCustomer, updateCustomerById } from '../../mock/e
 import { searchedCustomerSchema } from '../../contracts/schema.js'
 import { mobilesOf } from '../../mock/world/leads.js'
 import type { World } from '../../mock/world/world.js'
-import { call, callHttp } from './staff-support.js'
+import { call, callHttp } from './support.js'
 
 interface Page {
   totalPage: number

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
 import { saveHighseas } from '../../mock/endpoints/index.js'
 import { newCustomerIdsSchema } from '../../contracts/schema.js'
-import { call as callSigned, callHttp } from './staff-support.js'
-import { call } from './catalog-support.js'
+import { call as callSigned, callHttp, send } from './support.js'
 
 const LIST = '/v3/clue/list-by-create-time-asc'
 const fieldId = (mock: Mock, key: string) => mock.context.world.catalog.fields.find((f) => f.outerField === key)!.id
@@ -24,7 +23,7 @@ describe('save-highseas', () => {
     newCustomerIdsSchema.parse(answer.data)
     expect(answer.data).toHaveLength(2)
     const now = '2026-01-05 10:03:04'
-    const listed = (await call(mock, LIST, JSON.stringify({ since: now.slice(0, 10) + ' 00:00:00' }))).json.data.list as any[]
+    const listed = (await send(mock, LIST, JSON.stringify({ since: now.slice(0, 10) + ' 00:00:00' }))).json.data.list as any[]
     const items = answer.data.map((id) => listed.find((i) => i.customerId === id))
     expect(items.map((i) => i?.isClue)).toEqual([false, false])
     expect(items[0]).toMatchObject({ type: 1, createTime: now, lastUpdateTime: now })
