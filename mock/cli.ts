@@ -22,6 +22,12 @@ import { WORLD_DEFAULTS } from './world/world.js'
 const VERSION = PACKAGE_VERSION
 /** The endpoint `sign` prints a curl line for: the first of ENDPOINTS, the followed-customer list. */
 const ENDPOINT = ENDPOINTS[0]!.path
+
+/** The endpoints' path endings after the first, in a few words: `v3/echo, v2/customer/list-fields, …`. */
+const endpointSummary = (shown = 5) => {
+  const rest = ENDPOINTS.slice(1).map((e) => e.path.slice(1))
+  return rest.length > shown ? `${rest.slice(0, shown).join(', ')}, … ${rest.length - shown} more` : rest.join(', ')
+}
 const DEFAULT_URL = `http://127.0.0.1:${settingByKey('port')!.defaultValue}/api`
 
 /** A wrong setting or argument, said as one line: no stack trace. */
@@ -255,7 +261,8 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
     ...tenantLines,
     `  listening  ${server.origin}`,
     `  base URL   ${server.baseUrl}   (…/apiServer/api and any other prefix work too)`,
-    ...ENDPOINTS.map((endpoint, k) => `  ${k === 0 ? 'endpoint ' : '         '}  POST ${server.baseUrl}${endpoint.path}`),
+    `  endpoint   POST ${server.baseUrl}${ENDPOINT}`,
+    `  endpoints  ${ENDPOINTS.length} in all under the base URL: ${endpointSummary()}   (each in docs/behaviour.md)`,
     `  appId      ${appId}`,
     `  appKey     ${appKey}`,
     `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,
