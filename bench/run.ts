@@ -20,6 +20,8 @@ import { keyOf } from './floor-key.js'
 import { Rng } from '../mock/world/generate/rng.js'
 
 const PATH = '/api/v3/customer-relation/list-by-relation-create-time-asc'
+const LEADS_PATH = '/api/v3/clue/list-by-create-time-asc'
+const SEARCH_PATH = '/api/v3/customer/search'
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -67,9 +69,34 @@ function rssMiB(pid: number): { rss: number; peak: number } {
   return { rss: Math.round(kb('VmRSS')), peak: Math.round(kb('VmHWM')) }
 }
 
-async function signedPost(port: number, body: string): Promise<{ code: number; data: { list: unknown[]; nextCursor: string | null } }> {
-  const response = await fetch(`http://127.0.0.1:${port}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signHeaders(DEMO_CREDENTIALS, body) }, body })
+async function signedPost(port: number, body: string, path = PATH): Promise<{ code: number; data: { list: unknown[]; nextCursor: string | null } }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signHeaders(DEMO_CREDENTIALS, body) }, body })
   return (await response.json()) as never
+}
+
+/**
+ * The lead list's deep page (100 leads from the latest month start that leaves 200) and searches by
+ * the mobiles of customers on the first relation pages: warmed up once, so the first call's
+ * one-time costs (generating the leads, building the search index) are not in the figures.
+ */
+async function leadAndSearchBodies(port: number): Promise<{ leads: Record<string, unknown>; searches: Record<string, unknown>[] }> {
+  let leads: Record<string, unknown> = { size: 100 }
+  for (let monthsBack = 1; monthsBack <= 120; monthsBack++) {
+    const since = new Date(Date.UTC(2026, 10 - monthsBack, 1)).toISOString().slice(0, 10) + ' 00:00:00'
+    const first = await signedPost(port, JSON.stringify({ since, size: 100 }), LEADS_PATH)
+    if (!first.data.nextCursor) continue
+    leads = { size: 100, cursor: first.data.nextCursor }
+    break
+  }
+  const mobiles: string[] = []
+  const page = await signedPost(port, JSON.stringify({ size: 100 }))
+  for (const item of page.data.list as { fields: { field: string; valueAsText: string | null }[] }[]) {
+    const text = item.fields.find((f) => f.field === 'mobile')?.valueAsText
+    if (text) mobiles.push(...(JSON.parse(text) as string[]))
+  }
+  const searches = mobiles.slice(0, 20).map((searchKey) => ({ searchKey, pageNo: 1, pageSize: 20 }))
+  await signedPost(port, JSON.stringify(searches[0] ?? { searchKey: '13800138000' }), SEARCH_PATH)
+  return { leads, searches: searches.length > 0 ? searches : [{ searchKey: '13800138000' }] }
 }
 
 /**
@@ -118,10 +145,10 @@ interface Load {
   bytes: number
 }
 
-async function load(pid: number, port: number, bodies: Record<string, unknown>[], sign: boolean, seconds = duration): Promise<Load> {
+async function load(pid: number, port: number, bodies: Record<string, unknown>[], sign: boolean, seconds = duration, path = PATH): Promise<Load> {
   const requests = bodies.map((b) => {
     const body = JSON.stringify(b)
-    return { method: 'POST' as const, path: PATH, body, headers: { 'content-type': 'application/json', ...(sign ? signHeaders(DEMO_CREDENTIALS, body) : {}) } }
+    return { method: 'POST' as const, path, body, headers: { 'content-type': 'application/json', ...(sign ? signHeaders(DEMO_CREDENTIALS, body) : {}) } }
   })
   const cpuBefore = cpuSeconds(pid)
   const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests })
@@ -189,6 +216,9 @@ async function measureSize(customers: number) {
   await load(pid, started.port, mix, true, 2)
   const fake = await load(pid, started.port, mix, true)
   const deepFiltered = await load(pid, started.port, [deepBodyFiltered], true, Math.max(3, duration / 2))
+  const extra = await leadAndSearchBodies(started.port)
+  const leadPage = await load(pid, started.port, [extra.leads], true, Math.max(3, duration / 2), LEADS_PATH)
+  const searchByMobile = await load(pid, started.port, extra.searches, true, Math.max(3, duration / 2), SEARCH_PATH)
   const memory = rssMiB(started.child.pid!)
   await stop(started.child)
 
@@ -203,6 +233,8 @@ async function measureSize(customers: number) {
     ratio: +(fake.rps / floor.rps).toFixed(2),
     cpuRatio: +(fake.perCpuSecond / floor.perCpuSecond).toFixed(2),
     deepFiltered,
+    leadPage,
+    searchByMobile,
   }
 }
 
@@ -294,10 +326,14 @@ async function main() {
   const flatness = +(largest.deepFiltered.p99 / Math.max(1, smallest.deepFiltered.p99)).toFixed(2)
   process.stdout.write(`\nnpm start (default world) → first signed answer: ${npmStartMs} ms\n${header}\n${lines.join('\n')}\n`)
   process.stdout.write(`deep type-filtered page of 100 items, p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.deepFiltered.p99} ms`).join(', ')} → ${flatness}× from smallest to largest\n`)
-  const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors, 0)
+  const leadFlatness = +(largest.leadPage.p99 / Math.max(1, smallest.leadPage.p99)).toFixed(2)
+  const searchFlatness = +(largest.searchByMobile.p99 / Math.max(1, smallest.searchByMobile.p99)).toFixed(2)
+  process.stdout.write(`deep lead page of 100 (clue/list-by-create-time-asc), p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.leadPage.p99} ms (${r.leadPage.rps} req/s)`).join(', ')} → ${leadFlatness}×\n`)
+  process.stdout.write(`customer/search by mobile, p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.searchByMobile.p99} ms (${r.searchByMobile.rps} req/s)`).join(', ')} → ${searchFlatness}×\n`)
+  const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors + r.leadPage.errors + r.searchByMobile.errors, 0)
   if (errors) process.stdout.write(`! ${errors} failed requests during the runs\n`)
   const file = `bench/results/${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`
-  writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, deepFilteredP99Flatness: flatness }, null, 2) + '\n')
+  writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, deepFilteredP99Flatness: flatness, leadPageP99Flatness: leadFlatness, searchByMobileP99Flatness: searchFlatness }, null, 2) + '\n')
   process.stdout.write(`results: ${file}\n`)
 }
 
