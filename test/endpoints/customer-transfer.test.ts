@@ -1,9 +1,9 @@
 /** POST …/v3/customer-transfer (转移客户): the relation moves to the new member, at once, in every read. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { customerTransfer, listByRelationCreateTimeAsc, qwDetails } from '../../mock/endpoints/index.js'
 import type { WorldEvent } from '../../mock/world/events.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 import { followedBy, sweep, type RelationItem } from './support.js'
 
 const world = () => ({ seed: 'transfer', customers: 60, staff: 5 })
@@ -127,13 +127,9 @@ describe('customer-transfer', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
     it('answers a signed request', async () => {
-      const http = await callHttp(mock, server, customerTransfer, { handoverToUserid: mock.context.world.memberList[0]!.qwUserId, customers: [{ qwUserId: 'ghost', customerId: 1 }] })
+      const http = await callHttp(mock, server(), customerTransfer, { handoverToUserid: mock.context.world.memberList[0]!.qwUserId, customers: [{ qwUserId: 'ghost', customerId: 1 }] })
       expect(http.status).toBe(200)
       expect(JSON.parse(http.text)).toMatchObject({ code: 0, message: 'success', data: [{ customerId: 1, qwUserId: 'ghost', moved: false }] })
     })

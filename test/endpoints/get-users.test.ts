@@ -1,9 +1,9 @@
 /** POST …/v3/get-users (查询员工): members by page number, filtered by deleted state and name. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { getUsers } from '../../mock/endpoints/index.js'
 import { salesMemberSchema } from '../../contracts/schema.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 
 interface Item {
   salesId: number
@@ -90,15 +90,11 @@ describe('get-users', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
 
     it('answers the same bytes as in-process', async () => {
       const body = { pageNo: 2, pageSize: 7, deleted: 0 }
-      const http = await callHttp(mock, server, getUsers, body)
+      const http = await callHttp(mock, server(), getUsers, body)
       expect(http.status).toBe(200)
       expect(JSON.parse(http.text)).toEqual(await call(mock, getUsers, body))
     })

@@ -1,9 +1,9 @@
 /** POST …/v3/import-customer (个人客户导入): a new personal customer the member follows, in both relation lists at once. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { importCustomer, mapProfileField } from '../../mock/endpoints/index.js'
 import type { WorldEvent } from '../../mock/world/events.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 import { followedBy, sweep } from './support.js'
 
 let mock: Mock
@@ -88,13 +88,9 @@ describe('import-customer', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
     it('answers a signed request with the new id', async () => {
-      const http = await callHttp(mock, server, importCustomer, DOCUMENTED(mock.context.world.memberList[2]!.qwUserId))
+      const http = await callHttp(mock, server(), importCustomer, DOCUMENTED(mock.context.world.memberList[2]!.qwUserId))
       expect(http.status).toBe(200)
       expect(http.text).toMatch(/^\{"code":0,"message":"success","data":\d{15}\}$/)
     })

@@ -1,8 +1,8 @@
 /** POST …/v2/customer/qw-details (按企微客户id获取详情): the WeChat identity of each relation of an external contact. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { listByRelationCreateTimeAsc, qwDetails } from '../../mock/endpoints/index.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 
 interface Item { customerId: number; qwUserId: string; externalUserId: string | null; wechatNickname: string | null; wechatAvatar: string | null; qwRemark: string | null; createTime: string }
 interface Detail { qwUserId: string; externalUserId: string; unionId: string | null; qwCustomerTime: string | null; mobiles: string[] | null; wechatNickname: string | null; wechatAvatar: string | null; qwRemark: string | null }
@@ -109,15 +109,11 @@ describe('customer/qw-details', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
 
     it('answers a signed request', async () => {
       const item = (await allRelations(mock)).find((i) => i.externalUserId !== null)!
-      const http = await callHttp(mock, server, qwDetails, { externalUserId: item.externalUserId, qwUserId: item.qwUserId })
+      const http = await callHttp(mock, server(), qwDetails, { externalUserId: item.externalUserId, qwUserId: item.qwUserId })
       expect(http.status).toBe(200)
       expect(JSON.parse(http.text)).toEqual(await call(mock, qwDetails, { externalUserId: item.externalUserId, qwUserId: item.qwUserId }))
     })

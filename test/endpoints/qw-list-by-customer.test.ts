@@ -1,8 +1,8 @@
 /** POST …/v2/customer/follow/qw-list-by-customer (获取指定企微客户的跟进数据): WeCom follow records of an external contact. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { qwListByCustomer } from '../../mock/endpoints/index.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 import { sweep, type RelationItem } from './support.js'
 
 interface Record { id: number; qwUserId: string; externalUserId: string; content: string; followType: number; gmtCreateTime: string }
@@ -59,14 +59,10 @@ describe('customer/follow/qw-list-by-customer', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
     it('answers a signed request', async () => {
       const body = { externalUserId: items.find((i) => i.externalUserId)!.externalUserId }
-      const http = await callHttp(mock, server, qwListByCustomer, body)
+      const http = await callHttp(mock, server(), qwListByCustomer, body)
       expect(http.status).toBe(200)
       expect(JSON.parse(http.text)).toEqual(await call(mock, qwListByCustomer, body))
     })

@@ -1,9 +1,9 @@
 /** POST …/v3/customer-relation/edit-field: the member's remark (per relation) or a profile value (the customer's). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { editRelationField, qwDetails } from '../../mock/endpoints/index.js'
 import type { WorldEvent } from '../../mock/world/events.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 import { sweep, type RelationItem } from './support.js'
 
 let mock: Mock
@@ -82,14 +82,10 @@ describe('customer-relation/edit-field', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
     it('answers a signed request', async () => {
       const [a] = await shared(mock)
-      const http = await callHttp(mock, server, editRelationField, { customerId: a.customerId, qwUserId: a.qwUserId, field: '描述', valueAsText: 'http' })
+      const http = await callHttp(mock, server(), editRelationField, { customerId: a.customerId, qwUserId: a.qwUserId, field: '描述', valueAsText: 'http' })
       expect(http.status).toBe(200)
       expect(http.text).toBe('{"code":0,"message":"success","data":null}')
     })

@@ -4,6 +4,7 @@
  * body to serialise (`call`), and sweeps of the relation lists.
  */
 import { getResponse } from 'msw'
+import { afterAll, beforeAll } from 'vitest'
 import type { Endpoint } from '../../mock/core/endpoint.js'
 import { listByQwUserId, listByRelationCreateTimeAsc } from '../../mock/endpoints/index.js'
 import { startServer, type Mock, type RunningServer } from '../../mock/index.js'
@@ -86,4 +87,14 @@ export async function sweep(mock: Mock, qwUserId?: string, size = 100): Promise<
 export async function followedBy(mock: Mock, qwUserId: string): Promise<RelationItem[]> {
   const page = await call<{ list: RelationItem[]; nextCursor: string | null }>(mock, listByRelationCreateTimeAsc, { size: 100, qwUserId })
   return page.data.list
+}
+
+/** A server over `mock` (127.0.0.1, a free port) for the tests of the enclosing describe: started before them, closed after. */
+export function serving(mock: () => Mock): () => RunningServer {
+  let server: RunningServer | undefined
+  beforeAll(async () => {
+    server = await startServer(mock(), { port: 0, host: '127.0.0.1' })
+  })
+  afterAll(() => server?.close())
+  return () => server!
 }

@@ -1,9 +1,9 @@
 /** POST …/v3/customer/update-by-id: profile values by alias, checked by field type; every read shows the change at once. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { updateCustomerById } from '../../mock/endpoints/index.js'
 import type { WorldEvent } from '../../mock/world/events.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 import { sweep } from './support.js'
 
 let mock: Mock
@@ -59,14 +59,10 @@ describe('customer/update-by-id', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
     it('answers a signed request', async () => {
       const customerId = (await sweep(mock))[0]!.customerId
-      const http = await callHttp(mock, server, updateCustomerById, { customerId, fields: [{ alias: 'name', values: ['李雷'] }] })
+      const http = await callHttp(mock, server(), updateCustomerById, { customerId, fields: [{ alias: 'name', values: ['李雷'] }] })
       expect(http.status).toBe(200)
       expect(http.text).toBe('{"code":0,"message":"success","data":null}')
     })

@@ -1,8 +1,8 @@
 /** POST …/v3/contract/user-department (查询销售所有部门): a member's departments. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { getUsers, userDepartment } from '../../mock/endpoints/index.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 
 let mock: Mock
 beforeAll(async () => {
@@ -48,15 +48,11 @@ describe('contract/user-department', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
 
     it('answers a signed request', async () => {
       const member = mock.context.world.staff().members[0]!
-      const http = await callHttp(mock, server, userDepartment, { qwUserId: member.qwUserId, salesId: member.salesId })
+      const http = await callHttp(mock, server(), userDepartment, { qwUserId: member.qwUserId, salesId: member.salesId })
       expect(http.status).toBe(200)
       expect(JSON.parse(http.text)).toEqual(await call(mock, userDepartment, { qwUserId: member.qwUserId }))
     })

@@ -1,8 +1,8 @@
 /** POST …/v3/common/user/info (获取员工id): a member's ids by mobile number (sent as a JSON number). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../mock/index.js'
 import { getUsers, userInfo } from '../../mock/endpoints/index.js'
-import { call, callHttp } from './support.js'
+import { call, callHttp, serving } from './support.js'
 
 let mock: Mock
 beforeAll(async () => {
@@ -44,15 +44,11 @@ describe('common/user/info', () => {
   })
 
   describe('over HTTP', () => {
-    let server: RunningServer
-    beforeAll(async () => {
-      server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    })
-    afterAll(() => server.close())
+    const server = serving(() => mock)
 
     it('answers a signed request', async () => {
       const member = mock.context.world.staff().members[3]!
-      const http = await callHttp(mock, server, userInfo, `{"mobile":${member.mobile}}`)
+      const http = await callHttp(mock, server(), userInfo, `{"mobile":${member.mobile}}`)
       expect(http).toEqual({ status: 200, text: `{"code":0,"message":"success","data":{"salesId":${member.salesId},"qwUserId":"${member.qwUserId}"}}` })
     })
   })
