@@ -15,6 +15,7 @@ import { createMock } from '../mock/index.js'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
 import { signHeaders } from '../mock/protocol/signing.js'
 import { DOCUMENTED_PAGE, followedCustomerPage, respondWith, signedJsonRequest } from './matchers.js'
+import { recorded } from './recorded.js'
 import { followedCustomerPageSchema, LIST_PATH } from './schema.js'
 import { verifyQuietly } from '../test/quiet-verify.js'
 import type { VerifyResult } from './verify.js'
@@ -110,7 +111,7 @@ describe('the Pact matchers', () => {
         .uponReceiving(name)
         .withRequest('GET', `/${encodeURIComponent(name)}`)
         .willRespondWith(200, respondWith(followedCustomerPage()))
-        .executeTest(async (server) => void (await fetch(`${server.url}/${encodeURIComponent(name)}`)))
+        .executeTest(recorded(async (server) => void (await fetch(`${server.url}/${encodeURIComponent(name)}`))))
     }
     const { failed } = await verifyQuietly<{ failed: string[] }>({ pact: join(dir, 'conformance-static-pages.json'), providerBaseUrl: origin })
     expect(failed.sort()).toEqual(Object.keys(BROKEN).sort())
@@ -132,10 +133,10 @@ describe('the Pact matchers', () => {
         .uponReceiving(`a page of seed ${seed} for ${JSON.stringify(MatchersV3.reify(body))}`)
         .withRequest('POST', `/api${LIST_PATH}`, signedJsonRequest(body))
         .willRespondWith(200, respondWith(followedCustomerPage()))
-        .executeTest(async (server) => {
+        .executeTest(recorded(async (server) => {
           const text = JSON.stringify(MatchersV3.reify(body))
           await fetch(`${server.url}/api${LIST_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signHeaders(DEMO_CREDENTIALS, text) }, body: text })
-        })
+        }))
     }
     const result = await verifyQuietly<VerifyResult>({ pact: join(dir, 'conformance-tanma-openapi.json'), mock: { customers: 10 } })
     expect(result.errors).toEqual([])

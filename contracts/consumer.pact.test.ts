@@ -9,6 +9,7 @@ import { MatchersV3, PactV4 } from '@pact-foundation/pact'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
 import { CURSOR_PATTERN } from '../mock/protocol/cursor.js'
+import { recorded } from './recorded.js'
 import { TanmaClient, TanmaSignatureError, TanmaTimestampError, TanmaValidationError } from './client.js'
 import { z } from 'zod'
 import { DOCUMENTED_PAGE, emptyPage, errorResponse, followedCustomerPage, matchersFor, respondWith, signedJsonRequest } from './matchers.js'
@@ -44,11 +45,11 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a first page of followed customers')
       .withRequest('POST', PATH, signedJsonRequest({ size: 2 }))
       .willRespondWith(200, respondWith(followedCustomerPage({ count: 2, nextCursor: 'cursor' })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const page = await clientOf(server.url).listPage({ size: 2 })
         expect(page.list).toHaveLength(2)
         expect(page.nextCursor).toMatch(CURSOR_PATTERN)
-      }))
+      })))
 
   it('resumes from a cursor and stops on the last page (nextCursor null)', () => {
     const cursor = MatchersV3.fromProviderState('${cursorAfter2}', DOCUMENTED_PAGE.data.nextCursor!)
@@ -58,12 +59,12 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('the last page of a member\'s customers')
       .withRequest('POST', PATH, signedJsonRequest({ qwUserId: 'dowen', size: 2, cursor }))
       .willRespondWith(200, respondWith(followedCustomerPage({ count: 1, exact: { qwUserId: 'dowen' }, nextCursor: null })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const pages = await collect(clientOf(server.url).pages({ qwUserId: 'dowen', size: 2, cursor: DOCUMENTED_PAGE.data.nextCursor! }))
         expect(pages).toHaveLength(1)
         expect(pages[0]!.list).toHaveLength(1)
         expect(pages[0]!.nextCursor).toBeNull()
-      })
+      }))
   })
 
   it('lists one member\'s customers (qwUserId), every item followed by that member', () =>
@@ -73,10 +74,10 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a page of one member\'s customers')
       .withRequest('POST', PATH, signedJsonRequest({ qwUserId: 'dowen', size: 100 }))
       .willRespondWith(200, respondWith(followedCustomerPage({ count: 3, exact: { qwUserId: 'dowen' }, nextCursor: null })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const customers = await collect(clientOf(server.url).followedCustomers({ qwUserId: 'dowen', size: 100 }))
         expect(customers.map((c) => c.qwUserId)).toEqual(['dowen', 'dowen', 'dowen'])
-      }))
+      })))
 
   it('lists enterprise customers (type 2) with their companyInfo', () =>
     pact
@@ -84,10 +85,10 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a page of enterprise customers')
       .withRequest('POST', PATH, signedJsonRequest({ type: 2, size: 3 }))
       .willRespondWith(200, respondWith(followedCustomerPage({ count: 3, exact: { type: 2 }, nextCursor: 'cursor' })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const page = await clientOf(server.url).listPage({ type: 2, size: 3 })
         expect(page.list.every((c) => c.type === 2 && typeof c.companyInfo?.name === 'string')).toBe(true)
-      }))
+      })))
 
   it('gets nothing from an empty window, and the iterator ends at once', () => {
     const window = { since: '2021-01-01 00:00:00', before: '2021-02-01 00:00:00' }
@@ -97,9 +98,9 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a window with no relations')
       .withRequest('POST', PATH, signedJsonRequest({ ...window, size: 100 }))
       .willRespondWith(200, respondWith(emptyPage()))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         expect(await collect(clientOf(server.url).followedCustomers({ ...window, size: 100 }))).toEqual([])
-      })
+      }))
   })
 
   it('surfaces a bad signature (1002) as TanmaSignatureError', () =>
@@ -108,11 +109,11 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a request signed with the wrong appKey')
       .withRequest('POST', PATH, signedJsonRequest({ size: 20 }, { appId: DEMO_CREDENTIALS.appId, appKey: 'notTheAppKeyOfThisAppId000000000' }))
       .willRespondWith(200, respondWith(errorResponse('badSignature')))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const error = await clientOf(server.url, 'notTheAppKeyOfThisAppId000000000').listPage({ size: 20 }).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(TanmaSignatureError)
         expect((error as TanmaSignatureError).code).toBe(1002)
-      }))
+      })))
 
   it('surfaces a stale timestamp (1003) as TanmaTimestampError', () =>
     pact
@@ -121,11 +122,11 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a request whose timestamp is 10 minutes behind the server')
       .withRequest('POST', PATH, signedJsonRequest({ size: 20 }))
       .willRespondWith(200, respondWith(errorResponse('staleTimestamp')))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const error = await clientOf(server.url).listPage({ size: 20 }).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(TanmaTimestampError)
         expect((error as TanmaTimestampError).code).toBe(1003)
-      }))
+      })))
 
   it('surfaces a cursor the server cannot read (40000) as TanmaValidationError', () =>
     pact
@@ -133,11 +134,11 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a request with a cursor that does not decode')
       .withRequest('POST', PATH, signedJsonRequest({ size: 20, cursor: 'not-a-cursor' }))
       .willRespondWith(200, respondWith(errorResponse('validation')))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const error = await clientOf(server.url).listPage({ size: 20, cursor: 'not-a-cursor' }).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(TanmaValidationError)
         expect((error as TanmaValidationError).message).toMatch(/^40000 请求参数验证失败：/)
-      }))
+      })))
 
   // The catalog endpoints and the deprecated per-member list (issue 11): one interaction each.
   const envelope = (data: z.ZodType, message: 'success' | 'option' = 'success') =>
@@ -155,9 +156,9 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a connection test')
       .withRequest('POST', `/api${echoEndpoint.path}`, signedJsonRequest({ hello: 'tanmarket' }))
       .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: { hello: 'tanmarket' } }, rules: {} }))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         expect(await clientOf(server.url).echo({ hello: 'tanmarket' })).toEqual({ hello: 'tanmarket' })
-      }))
+      })))
 
   it('reads the field definitions (list-fields)', () =>
     pact
@@ -166,10 +167,10 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a request for the field definitions')
       .withRequest('POST', `/api${listFieldsEndpoint.path}`, signedJsonRequest({}))
       .willRespondWith(200, respondWith(matchersFor(envelope(listFieldsEndpoint.data), { code: 0, message: 'success', data: { fields: DOCUMENTED_FIELDS } })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const { fields } = await clientOf(server.url).listFields()
         expect(Number.isSafeInteger(fields[0]!.id)).toBe(true)
-      }))
+      })))
 
   it('reads the field definitions with their aliases (profile-fields)', () =>
     pact
@@ -178,10 +179,10 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a request for the profile fields')
       .withRequest('POST', `/api${profileFieldsEndpoint.path}`, signedJsonRequest({}))
       .willRespondWith(200, respondWith(matchersFor(envelope(profileFieldsEndpoint.data), { code: 0, message: 'success', data: DOCUMENTED_FIELDS.map((f) => ({ ...f, alias: null })) })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const fields = await clientOf(server.url).profileFields()
         expect(Number.isSafeInteger(fields[0]!.id)).toBe(true)
-      }))
+      })))
 
   it('maps a field alias (profile-fields/map)', () =>
     pact
@@ -190,9 +191,9 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a field alias for field 429')
       .withRequest('POST', `/api${mapProfileFieldEndpoint.path}`, signedJsonRequest({ fieldId: '429', alias: '电话号码' }))
       .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: null }, rules: {} }))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         await expect(clientOf(server.url).mapProfileField(429, '电话号码')).resolves.toBeUndefined()
-      }))
+      })))
 
   it('reads the tag tree (tags/list-tree)', () =>
     pact
@@ -201,10 +202,10 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a request for the tag tree')
       .withRequest('POST', `/api${listTagTreeEndpoint.path}`, signedJsonRequest({}))
       .willRespondWith(200, respondWith(matchersFor(envelope(listTagTreeEndpoint.data), { code: 0, message: 'success', data: DOCUMENTED_TREE })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const [group] = await clientOf(server.url).tagTree()
         expect(group!.tags.length).toBeGreaterThan(0)
-      }))
+      })))
 
   it('lists one member\'s customers through the deprecated list-by-qw-user-id', () => {
     const { externalUserId: _dropped, ...item } = DOCUMENTED_PAGE.data.list[0]!
@@ -214,10 +215,10 @@ describe('the reference client against the documented Tanma API', () => {
       .uponReceiving('a page of list-by-qw-user-id for dowen')
       .withRequest('POST', `/api${listByQwUserIdEndpoint.path}`, signedJsonRequest({ qwUserId: 'dowen', size: 100 }))
       .willRespondWith(200, respondWith(matchersFor(envelope(listByQwUserIdEndpoint.data, 'option'), { code: 0, message: 'ok', data: { list: [item], nextCursor: null } })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const page = await clientOf(server.url).listByQwUserId({ qwUserId: 'dowen', size: 100 })
         expect(page.list.every((c) => c.qwUserId === 'dowen' && !('externalUserId' in c))).toBe(true)
-      })
+      }))
   })
 })
 
@@ -233,11 +234,11 @@ describe('the reference client against the staff endpoints', () => {
       .uponReceiving('a first page of active members')
       .withRequest('POST', `/api${GET_USERS_PATH}`, signedJsonRequest({ pageNo: 1, pageSize: 20, deleted: 0 }))
       .willRespondWith(200, respondWith(envelope(matchersFor(salesMemberPageSchema, { result: [MEMBER_EXAMPLE], pageNo: 1, pageSize: 20, total: 1, totalPage: 1 }))))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const page = await clientOf(server.url).users({ pageNo: 1, pageSize: 20, deleted: 0 })
         expect(Number.isSafeInteger(page.result[0]!.salesId)).toBe(true)
         expect(page.pageNo).toBe(1)
-      }))
+      })))
 
   it('common/user/info: a member\'s ids by mobile (a JSON number)', () =>
     pact
@@ -246,9 +247,9 @@ describe('the reference client against the staff endpoints', () => {
       .uponReceiving('the ids of the member with mobile 18803561683')
       .withRequest('POST', `/api${USER_INFO_PATH}`, signedJsonRequest({ mobile: 18803561683 }))
       .willRespondWith(200, respondWith(envelope(matchersFor(userInfoSchema, { salesId: 3766, qwUserId: 'dowen' }))))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         expect(await clientOf(server.url).userByMobile(18803561683)).toEqual({ salesId: 3766, qwUserId: 'dowen' })
-      }))
+      })))
 
   it('contract/user-department: the documented answer, exactly', () =>
     pact
@@ -257,9 +258,9 @@ describe('the reference client against the staff endpoints', () => {
       .uponReceiving('the departments of member dowen (salesId 3766)')
       .withRequest('POST', `/api${USER_DEPARTMENT_PATH}`, signedJsonRequest({ qwUserId: 'dowen', salesId: 3766 }))
       .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: [{ departmentName: '探马企服', departmentId: 3765 }] }, rules: {} }))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         expect(await clientOf(server.url).userDepartments({ qwUserId: 'dowen', salesId: 3766 })).toEqual([{ departmentName: '探马企服', departmentId: 3765 }])
-      }))
+      })))
 })
 
 describe('the reference client against the lead endpoints', () => {
@@ -280,10 +281,10 @@ describe('the reference client against the lead endpoints', () => {
       .uponReceiving('a page of leads by creation time')
       .withRequest('POST', `/api${CLUE_LIST_PATH}`, signedJsonRequest({ size: 100 }))
       .willRespondWith(200, respondWith(matchersFor(okEnvelope(leadPageSchema), { code: 0, message: 'ok', data: { list: [DOCUMENTED_LEAD], nextCursor: null } })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const page = await clientOf(server.url).leads({ size: 100 })
         expect(typeof page.list[0]!.isClue).toBe('boolean')
-      }))
+      })))
 
   it('clue/list-follow-up: a lead\'s follow-up records', () =>
     pact
@@ -292,10 +293,10 @@ describe('the reference client against the lead endpoints', () => {
       .uponReceiving('a page of follow-up records of lead 410983932389440')
       .withRequest('POST', `/api${CLUE_FOLLOW_UP_PATH}`, signedJsonRequest({ customerId: 410983932389440, type: 1 }))
       .willRespondWith(200, respondWith(matchersFor(successEnvelope(followUpPageSchema), { code: 0, message: 'success', data: { list: [DOCUMENTED_FOLLOW_UP], nextCursor: null } })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const page = await clientOf(server.url).leadFollowUps({ customerId: 410983932389440, type: 1 })
         expect(page.list[0]!.operator).toHaveProperty('qwUserId')
-      }))
+      })))
 
   it('add-clue: the new lead\'s customer id, a bare integer', () =>
     pact
@@ -304,9 +305,9 @@ describe('the reference client against the lead endpoints', () => {
       .uponReceiving('a new lead')
       .withRequest('POST', `/api${ADD_CLUE_PATH}`, signedJsonRequest(ADD_CLUE))
       .willRespondWith(200, respondWith(matchersFor(successEnvelope(addClueDataSchema), { code: 0, message: 'success', data: 497186786844992 })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         expect(Number.isSafeInteger(await clientOf(server.url).addClue(ADD_CLUE))).toBe(true)
-      }))
+      })))
 
   it('add-clue: a mobile a lead already has is 40417 电话号码重复', () =>
     pact
@@ -315,9 +316,9 @@ describe('the reference client against the lead endpoints', () => {
       .uponReceiving('a new lead with a repeated mobile')
       .withRequest('POST', `/api${ADD_CLUE_PATH}`, signedJsonRequest(ADD_CLUE))
       .willRespondWith(200, respondWith(errorResponse('duplicateMobile')))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         await expect(clientOf(server.url).addClue(ADD_CLUE)).rejects.toMatchObject({ code: 40417 })
-      }))
+      })))
 
   it('clue/edit-field: data null', () =>
     pact
@@ -326,9 +327,9 @@ describe('the reference client against the lead endpoints', () => {
       .uponReceiving('a change of a lead\'s field')
       .withRequest('POST', `/api${CLUE_EDIT_FIELD_PATH}`, signedJsonRequest({ customerId: 410983932389440, field: '生日', valueAsText: '1990-01-02' }))
       .willRespondWith(200, respondWith({ body: { code: 0, message: 'success', data: null }, rules: {} }))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         await expect(clientOf(server.url).editClueField(410983932389440, '生日', '1990-01-02')).resolves.toBeUndefined()
-      }))
+      })))
 })
 
 describe('the reference client against the WeChat reads and the customer writes', () => {
@@ -349,10 +350,10 @@ describe('the reference client against the WeChat reads and the customer writes'
         qwUserId: 'ZhuShanPeng', externalUserId: EXTERNAL_USER_ID, unionId: null, qwCustomerTime: '2021-06-02 20:04:41', mobiles: null,
         wechatNickname: '探马', wechatAvatar: 'https://wx.qlogo.cn/mmhead/Q3auHgzwzM4fgXgBvZk0YHBzLvQ3JzGM0ElnhAyWdZ6vXUeLWBBCcA/0', qwRemark: null,
       }] })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const [detail] = await clientOf(server.url).qwDetails({ externalUserId: EXTERNAL_USER_ID, qwUserId: 'ZhuShanPeng' })
         expect(detail!.externalUserId).toBe(EXTERNAL_USER_ID)
-      }))
+      })))
 
   it('customer/follow/qw-list-by-customer: the WeCom follow records of an external contact', () =>
     pact
@@ -363,10 +364,10 @@ describe('the reference client against the WeChat reads and the customer writes'
       .willRespondWith(200, respondWith(matchersFor(ok(qwListByCustomerEndpoint.data), { code: 0, message: 'success', data: [
         { id: 246484312, qwUserId: 'ZhuShanPeng', externalUserId: EXTERNAL_USER_ID, content: '修改了客户的信息:\n“客户来源: 转介绍”', followType: 2, gmtCreateTime: '2023-07-01 00:00:03' },
       ] })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const [record] = await clientOf(server.url).qwFollowRecords(EXTERNAL_USER_ID)
         expect(record!.externalUserId).toBe(EXTERNAL_USER_ID)
-      }))
+      })))
 
   it('customer-relation/edit-field: the documented request (描述)', () =>
     pact
@@ -375,9 +376,9 @@ describe('the reference client against the WeChat reads and the customer writes'
       .uponReceiving('a description set on ZhuShanPeng\'s customer')
       .withRequest('POST', `/api${editRelationFieldEndpoint.path}`, signedJsonRequest({ customerId, qwUserId: 'ZhuShanPeng', field: '描述', valueAsText: '老客户' }))
       .willRespondWith(200, respondWith(okNull))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         await expect(clientOf(server.url).editRelationField({ customerId: 497186786844992, qwUserId: 'ZhuShanPeng', field: '描述', valueAsText: '老客户' })).resolves.toBeUndefined()
-      }))
+      })))
 
   it('customer-transfer: the customer moves to the new member', () =>
     pact
@@ -386,10 +387,10 @@ describe('the reference client against the WeChat reads and the customer writes'
       .uponReceiving('a transfer of ZhuShanPeng\'s customer to michale (a member of the default world)')
       .withRequest('POST', `/api${customerTransferEndpoint.path}`, signedJsonRequest({ handoverToUserid: 'michale', customers: [{ qwUserId: 'ZhuShanPeng', customerId }] }))
       .willRespondWith(200, respondWith(matchersFor(ok(customerTransferEndpoint.data), { code: 0, message: 'success', data: [{ customerId: 497186786844992, qwUserId: 'ZhuShanPeng', moved: true, reason: null }] })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const [outcome] = await clientOf(server.url).transferCustomers('michale', [{ qwUserId: 'ZhuShanPeng', customerId: 497186786844992 }])
         expect(outcome!.moved).toBe(true)
-      }))
+      })))
 
   it('import-customer: the documented request answers the new customer id', () =>
     pact
@@ -398,9 +399,9 @@ describe('the reference client against the WeChat reads and the customer writes'
       .uponReceiving('a personal customer imported for ZhuShanPeng')
       .withRequest('POST', `/api${importCustomerEndpoint.path}`, signedJsonRequest({ qwUserId: 'ZhuShanPeng', fields: [{ alias: 'customer_ch_phone', values: ['13812345678'] }, { alias: 'name', values: ['王小明'] }] }))
       .willRespondWith(200, respondWith(matchersFor(ok(importCustomerEndpoint.data), { code: 0, message: 'success', data: 497186786844992 })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         expect(Number.isSafeInteger(await clientOf(server.url).importCustomer('ZhuShanPeng', [{ alias: 'customer_ch_phone', values: ['13812345678'] }, { alias: 'name', values: ['王小明'] }]))).toBe(true)
-      }))
+      })))
 
   it('customer/update-by-id: a customer\'s profile values by alias', () =>
     pact
@@ -409,9 +410,9 @@ describe('the reference client against the WeChat reads and the customer writes'
       .uponReceiving('a name set on a customer by id')
       .withRequest('POST', `/api${updateCustomerByIdEndpoint.path}`, signedJsonRequest({ customerId, fields: [{ alias: 'name', values: ['王小明'] }] }))
       .willRespondWith(200, respondWith(okNull))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         await expect(clientOf(server.url).updateCustomer(497186786844992, [{ alias: 'name', values: ['王小明'] }])).resolves.toBeUndefined()
-      }))
+      })))
 
   it('customer/search: the customer by id, a page of one', () =>
     pact
@@ -426,11 +427,11 @@ describe('the reference client against the WeChat reads and the customer writes'
         groupList: [{ chatName: '客户交流群' }], signNum: 2, pointCredit: 120, pointScore: 80, salesStageName: '初步接触',
         externalUserId: EXTERNAL_USER_ID, unionId: 'oAbCdEfGhIjKlMnOpQrStUvWxYz0', qwSalesId: 3766, salesDeptNames: '["探马企服"]',
       }] } })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const page = await clientOf(server.url).searchCustomers({ customerId: 497186786844992, pageNo: 1, pageSize: 10 })
         expect(page.data[0]!.customerId).toBe(497186786844992)
         expect(page.totalPage).toBe(1)
-      }))
+      })))
 
   it('common/customer/info: the ids of the customers with a name', () =>
     pact
@@ -438,10 +439,10 @@ describe('the reference client against the WeChat reads and the customer writes'
       .uponReceiving('the ids of the customers named by a name no customer has')
       .withRequest('POST', `/api${CUSTOMER_INFO_PATH}`, signedJsonRequest({ field: { fieldId: '姓名', values: '无此客户' } }))
       .willRespondWith(200, respondWith(matchersFor(ok(customerIdsSchema), { code: 0, message: 'success', data: [] })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const ids = await clientOf(server.url).customerIdsByField('姓名', '无此客户')
         expect(ids.every((id) => Number.isSafeInteger(id))).toBe(true)
-      }))
+      })))
 
   it('save-highseas: a customer waiting to be assigned, by field id; its new id', () =>
     pact
@@ -450,8 +451,8 @@ describe('the reference client against the WeChat reads and the customer writes'
       .uponReceiving('a new customer for the high seas with phone 13912345679 (field 429)')
       .withRequest('POST', `/api${SAVE_HIGHSEAS_PATH}`, signedJsonRequest([{ fields: [{ id: 429, value: ['13912345679'] }] }]))
       .willRespondWith(200, respondWith(matchersFor(ok(newCustomerIdsSchema), { code: 0, message: 'success', data: [497186786844992] })))
-      .executeTest(async (server) => {
+      .executeTest(recorded(async (server) => {
         const ids = await clientOf(server.url).saveHighseas([{ fields: [{ id: 429, value: ['13912345679'] }] }])
         expect(ids.length).toBe(1)
-      }))
+      })))
 })

@@ -24,3 +24,4 @@ export {
 } from './matchers.js'
 export { BUILT_IN_STATES, ProviderStates, type StateHandler, type StateValues } from './provider-states.js'
 export { pactFiles, verifyPacts, type Mismatch, type VerifyOptions, type VerifyResult } from './verify.js'
+export { recorded } from './recorded.js'

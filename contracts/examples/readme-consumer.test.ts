@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PactV4 } from '@pact-foundation/pact'
 import { DEMO_CREDENTIALS } from 'tanma-mock'
-import { LIST_PATH, TanmaClient, followedCustomerPage, respondWith, signedJsonRequest } from 'tanma-mock/contracts'
+import { LIST_PATH, TanmaClient, recorded, followedCustomerPage, respondWith, signedJsonRequest } from 'tanma-mock/contracts'
 import { expect, it } from 'vitest'
 
 const pact = new PactV4({ consumer: 'crm-sync', provider: 'tanma-openapi', dir: join(mkdtempSync(join(tmpdir(), 'readme-pact-')), 'pacts'), logLevel: 'error' })
@@ -16,9 +16,9 @@ it('reads one member\'s customers', () =>
     .uponReceiving('a page of one member\'s customers')
     .withRequest('POST', `/api${LIST_PATH}`, signedJsonRequest({ qwUserId: 'dowen', size: 100 }))
     .willRespondWith(200, respondWith(followedCustomerPage({ count: 3, exact: { qwUserId: 'dowen' }, nextCursor: null })))
-    .executeTest(async (server) => {
+    .executeTest(recorded(async (server) => {
       const client = new TanmaClient({ baseUrl: `${server.url}/api`, ...DEMO_CREDENTIALS }) // or your own client
       const customers = []
       for await (const c of client.followedCustomers({ qwUserId: 'dowen', size: 100 })) customers.push(c)
       expect(customers).toHaveLength(3)
-    }))
+    })))
