@@ -198,6 +198,8 @@ export const mockOptionsSchema = z
     leadWriteRecords: setting(z.enum(['api', 'none']).default('api').describe('whether add-clue and clue/edit-field write a type-2 follow-up record by the API operator (`api`), or none'), { commands: SERVE_AND_VERIFY }),
     qwDetailsExtra: setting(z.enum(QW_DETAILS_EXTRA).default('qwRemark').describe('the eighth property of a qw-details object (its page counts 8 and names 7): the member\'s remark, the customer id or the WeChat location'),
       { commands: SERVE_AND_VERIFY, value: 'property' }),
+    searchLeads: setting(z.enum(['include', 'exclude']).default('include').describe('whether customer/search and common/customer/info also find leads and customers waiting to be assigned (after the followed customers), or only customers'),
+      { commands: SERVE_AND_VERIFY }),
     echoData: setting(z.enum(['body', 'null']).default('body').describe('what `echo` answers as `data`: the request body as received, or null'), { commands: SERVE_AND_VERIFY }),
     bodyDepthLimit: setting(z.number().int().min(1).max(100_000).default(1000).describe("deepest accepted nesting of a request body (Jackson's default 1000); deeper bodies get a validation error"), { commands: SERVE_AND_VERIFY, value: 'n' }),
   })

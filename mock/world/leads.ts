@@ -19,9 +19,10 @@ import type { Catalog } from './generate/catalog.js'
 import { companyName, drawMobile, type WorldShape } from './generate/customers.js'
 import { ALNUM, DESCRIPTIONS, FEMALE_NAMES, LAST_NAMES, MALE_NAMES } from './generate/pools.js'
 import { cumulative, hashString, stream, type Rng } from './generate/rng.js'
+import { HashIndex, hashId, hashText } from './hash-index.js'
 import { ItemCache } from './item-cache.js'
 import { KeysetList, RelationTable, sliceWindow, type WindowQuery, type WindowSlice } from './keyset.js'
-import type { CustomerType, Member, ProfileValue } from './schema.js'
+import type { Customer, CustomerType, Member, ProfileValue } from './schema.js'
 
 /** A lead or a customer waiting to be assigned. Times are epoch seconds. */
 export interface Lead {
@@ -109,6 +110,18 @@ function leadMobiles(seed: number, j: number): string[] {
   return rng.chance(0.9) ? [drawMobile(rng)] : []
 }
 
+/** A lead's gender and name: the first draws of its record stream. */
+function drawLeadName(rng: Rng): { gender: 0 | 1 | 2; name: string } {
+  const gender = rng.chance(0.1) ? 0 : rng.chance(0.5) ? 1 : 2
+  const name = rng.chance(0.85) ? rng.pick(LAST_NAMES) + rng.pick(gender === 2 ? FEMALE_NAMES : MALE_NAMES) : `客户${rng.chars(ALNUM, 6)}`
+  return { gender, name }
+}
+
+/** Generated lead `j`'s gender and name, without the rest of its record. */
+function leadName(seed: number, j: number): { gender: 0 | 1 | 2; name: string } {
+  return drawLeadName(stream(seed, S.record, j))
+}
+
 /** A field's key in `fields[].field`: its outerField, or its name when it has none. */
 export const fieldKey = (field: { outerField: string | null; name: string }) => field.outerField ?? field.name
 
@@ -125,6 +138,24 @@ export function mobilesOf(fields: readonly ProfileValue[]): string[] {
     }
   }
   return out
+}
+
+/** A lead or waiting customer read as a customer record: nobody follows it, no WeCom identity. */
+export function leadAsCustomer(lead: Lead): Customer {
+  return {
+    customerId: lead.customerId,
+    type: lead.type,
+    fields: lead.fields,
+    tagIds: lead.tagIds,
+    createTime: lead.createTime,
+    lastUpdateTime: lead.lastUpdateTime,
+    company: lead.company,
+    wechatNickname: null,
+    wechatAvatar: null,
+    wechatLocation: null,
+    convertCustomerTime: lead.convertCustomerTime,
+    externalUserId: null,
+  }
 }
 
 /** What the book reads of its world. */
@@ -146,10 +177,10 @@ export class LeadBook {
   #companyIds = new Float64Array(0)
   #isClue = new Uint8Array(0)
   readonly #explicit = new Map<number, Lead>()
-  readonly #byId = new Map<number, number>()
-  readonly #companies = new Set<number>()
-  /** Generated leads' mobiles → their indexes (a changed lead is checked by its record instead). */
-  readonly #generatedMobiles = new Map<string, number[]>()
+  /** Lead and company ids by hash (indexOf, holdsId): built with the book, grown by add. */
+  #ids: HashIndex | undefined
+  /** Lead indexes by name and mobile hash (hasMobile, byKey), built on first use, grown by add and replace. */
+  #keys: HashIndex | undefined
   /** Follow-up records given (fixture) or written (the API), by lead index, after the generated ones. */
   readonly #followUps = new Map<number, FollowUp[]>()
   #maxFollowUpId: number
@@ -189,16 +220,14 @@ export class LeadBook {
       sec[j] = s.sec
       nanos[j] = s.nanos
       ids[j] = mint(Math.max(s.mintMs, 1))
-      if (s.type === 2) book.#companies.add((book.#companyIds[j] = mint(s.mintMs - 5_000)))
+      if (s.type === 2) book.#companyIds[j] = mint(s.mintMs - 5_000)
       book.#isClue[j] = s.isClue ? 1 : 0
       book.table.push(s.sec, s.nanos, ids[j]!, j, 0, s.type)
-      book.#byId.set(ids[j]!, j)
-      for (const m of leadMobiles(world.shape.seed, j)) {
-        const list = book.#generatedMobiles.get(m)
-        if (list) list.push(j)
-        else book.#generatedMobiles.set(m, [j])
-      }
     }
+    book.#ids = HashIndex.build(n, (j, add) => {
+      add(hashId(ids[j]!))
+      if (book.#companyIds[j]) add(hashId(book.#companyIds[j]!))
+    })
     book.#count = n
     const order = Array.from({ length: n }, (_, j) => j)
     order.sort((a, b) => sec[a]! - sec[b]! || nanos[a]! - nanos[b]! || ids[a]! - ids[b]!)
@@ -220,7 +249,13 @@ export class LeadBook {
 
   /** Whether a lead or a lead's company has this id (the world never mints it again). */
   holdsId(id: number): boolean {
-    return this.#byId.has(id) || this.#companies.has(id)
+    for (const j of this.#ids!.candidates(hashId(id))) if (this.table.id[j] === id || this.#companyIdOf(j) === id) return true
+    return false
+  }
+
+  #companyIdOf(index: number): number {
+    const explicit = this.#explicit.get(index)
+    return explicit ? (explicit.company?.id ?? 0) : (this.#companyIds[index] ?? 0)
   }
 
   itemCache(budgetBytes: number): ItemCache {
@@ -229,7 +264,38 @@ export class LeadBook {
 
   /** The index of a lead or waiting customer by id, or undefined. */
   indexOf(customerId: number): number | undefined {
-    return this.#byId.get(customerId)
+    return this.#ids!.candidates(hashId(customerId)).find((j) => this.table.id[j] === customerId)
+  }
+
+  /** The name and mobiles of lead `index` as it is now (a generated one without drawing its whole record). */
+  #keysOf(index: number): { name: string | null; mobiles: string[] } {
+    const explicit = this.#explicit.get(index)
+    if (!explicit) return { name: leadName(this.world.shape.seed, index).name, mobiles: leadMobiles(this.world.shape.seed, index) }
+    return { name: explicit.fields.find((f) => f.field === 'name')?.valueAsText ?? null, mobiles: mobilesOf(explicit.fields) }
+  }
+
+  #keyIndex(): HashIndex {
+    return (this.#keys ??= HashIndex.build(this.#count, (j, add) => {
+      const { name, mobiles } = this.#keysOf(j)
+      if (name) add(hashText(name))
+      for (const m of mobiles) add(hashText(m))
+    }))
+  }
+
+  /** Indexes a new or changed record's name and mobiles (the index checks each find against the record). */
+  #indexKeys(index: number, lead: Lead): void {
+    if (!this.#keys) return
+    const name = lead.fields.find((f) => f.field === 'name')?.valueAsText
+    if (name) this.#keys.add(hashText(name), index)
+    for (const m of mobilesOf(lead.fields)) this.#keys.add(hashText(m), index)
+  }
+
+  /** Leads and waiting customers whose name or one of whose mobiles is exactly `key`, by index. */
+  byKey(key: string): number[] {
+    return this.#keyIndex().candidates(hashText(key)).filter((j) => {
+      const { name, mobiles } = this.#keysOf(j)
+      return name === key || mobiles.includes(key)
+    })
   }
 
   /** A page in key order, of one customer type or all. */
@@ -251,12 +317,11 @@ export class LeadBook {
     const type = t.type[j]! as CustomerType
     const isClue = this.#isClue[j] === 1
     const rng = stream(shape.seed, S.record, j)
+    const { gender, name } = drawLeadName(rng)
     const option = (key: string, rngFor: Rng) => {
       const items = catalog.fields.find((f) => f.outerField === key)?.items ?? []
       return items.length === 0 ? null : String(rngFor.pick(items).id)
     }
-    const gender = rng.chance(0.1) ? 0 : rng.chance(0.5) ? 1 : 2
-    const name = rng.chance(0.85) ? rng.pick(LAST_NAMES) + rng.pick(gender === 2 ? FEMALE_NAMES : MALE_NAMES) : `客户${rng.chars(ALNUM, 6)}`
     const company = type === 2 ? { id: this.#companyIds[j]!, name: companyName(rng) } : null
     const source = rng.chance(0.7) ? option('customer_source', rng) : null
     const description = rng.chance(0.4) ? rng.pick(DESCRIPTIONS) : null
@@ -301,22 +366,22 @@ export class LeadBook {
     const slot = this.table.push(lead.createTime, lead.createNanos, lead.customerId, index, 0, lead.type)
     this.#all.insert(slot)
     this.#byType[lead.type]!.insert(slot)
-    this.#byId.set(lead.customerId, index)
-    if (lead.company) this.#companies.add(lead.company.id)
+    this.#ids!.add(hashId(lead.customerId), index)
+    if (lead.company) this.#ids!.add(hashId(lead.company.id), index)
+    this.#indexKeys(index, lead)
     return index
   }
 
   /** Replaces lead `index`'s record (same id, type and creation time); its item is served afresh. */
   replace(index: number, next: Lead): void {
     this.#explicit.set(index, next)
+    this.#indexKeys(index, next)
     this.#itemCache?.delete(index)
   }
 
   /** Whether a lead or waiting customer has this mobile number. */
   hasMobile(mobile: string): boolean {
-    for (const j of this.#generatedMobiles.get(mobile) ?? []) if (!this.#explicit.has(j)) return true
-    for (const lead of this.#explicit.values()) if (mobilesOf(lead.fields).includes(mobile)) return true
-    return false
+    return this.#keyIndex().candidates(hashText(mobile)).some((j) => this.#keysOf(j).mobiles.includes(mobile))
   }
 
   /** The follow-up records of lead `index`, oldest first (ties by id). */

@@ -13,8 +13,9 @@ import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
 import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
+import { HashIndex, hashId, hashText } from './hash-index.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
 import { generateMembers } from './generate/members.js'
@@ -103,10 +104,17 @@ export class World {
   /** Customers deleted through the admin API, by index. */
   readonly #deleted = new Set<number>()
   /** Lookups built on the first change (a read-only world never pays for them). */
-  #byId: Map<number, number> | undefined
-  #slotsOf: Map<number, number[]> | undefined
-  #slotById: Map<number, number> | undefined
-  #takenIds: Set<number> | undefined
+  /** Each customer's live relation slots as a linked list: first and last slot by customer, the next by slot (-1: none). */
+  #slotLists: { head: Int32Array; tail: Int32Array; next: Int32Array } | undefined
+  /** Relation slots by relation id hash (relationSlot), built on first use. */
+  #slotById: HashIndex | undefined
+  /** Slots whose relation was deleted (never used again). */
+  readonly #removedSlots = new Set<number>()
+  /** Customer and company ids by hash (customerIndex, isIdTaken), built on first use over the customers then present. */
+  #ids: HashIndex | undefined
+  /** How many ids the index held when built, and ids taken since (minted, or a new record's own). */
+  #idsAtBuild = 0
+  readonly #idsSince = new Set<number>()
   /** Ids minted inside the change in progress (see atomically), so a refused change can give them back. */
   #mintedInChange: number[] | undefined
   #maxRelationId = 0
@@ -121,15 +129,12 @@ export class World {
   #givenLeads: { lead: Lead; followUps: FollowUp[] }[] = []
   /** Their customer and company ids, which mintId steps over before the lead book is built. */
   #givenLeadIds = new Set<number>()
-  /** Generated customers' mobiles, sorted, with their indexes (the duplicate-mobile check), built on first use. */
-  #mobileKeys: Float64Array | undefined
-  #mobileOwners: Int32Array | undefined
-  /** Customer index by WeCom externalUserId, built on the first WeChat lookup (qw-details); changes drop it. */
-  #byExternal: Map<string, number> | undefined
+  /** Customer indexes by WeCom externalUserId hash, built on the first WeChat lookup (qw-details). */
+  #byExternal: HashIndex | undefined
   /** When the member added the WeCom friend, where it is not the relation's creation (a transfer), by slot. */
   readonly #qwCustomerTimes = new Map<number, number>()
-  /** customer/search's index: customer indexes by exact name and by mobile, built on first use, kept current by the writes. */
-  #searchKeys: Map<string, number[]> | undefined
+  /** customer/search's index (and the duplicate-mobile check's): customer indexes by name and mobile hash, built on first use. */
+  #searchKeys: HashIndex | undefined
 
   private constructor(
     readonly shape: WorldShape,
@@ -296,59 +301,110 @@ export class World {
 
   /** The index of a live customer by id, or undefined. */
   customerIndex(customerId: number): number | undefined {
-    if (!this.#byId) {
-      this.#byId = new Map()
-      for (let i = 0; i < this.#customerCount; i++) if (!this.#deleted.has(i)) this.#byId.set(this.customerIdAt(i), i)
+    for (const i of this.#idIndex().candidates(hashId(customerId))) if (!this.#deleted.has(i) && this.customerIdAt(i) === customerId) return i
+    return undefined
+  }
+
+  /** The company id of customer `i` (0: none). */
+  #companyIdAt(i: number): number {
+    const explicit = this.#explicit.get(i)
+    return explicit ? (explicit.company?.id ?? 0) : this.#companyIds[i]!
+  }
+
+  /** The customer and company ids of every customer, deleted ones too (their ids are never given again). */
+  #idIndex(): HashIndex {
+    if (!this.#ids) {
+      let count = 0
+      this.#ids = HashIndex.build(this.#customerCount, (i, add) => {
+        add(hashId(this.customerIdAt(i)))
+        const company = this.#companyIdAt(i)
+        if (company) add(hashId(company))
+        count += company ? 2 : 1
+      })
+      this.#idsAtBuild = count
     }
-    return this.#byId.get(customerId)
+    return this.#ids
+  }
+
+  /** Indexes a record's ids after a change (a new customer, a new company): what the build would have. */
+  #indexIds(index: number, customer: Customer): void {
+    if (!this.#ids) return
+    for (const id of [customer.customerId, customer.company?.id ?? 0]) {
+      if (!id || this.#idIndexHas(id)) continue
+      this.#ids.add(hashId(id), index)
+      this.#idsSince.add(id)
+    }
+  }
+
+  #idIndexHas(id: number): boolean {
+    for (const i of this.#idIndex().candidates(hashId(id))) if (this.customerIdAt(i) === id || this.#companyIdAt(i) === id) return true
+    return false
   }
 
   /** The live relation slots of a customer. */
   slotsOf(index: number): readonly number[] {
-    if (!this.#slotsOf) {
-      this.#slotsOf = new Map()
-      for (let p = 0; p < this.#all.length; p++) {
-        const slot = this.#all.at(p)
-        const c = this.relations.customer[slot]!
-        const list = this.#slotsOf.get(c)
-        if (list) list.push(slot)
-        else this.#slotsOf.set(c, [slot])
-      }
+    const lists = this.#slotListsBuilt()
+    const out: number[] = []
+    for (let slot = index < lists.head.length ? lists.head[index]! : -1; slot !== -1; slot = lists.next[slot]!) out.push(slot)
+    return out
+  }
+
+  /** The linked lists of slotsOf, built on first use in key order (then a moved or new relation goes last). */
+  #slotListsBuilt(): { head: Int32Array; tail: Int32Array; next: Int32Array } {
+    if (!this.#slotLists) {
+      this.#slotLists = { head: new Int32Array(this.#customerCount).fill(-1), tail: new Int32Array(this.#customerCount).fill(-1), next: new Int32Array(this.relations.length).fill(-1) }
+      for (let p = 0; p < this.#all.length; p++) this.#linkSlot(this.#all.at(p))
     }
-    return this.#slotsOf.get(index) ?? []
+    return this.#slotLists
+  }
+
+  /** Appends a slot to its customer's list (lists built). */
+  #linkSlot(slot: number): void {
+    const lists = this.#slotLists!
+    const c = this.relations.customer[slot]!
+    if (c >= lists.head.length) {
+      const size = Math.max(c + 1, lists.head.length * 2)
+      lists.head = grow(lists.head, size).fill(-1, lists.head.length)
+      lists.tail = grow(lists.tail, size).fill(-1, lists.tail.length)
+    }
+    if (slot >= lists.next.length) lists.next = grow(lists.next, Math.max(slot + 1, lists.next.length * 2)).fill(-1, lists.next.length)
+    lists.next[slot] = -1
+    if (lists.tail[c] === -1) lists.head[c] = slot
+    else lists.next[lists.tail[c]!] = slot
+    lists.tail[c] = slot
+  }
+
+  /** Takes a slot out of its customer's list, if it is there (lists built). */
+  #unlinkSlot(slot: number): void {
+    const lists = this.#slotLists!
+    const c = this.relations.customer[slot]!
+    if (c >= lists.head.length) return
+    let previous = -1
+    for (let s = lists.head[c]!; s !== -1; previous = s, s = lists.next[s]!) {
+      if (s !== slot) continue
+      if (previous === -1) lists.head[c] = lists.next[s]!
+      else lists.next[previous] = lists.next[s]!
+      if (lists.tail[c] === s) lists.tail[c] = previous
+      lists.next[s] = -1
+      return
+    }
   }
 
   /** The slot of a live relation by id, or undefined. */
   relationSlot(relationId: number): number | undefined {
-    if (!this.#slotById) {
-      this.#slotById = new Map()
-      for (let p = 0; p < this.#all.length; p++) this.#slotById.set(this.relations.id[this.#all.at(p)]!, this.#all.at(p))
-    }
-    return this.#slotById.get(relationId)
-  }
-
-  /** The customer and company ids taken (records' and minted ones), built on first use. */
-  #taken(): Set<number> {
-    if (!this.#takenIds) {
-      this.#takenIds = new Set()
-      for (let i = 0; i < this.#customerCount; i++) {
-        const c = this.#explicit.get(i)
-        this.#takenIds.add(c ? c.customerId : this.#customerIds[i]!)
-        if (c?.company) this.#takenIds.add(c.company.id)
-        else if (!c && this.#companyIds[i]) this.#takenIds.add(this.#companyIds[i]!)
-      }
-    }
-    return this.#takenIds
+    this.#slotById ??= HashIndex.build(this.relations.length, (slot, add) => add(hashId(this.relations.id[slot]!)))
+    return this.#slotById.candidates(hashId(relationId)).find((slot) => this.relations.id[slot] === relationId && !this.#removedSlots.has(slot))
   }
 
   /** What ids have been issued: customer and company ids taken, the last relation id. A refused change leaves it as it was (test/fuzz checks it). */
   get idsIssued(): { readonly takenIds: number; readonly lastRelationId: number } {
-    return { takenIds: this.#taken().size, lastRelationId: this.#maxRelationId }
+    this.#idIndex()
+    return { takenIds: this.#idsAtBuild + this.#idsSince.size, lastRelationId: this.#maxRelationId }
   }
 
   /** Whether a customer or company id is taken (by a followed customer, its company, or a change). */
   isIdTaken(id: number): boolean {
-    return this.#taken().has(id)
+    return this.#idsSince.has(id) || this.#idIndexHas(id)
   }
 
   /**
@@ -362,47 +418,17 @@ export class World {
 
   /** Whether a live customer, a lead or a waiting customer has this mobile number (add-clue's 电话号码重复). */
   mobileTaken(mobile: string): boolean {
-    if (!this.#mobileKeys) {
-      const keys: number[] = []
-      const owners: number[] = []
-      for (let i = 0; i < this.shape.customers; i++) {
-        for (const m of generatedMobiles(this.shape.seed, i)) {
-          keys.push(Number(m))
-          owners.push(i)
-        }
-      }
-      const order = keys.map((_, k) => k).sort((a, b) => keys[a]! - keys[b]! || a - b)
-      this.#mobileKeys = Float64Array.from(order, (k) => keys[k]!)
-      this.#mobileOwners = Int32Array.from(order, (k) => owners[k]!)
-    }
-    if (/^[1-9]\d{0,14}$/.test(mobile)) {
-      const key = Number(mobile)
-      const keys = this.#mobileKeys
-      let lo = 0
-      let hi = keys.length
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1
-        if (keys[mid]! < key) lo = mid + 1
-        else hi = mid
-      }
-      for (let p = lo; p < keys.length && keys[p] === key; p++) {
-        const i = this.#mobileOwners![p]!
-        // A generated customer's own number, unless it was changed (then its record says) or deleted.
-        if (!this.#explicit.has(i) && !this.#deleted.has(i)) return true
-      }
-    }
-    for (const [i, c] of this.#explicit) if (!this.#deleted.has(i) && mobilesOf(c.fields).includes(mobile)) return true
+    for (const i of this.customersByKey(mobile)) if (this.#searchKeysOf(i).mobiles.includes(mobile)) return true
     return this.leads().hasMobile(mobile)
   }
 
   /** A new id minted at `epochMs`, unique among this world's customer and company ids. */
   mintId(epochMs: number): number {
-    const taken = this.#taken()
     for (let ms = Math.trunc(epochMs); ; ms++) {
       for (let seq = 0; seq < 64; seq++) {
         const id = mintId(ms, seq)
-        if (!taken.has(id) && !(this.#leads ? this.#leads.holdsId(id) : this.#givenLeadIds.has(id))) {
-          taken.add(id)
+        if (!this.isIdTaken(id) && !(this.#leads ? this.#leads.holdsId(id) : this.#givenLeadIds.has(id))) {
+          this.#idsSince.add(id)
           this.#mintedInChange?.push(id)
           return id
         }
@@ -424,7 +450,7 @@ export class World {
       outer?.push(...minted)
       return result
     } catch (error) {
-      for (const id of minted) this.#takenIds?.delete(id)
+      for (const id of minted) this.#idsSince.delete(id)
       throw error
     } finally {
       this.#mintedInChange = outer
@@ -438,9 +464,7 @@ export class World {
   addCustomer(customer: Customer, follows: readonly { member: number; sec: number; nanos: number; qwRemark?: string | null }[]): number {
     const index = this.#customerCount++
     this.#explicit.set(index, customer)
-    this.#byId?.set(customer.customerId, index)
-    this.#indexSearchKeys(index, customer, true)
-    if (customer.externalUserId !== null && !this.#byExternal?.has(customer.externalUserId)) this.#byExternal?.set(customer.externalUserId, index)
+    this.#indexRecord(index, customer)
     for (const follow of follows) this.addRelation(index, follow.member, follow.sec, follow.nanos, follow.qwRemark)
     return index
   }
@@ -458,11 +482,8 @@ export class World {
   /** Replaces customer `index`'s record (a changed copy); its items are served afresh. */
   replaceCustomer(index: number, next: Customer): void {
     const previous = this.customer(index)
-    this.#indexSearchKeys(index, previous, false)
     this.#explicit.set(index, next)
-    this.#indexSearchKeys(index, next, true)
-    // Another customer may share the identity the record leaves: then the index is built again on its next use.
-    if (previous.externalUserId !== next.externalUserId) this.#byExternal = undefined
+    this.#indexRecord(index, next)
     for (const slot of this.slotsOf(index)) {
       if (previous.type !== next.type) {
         this.#removeSlot(slot, false)
@@ -482,12 +503,8 @@ export class World {
   /** Deletes customer `index` and all its follow relations. */
   deleteCustomer(index: number): void {
     for (const slot of [...this.slotsOf(index)]) this.removeRelation(slot)
-    const externalUserId = this.customer(index).externalUserId
-    this.#indexSearchKeys(index, this.customer(index), false)
-    this.#byId?.delete(this.customerIdAt(index))
+    // The indexes check each record they find: a deleted one is passed over.
     this.#deleted.add(index)
-    // Another customer may share the identity: then the index is built again on its next use.
-    if (externalUserId !== null && this.#byExternal?.get(externalUserId) === index) this.#byExternal = undefined
   }
 
   /**
@@ -513,50 +530,44 @@ export class World {
 
   /**
    * Live customers whose name or one of whose mobiles is exactly `key`, in index order (customer/search's
-   * searchKey): the index is built on first use (a pass over every customer), then a lookup is a map read.
+   * searchKey): the index is built on first use (the names and mobiles of every customer, from their
+   * own streams: no whole record is drawn), then a lookup is a binary search.
    */
   customersByKey(key: string): readonly number[] {
-    if (!this.#searchKeys) {
-      const keys = (this.#searchKeys = new Map())
-      const add = (key: string, i: number) => {
-        const list = keys.get(key)
-        if (!list) keys.set(key, [i])
-        else if (list[list.length - 1] !== i) list.push(i)
-      }
-      for (let i = 0; i < this.#customerCount; i++) {
-        if (this.#deleted.has(i)) continue
-        const explicit = this.#explicit.get(i)
-        if (explicit) {
-          this.#indexSearchKeys(i, explicit, true)
-          continue
-        }
-        // A generated customer's name and mobiles come from their own streams: no whole record is drawn.
-        const { name } = generatedName(this.shape.seed, i)
-        if (name) add(name, i)
-        for (const m of generatedMobiles(this.shape.seed, i)) add(m, i)
-      }
-    }
-    return this.#searchKeys.get(key) ?? []
+    this.#searchKeys ??= HashIndex.build(this.#customerCount, (i, add) => {
+      const { name, mobiles } = this.#searchKeysOf(i)
+      if (name) add(hashText(name))
+      for (const m of mobiles) add(hashText(m))
+    })
+    return this.#searchKeys.candidates(hashText(key)).filter((i) => {
+      if (this.#deleted.has(i)) return false
+      const { name, mobiles } = this.#searchKeysOf(i)
+      return name === key || mobiles.includes(key)
+    })
   }
 
-  #indexSearchKeys(index: number, customer: Customer, add: boolean): void {
-    const keys = this.#searchKeys
-    if (!keys) return
-    const name = customer.fields.find((f) => f.field === 'name')?.valueAsText
-    for (const key of new Set([...(name ? [name] : []), ...mobilesOf(customer.fields)])) {
-      const list = keys.get(key) ?? []
-      if (add) {
-        // Indexes are added in order, except a changed record: keep the list sorted.
-        let p = list.length
-        while (p > 0 && list[p - 1]! > index) p--
-        if (list[p - 1] !== index) list.splice(p, 0, index)
-      } else {
-        const p = list.indexOf(index)
-        if (p >= 0) list.splice(p, 1)
-      }
-      if (list.length === 0) keys.delete(key)
-      else keys.set(key, list)
+  /** The name and mobiles of customer `i` as it is now. */
+  #searchKeysOf(i: number): { name: string | null; mobiles: string[] } {
+    const explicit = this.#explicit.get(i)
+    if (!explicit) return { name: generatedName(this.shape.seed, i).name, mobiles: generatedMobiles(this.shape.seed, i) }
+    return { name: explicit.fields.find((f) => f.field === 'name')?.valueAsText ?? null, mobiles: mobilesOf(explicit.fields) }
+  }
+
+  /** The WeCom identity of customer `i` as it is now (a generated one without drawing the whole record). */
+  #externalUserIdOf(i: number): string | null {
+    const explicit = this.#explicit.get(i)
+    return explicit ? explicit.externalUserId : generatedWechat(this.shape.seed, i).externalUserId
+  }
+
+  /** Adds what a new or changed record is found by to the indexes already built (they check each find). */
+  #indexRecord(index: number, customer: Customer): void {
+    this.#indexIds(index, customer)
+    if (this.#searchKeys) {
+      const name = customer.fields.find((f) => f.field === 'name')?.valueAsText
+      if (name) this.#searchKeys.add(hashText(name), index)
+      for (const m of mobilesOf(customer.fields)) this.#searchKeys.add(hashText(m), index)
     }
+    if (this.#byExternal && customer.externalUserId !== null) this.#byExternal.add(hashText(customer.externalUserId), index)
   }
 
   /** When the relation's member added the customer as a WeCom friend: the relation's creation, or its transfer. Epoch seconds. */
@@ -566,15 +577,11 @@ export class World {
 
   /** The live customer whose WeCom identity is `externalUserId`, or undefined (the index is built on first use). */
   customerByExternalUserId(externalUserId: string): number | undefined {
-    if (!this.#byExternal) {
-      this.#byExternal = new Map()
-      for (let i = 0; i < this.#customerCount; i++) {
-        if (this.#deleted.has(i)) continue
-        const id = this.customer(i).externalUserId
-        if (id !== null && !this.#byExternal.has(id)) this.#byExternal.set(id, i)
-      }
-    }
-    return this.#byExternal.get(externalUserId)
+    this.#byExternal ??= HashIndex.build(this.#customerCount, (i, add) => {
+      const id = this.#externalUserIdOf(i)
+      if (id !== null) add(hashText(id))
+    })
+    return this.#byExternal.candidates(hashText(externalUserId)).find((i) => !this.#deleted.has(i) && this.#externalUserIdOf(i) === externalUserId)
   }
 
   isDeleted(index: number): boolean {
@@ -590,17 +597,18 @@ export class World {
 
   #insertSlot(slot: number): void {
     for (const list of this.#listsOf(slot)) list.insert(slot)
-    const c = this.relations.customer[slot]!
-    if (this.#slotsOf) this.#slotsOf.set(c, [...(this.#slotsOf.get(c) ?? []).filter((s) => s !== slot), slot])
-    this.#slotById?.set(this.relations.id[slot]!, slot)
+    if (this.#slotLists) {
+      this.#unlinkSlot(slot)
+      this.#linkSlot(slot)
+    }
+    this.#slotById?.add(hashId(this.relations.id[slot]!), slot)
   }
 
   #removeSlot(slot: number, forget: boolean): void {
     for (const list of this.#listsOf(slot)) list.remove(slot)
     if (!forget) return
-    const c = this.relations.customer[slot]!
-    this.#slotsOf?.set(c, (this.#slotsOf.get(c) ?? []).filter((s) => s !== slot))
-    this.#slotById?.delete(this.relations.id[slot]!)
+    if (this.#slotLists) this.#unlinkSlot(slot)
+    this.#removedSlots.add(slot)
   }
 
   /** Customers not deleted. */

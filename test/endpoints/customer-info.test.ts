@@ -14,8 +14,9 @@ const fieldId = (key: string) => String(mock.context.world.catalog.fields.find((
 const oracle = (key: string, value: string) => {
   const world = mock.context.world
   const out: number[] = []
-  for (let i = 0; i < world.customerCount; i++) {
-    const c = world.customer(i)
+  // Customers first, then leads and waiting customers (--search-leads include, the default).
+  const records = [...Array.from({ length: world.customerCount }, (_, i) => world.customer(i)), ...Array.from({ length: world.leads().count }, (_, j) => world.leads().lead(j))]
+  for (const c of records) {
     const stored = c.fields.filter((f) => f.field === key)
     if (key === 'mobile' ? mobilesOf(stored).includes(value) : stored.some((f) => f.valueAsText === value)) out.push(c.customerId)
   }

@@ -6,6 +6,8 @@ import { customerSearch, importCustomer, updateCustomerById } from '../../mock/e
 import { searchedCustomerSchema } from '../../contracts/schema.js'
 import { mobilesOf } from '../../mock/world/leads.js'
 import type { World } from '../../mock/world/world.js'
+import type { ProfileValue } from '../../mock/world/schema.js'
+import { addClue } from '../../mock/endpoints/index.js'
 import { call, callHttp } from './support.js'
 
 interface Page {
@@ -19,17 +21,17 @@ interface Page {
 const text = (data: string | readonly Buffer[]) => (typeof data === 'string' ? data : Buffer.concat(data).toString('utf8'))
 const handle = (mock: Mock, body: unknown) => JSON.parse(text(customerSearch.handle(mock.context, body))) as Page
 
-/** The oracle: every live customer with the key as its name, a mobile or its id, in index order. */
-function scan(world: World, key: string): number[] {
+/** The oracle: every live customer, then every lead and waiting customer, with the key as its name, a mobile or its id, in index order. */
+function scan(world: World, key: string, leads = true): number[] {
   const out: number[] = []
-  for (let i = 0; i < world.customerCount; i++) {
-    if (world.isDeleted(i)) continue
-    const c = world.customer(i)
-    const name = c.fields.find((f) => f.field === 'name')?.valueAsText
-    if (name === key || mobilesOf(c.fields).includes(key) || String(c.customerId) === key) out.push(c.customerId)
-  }
+  const has = (c: { customerId: number; fields: ProfileValue[] }) =>
+    c.fields.find((f) => f.field === 'name')?.valueAsText === key || mobilesOf(c.fields).includes(key) || String(c.customerId) === key
+  for (let i = 0; i < world.customerCount; i++) if (!world.isDeleted(i) && has(world.customer(i))) out.push(world.customerIdAt(i))
+  if (leads) for (let j = 0; j < world.leads().count; j++) if (has(world.leads().lead(j))) out.push(world.leads().lead(j).customerId)
   return out
 }
+/** Customers and leads: what a search without filters finds. */
+const everyone = (world: World) => world.liveCustomerCount + world.leads().count
 const ids = (page: Page) => page.data.map((c) => c.customerId)
 const allIds = (mock: Mock, body: object) => {
   const first = handle(mock, { ...body, pageSize: 7 })
@@ -54,7 +56,9 @@ describe('customer/search', () => {
     const answer = await call<Page>(mock, customerSearch, { pageNo: 1, pageSize: 10 })
     expect(answer).toMatchObject({ code: 0, message: 'success' })
     expect(Object.keys(answer.data)).toEqual(['totalPage', 'pageNo', 'pageSize', 'total', 'data'])
-    expect(answer.data).toMatchObject({ totalPage: 6, pageNo: 1, pageSize: 10, total: 60 })
+    const total = everyone(mock.context.world)
+    expect(total).toBe(66) // 60 customers, 6 leads and waiting customers
+    expect(answer.data).toMatchObject({ totalPage: Math.ceil(total / 10), pageNo: 1, pageSize: 10, total })
     for (const item of answer.data.data) {
       searchedCustomerSchema.parse(item)
       expect(Array.isArray(JSON.parse(item.salesDeptNames as string))).toBe(true)
@@ -84,7 +88,7 @@ describe('customer/search', () => {
     const value = world.customer(0).fields.find((f) => f.field === 'customer_stage')!.valueAsText!
     const eq = allIds(mock, { conditions: { conditionItems: [{ name: String(stage.id), op: 1, values: [value] }] } })
     const ne = allIds(mock, { conditions: { conditionItems: [{ name: 'customer_stage', op: 2, values: [value] }] } })
-    expect(eq.length + ne.length).toBe(60)
+    expect(eq.length + ne.length).toBe(everyone(world))
     expect(eq).toContain(world.customer(0).customerId)
     const name = world.customer(0).fields.find((f) => f.field === 'name')!.valueAsText!
     expect(allIds(mock, { conditions: { conditionOp: 2, conditionItems: [{ name: 'name', op: 5, values: [name.slice(0, 1)] }, { name: 'customer_stage', op: 1, values: [value] }] } })).toContain(world.customer(0).customerId)
@@ -112,7 +116,40 @@ describe('customer/search', () => {
   })
 
   it('a page after the last is empty', () => {
-    expect(handle(mock, { pageNo: 99, pageSize: 10 })).toMatchObject({ pageNo: 99, total: 60, totalPage: 6, data: [] })
+    const total = everyone(mock.context.world)
+    expect(handle(mock, { pageNo: 99, pageSize: 10 })).toMatchObject({ pageNo: 99, total, totalPage: Math.ceil(total / 10), data: [] })
+  })
+
+  it('finds leads and waiting customers too, after the customers: by mobile, name and id; an added lead at once', async () => {
+    const m = await createMock({ seed: 'search-leads', customers: 60, staff: 4 })
+    const world = m.context.world
+    const book = world.leads()
+    for (let j = 0; j < book.count; j++) {
+      const lead = book.lead(j)
+      const keys = [String(lead.customerId), ...mobilesOf(lead.fields), lead.fields.find((f) => f.field === 'name')?.valueAsText ?? ''].filter((k) => k !== '')
+      for (const key of keys) {
+        const found = ids(handle(m, { searchKey: key, pageSize: 100 }))
+        expect(found).toEqual(scan(world, key))
+        expect(found).toContain(lead.customerId)
+      }
+      const [item] = handle(m, { customerId: lead.customerId }).data
+      expect(item).toMatchObject({ customerId: lead.customerId, mainFollows: [], contactList: [], getCreateTime: null, qwSalesId: null, externalUserId: null, isFriend: false })
+      searchedCustomerSchema.parse(item)
+    }
+    const added = await call<number>(m, addClue, { customerName: '搜索线索', mobiles: ['13512345678'] })
+    expect(added.code).toBe(0)
+    for (const key of ['搜索线索', '13512345678', String(added.data)]) expect(ids(handle(m, { searchKey: key }))).toEqual([added.data])
+    // Without filters, the leads come last, in the order they were added.
+    const all = allIds(m, {})
+    expect(all.slice(world.liveCustomerCount)).toEqual(Array.from({ length: book.count }, (_, j) => book.lead(j).customerId))
+  })
+
+  it('--search-leads exclude: customers only', async () => {
+    const m = await createMock({ seed: 'search-leads', customers: 60, staff: 4, searchLeads: 'exclude' })
+    const lead = m.context.world.leads().lead(0)
+    expect(handle(m, { customerId: lead.customerId }).total).toBe(0)
+    expect(handle(m, { pageSize: 1 }).total).toBe(60)
+    for (const key of mobilesOf(lead.fields)) expect(ids(handle(m, { searchKey: key }))).toEqual(scan(m.context.world, key, false))
   })
 
   describe('over HTTP', () => {

@@ -15,7 +15,7 @@ import { required, stringField } from '../../core/fields.js'
 import { preview } from '../../preview.js'
 import { UpstreamError } from '../../protocol/errors.js'
 import { resolveField } from '../../world/field-aliases.js'
-import { mobilesOf } from '../../world/leads.js'
+import { leadAsCustomer, mobilesOf } from '../../world/leads.js'
 import type { Customer, FieldDefinition } from '../../world/schema.js'
 import type { World } from '../../world/world.js'
 
@@ -31,8 +31,11 @@ function has(definition: FieldDefinition, c: Customer, value: string): boolean {
   return stored.some((f) => f.valueAsText === value)
 }
 
-/** The ids of live customers with one of `values` in `definition`'s field, in customer order. */
-export function customersWithValue(world: World, definition: FieldDefinition, values: readonly string[]): number[] {
+/**
+ * The ids of live customers with one of `values` in `definition`'s field, in customer order; then, with
+ * `leads` (`--search-leads include`), the leads' and waiting customers' that have one, in lead order.
+ */
+export function customersWithValue(world: World, definition: FieldDefinition, values: readonly string[], leads = false): number[] {
   const indexed = definition.outerField === 'name' || definition.type === 8
   let indexes: number[]
   if (indexed) {
@@ -41,10 +44,15 @@ export function customersWithValue(world: World, definition: FieldDefinition, va
     indexes = []
     for (let i = 0; i < world.customerCount; i++) if (!world.isDeleted(i)) indexes.push(i)
   }
-  return indexes.filter((i) => {
-    const c = world.customer(i)
-    return values.some((v) => has(definition, c, v))
-  }).map((i) => world.customerIdAt(i))
+  const ids = indexes.filter((i) => values.some((v) => has(definition, world.customer(i), v))).map((i) => world.customerIdAt(i))
+  if (!leads) return ids
+  const book = world.leads()
+  const leadIndexes = indexed ? [...new Set(values.flatMap((v) => book.byKey(v)))].sort((a, b) => a - b) : Array.from({ length: book.count }, (_, j) => j)
+  for (const j of leadIndexes) {
+    const lead = leadAsCustomer(book.lead(j))
+    if (values.some((v) => has(definition, lead, v))) ids.push(lead.customerId)
+  }
+  return ids
 }
 
 export const customerInfo = defineEndpoint({
@@ -63,6 +71,6 @@ export const customerInfo = defineEndpoint({
     const definition = resolveField(world, request.field.fieldId)
     if (!definition) throw new UpstreamError('validation', `field.fieldId 不存在：${preview(request.field.fieldId)}`)
     const values = typeof request.field.values === 'string' ? [request.field.values] : request.field.values
-    return JSON.stringify(customersWithValue(world, definition, values))
+    return JSON.stringify(customersWithValue(world, definition, values, context.options.searchLeads === 'include'))
   },
 })

@@ -5,8 +5,12 @@
  * `createTime`, `qwCustomerTime` and `conditions`. `role` and `creditCode` are taken and ignored
  * (every follower is an owner here; companies have no credit code): docs/fidelity.md.
  *
- * Cost: a `searchKey` or `customerId` is an index read (World.customersByKey, World.customerIndex),
- * then the page; without either, the other filters are a pass over the live customers.
+ * Leads and customers waiting to be assigned are found too, after the customers (`--search-leads
+ * include`, the default; our choice): as customers nobody follows (no follows, no WeCom identity).
+ *
+ * Cost: a `searchKey` or `customerId` is an index read (World.customersByKey, World.customerIndex,
+ * LeadBook.byKey/indexOf: hashes in typed arrays), then the page; without either, the other filters
+ * are a pass over the live customers and leads.
  *
  * `conditions`: `conditionOp` 1 all items (and, the default), 2 any item (or); an item's `name` is a
  * field key, a field name or a field id as text, `op` 1 equals one of `values`, 2 equals none of
@@ -23,7 +27,7 @@ import { UpstreamError } from '../../protocol/errors.js'
 import { beijingTimeSchema } from '../../protocol/shapes.js'
 import { formatBeijing } from '../../protocol/time.js'
 import { resolveField } from '../../world/field-aliases.js'
-import { mobilesOf } from '../../world/leads.js'
+import { leadAsCustomer, mobilesOf } from '../../world/leads.js'
 import type { Customer } from '../../world/schema.js'
 import { searchExtras } from '../../world/search-extras.js'
 import { unionIdOf } from '../../world/wechat.js'
@@ -104,11 +108,25 @@ const data = pageNumberData('data', searchedCustomerSchema, ['totalPage', 'pageN
 
 const valueOf = (customer: Customer, key: string | null) => (key === null ? undefined : customer.fields.find((f) => f.field === key)?.valueAsText ?? undefined)
 
-/** The item of customer `i`. */
-export function searchedCustomer(world: World, i: number): SearchedCustomer {
-  const customer = world.customer(i)
+/**
+ * What a search finds: a customer index (≥ 0), or a lead or waiting customer as `-1 - lead index`
+ * (with `--search-leads include`, the default). Customers come first, then leads, each in index order.
+ */
+export type SearchHit = number
+
+const isLead = (hit: SearchHit) => hit < 0
+const leadOf = (hit: SearchHit) => -1 - hit
+
+/** The record a hit is (a lead read as a customer nobody follows), and its follow relations. */
+function recordOf(world: World, hit: SearchHit): { customer: Customer; slots: readonly number[] } {
+  if (isLead(hit)) return { customer: leadAsCustomer(world.leads().lead(leadOf(hit))), slots: [] }
+  return { customer: world.customer(hit), slots: world.slotsOf(hit) }
+}
+
+/** The item of a hit. */
+export function searchedCustomer(world: World, hit: SearchHit): SearchedCustomer {
+  const { customer, slots } = recordOf(world, hit)
   const staff = world.staff()
-  const slots = world.slotsOf(i)
   const relations = slots.map((slot) => world.relation(slot, customer))
   const follows = relations.map((r) => {
     const member = staff.byQwUserId.get(r.qwUserId)
@@ -182,38 +200,50 @@ function conditionTest(world: World, item: Condition, k: number): (c: Customer) 
   }
 }
 
-/** The customer indexes a request matches, ascending. */
-export function searchMatches(world: World, request: Request): number[] {
-  const tests: ((i: number) => boolean)[] = []
+/** The customers (then leads, unless `--search-leads exclude`) a request matches, in order. */
+export function searchMatches(world: World, request: Request, leads: boolean): SearchHit[] {
+  const tests: ((hit: SearchHit) => boolean)[] = []
   const staff = world.staff()
+  const customerOf = (hit: SearchHit) => (isLead(hit) ? leadAsCustomer(world.leads().lead(leadOf(hit))) : world.customer(hit))
+  const slotsOf = (hit: SearchHit) => (isLead(hit) ? [] : world.slotsOf(hit))
   // Conditions first: an op refused is refused whatever else matches.
   const items = request.conditions?.conditionItems ?? []
   if (items.length > 0) {
     const conditions = items.map((item, k) => conditionTest(world, item, k))
     const any = request.conditions?.conditionOp === 2
-    tests.push((i) => {
-      const c = world.customer(i)
+    tests.push((hit) => {
+      const c = customerOf(hit)
       return any ? conditions.some((t) => t(c)) : conditions.every((t) => t(c))
     })
   }
-  let candidates: readonly number[] | undefined
+  // A customer id or a lead's id, as a hit.
+  const byId = (id: number): SearchHit | undefined => {
+    const i = world.customerIndex(id)
+    if (i !== undefined || !leads) return i
+    const j = world.leads().indexOf(id)
+    return j === undefined ? undefined : -1 - j
+  }
+  let candidates: readonly SearchHit[] | undefined
   if (request.searchKey !== undefined && request.searchKey !== '') {
     const key = request.searchKey
-    const byId = /^[1-9]\d{0,15}$/.test(key) ? world.customerIndex(Number(key)) : undefined
-    candidates = [...new Set([...world.customersByKey(key), ...(byId === undefined ? [] : [byId])])].sort((a, b) => a - b)
+    const found = new Set<SearchHit>(world.customersByKey(key))
+    if (leads) for (const j of world.leads().byKey(key)) found.add(-1 - j)
+    const hit = /^[1-9]\d{0,15}$/.test(key) ? byId(Number(key)) : undefined
+    if (hit !== undefined) found.add(hit)
+    candidates = inOrder([...found])
   }
   if (request.customerId !== undefined) {
-    const i = world.customerIndex(request.customerId)
-    candidates = i === undefined || (candidates && !candidates.includes(i)) ? [] : [i]
+    const hit = byId(request.customerId)
+    candidates = hit === undefined || (candidates && !candidates.includes(hit)) ? [] : [hit]
   }
   if (request.createTime) {
     const { start, end } = request.createTime
-    tests.push((i) => {
-      const sec = world.customer(i).createTime
+    tests.push((hit) => {
+      const sec = customerOf(hit).createTime
       return (start === undefined || sec >= start) && (end === undefined || sec <= end)
     })
   }
-  const followedBy = (ok: (member: number) => boolean) => (i: number) => world.slotsOf(i).some((slot) => ok(world.relations.member[slot]!))
+  const followedBy = (ok: (member: number) => boolean) => (hit: SearchHit) => slotsOf(hit).some((slot) => ok(world.relations.member[slot]!))
   if (request.salesIdList && request.salesIdList.length > 0) {
     const members = new Set(request.salesIdList.map((id) => staff.bySalesId.get(id)?.index))
     tests.push(followedBy((m) => members.has(m)))
@@ -224,16 +254,22 @@ export function searchMatches(world: World, request: Request): number[] {
   }
   if (request.qwCustomerTime) {
     const { start, end } = request.qwCustomerTime
-    tests.push((i) => world.slotsOf(i).some((slot) => {
+    tests.push((hit) => slotsOf(hit).some((slot) => {
       const sec = world.qwCustomerSec(slot)
       return (start === undefined || sec >= start) && (end === undefined || sec <= end)
     }))
   }
-  const pass = (i: number) => tests.every((t) => t(i))
+  const pass = (hit: SearchHit) => tests.every((t) => t(hit))
   if (candidates) return candidates.filter(pass)
-  const out: number[] = []
+  const out: SearchHit[] = []
   for (let i = 0; i < world.customerCount; i++) if (!world.isDeleted(i) && pass(i)) out.push(i)
+  if (leads) for (let j = 0, n = world.leads().count; j < n; j++) if (pass(-1 - j)) out.push(-1 - j)
   return out
+}
+
+/** Hits in search order: customers by index, then leads by index. */
+function inOrder(hits: SearchHit[]): SearchHit[] {
+  return hits.sort((a, b) => (isLead(a) === isLead(b) ? (isLead(a) ? b - a : a - b) : isLead(a) ? 1 : -1))
 }
 
 export const customerSearch = defineEndpoint({
@@ -247,7 +283,7 @@ export const customerSearch = defineEndpoint({
 
   serve(call) {
     const world = call.context.world
-    const matches = searchMatches(world, call.request)
+    const matches = searchMatches(world, call.request, call.context.options.searchLeads === 'include')
     return servePageNumbers(call, data, {
       total: matches.length,
       items: (offset, count) => matches.slice(offset, offset + count).map((i) => searchedCustomer(world, i)),

@@ -143,22 +143,7 @@ export function generateCustomer(
 
   const company = skeleton.type === 2 ? { id: companyId, name: companyName(r(S.company)) } : null
 
-  const wechatRng = r(S.wechat)
-  const viaWecom = wechatRng.chance(0.7)
-  let wechatNickname: string | null = null
-  let wechatAvatar: string | null = null
-  let wechatLocation: string | null = null
-  let externalUserId: string | null = null
-  if (viaWecom) {
-    const roll = wechatRng.next()
-    wechatNickname = roll < 0.35 ? fullName : roll < 0.6 ? givenName : roll < 0.8 ? wechatRng.pick(PET_NAMES) : wechatRng.pick(LATIN_NAMES)
-    wechatAvatar = `https://wx.qlogo.cn/mmhead/${wechatRng.chars(URL_SAFE, wechatRng.between(52, 64))}/0`
-    if (wechatRng.chance(0.6)) {
-      const [, short, cities] = wechatRng.pick(REGIONS)
-      wechatLocation = short === cities[0] ? short : `${short} ${wechatRng.pick(cities)}`
-    }
-    externalUserId = (wechatRng.chance(0.85) ? 'wm' : 'wo') + wechatRng.chars(URL_SAFE, 30)
-  }
+  const { viaWecom, wechatNickname, wechatAvatar, wechatLocation, externalUserId } = generatedWechat(seed, i, fullName, givenName)
 
   const mobiles = generatedMobiles(seed, i)
 
@@ -227,6 +212,31 @@ export function generateCustomer(
     convertCustomerTime,
     externalUserId,
   }
+}
+
+/**
+ * The WeChat identity of generated customer `i`, from its own stream: whether it came through WeCom,
+ * its nickname (drawn on its names), avatar, location and externalUserId. The externalUserId index
+ * (World.customerByExternalUserId) calls it without the names: they only choose a nickname, never a draw.
+ */
+export function generatedWechat(seed: number, i: number, fullName = '', givenName = '') {
+  const wechatRng = stream(seed, S.wechat, i)
+  const viaWecom = wechatRng.chance(0.7)
+  let wechatNickname: string | null = null
+  let wechatAvatar: string | null = null
+  let wechatLocation: string | null = null
+  let externalUserId: string | null = null
+  if (viaWecom) {
+    const roll = wechatRng.next()
+    wechatNickname = roll < 0.35 ? fullName : roll < 0.6 ? givenName : roll < 0.8 ? wechatRng.pick(PET_NAMES) : wechatRng.pick(LATIN_NAMES)
+    wechatAvatar = `https://wx.qlogo.cn/mmhead/${wechatRng.chars(URL_SAFE, wechatRng.between(52, 64))}/0`
+    if (wechatRng.chance(0.6)) {
+      const [, short, cities] = wechatRng.pick(REGIONS)
+      wechatLocation = short === cities[0] ? short : `${short} ${wechatRng.pick(cities)}`
+    }
+    externalUserId = (wechatRng.chance(0.85) ? 'wm' : 'wo') + wechatRng.chars(URL_SAFE, 30)
+  }
+  return { viaWecom, wechatNickname, wechatAvatar, wechatLocation, externalUserId }
 }
 
 /**
