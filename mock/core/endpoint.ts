@@ -59,6 +59,16 @@ export interface EndpointModule<S extends RequestSchema = RequestSchema, D exten
   /** The vendor's title of the endpoint (its documentation page, or the clients' name for it). */
   readonly title: string
   readonly source: EndpointSource
+  /**
+   * How much of the answer's shape is our choice (docs/upstream.md §7 marks it [choice]): all of it
+   * (`choice`), or the part the public sources leave out (`partly choice`); absent: as `source` says.
+   */
+  readonly dataSource?: 'choice' | 'partly choice'
+  /**
+   * A minimal request body that answers code 0 on the default world (README's endpoint table,
+   * scripts/endpoints-table.ts; test/readme-endpoints.test.ts sends each).
+   */
+  readonly example: unknown
   /** Whether it changes the world. */
   readonly kind: 'read' | 'write'
   /** Whether an empty or absent body is taken, as `{}` (default true: clients send one, some sign over `""`). */

@@ -50,6 +50,7 @@ export const addClue = defineEndpoint({
   title: '个人线索导入',
   source: 'clients',
   kind: 'write',
+  example: { customerName: '张三', mobiles: ['18803561678'], fields: [{ alias: '性别', fieldValue: 1 }] },
   request: () => z.object({ customerName: stringField('customerName').optional(), mobiles: mobiles.optional(), fields: fields.optional() }),
   /** The new lead's customer id. */
   data: idSchema,

@@ -58,6 +58,8 @@ export const getUsers = defineEndpoint({
   title: '查询员工',
   source: 'clients',
   kind: 'read',
+  dataSource: 'partly choice',
+  example: { pageNo: 1, pageSize: 20, deleted: 0 },
   request: requestSchema,
   data,
   message: 'success',

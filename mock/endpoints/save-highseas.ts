@@ -45,6 +45,8 @@ export const saveHighseas = defineEndpoint({
   title: '公海',
   source: 'clients',
   kind: 'write',
+  dataSource: 'choice',
+  example: [{ fields: [{ id: 253211443480640, value: ['王小明'] }] }],
   request: requestSchema,
   data: newCustomerIdsSchema,
   message: 'success',

@@ -16,6 +16,7 @@ const arrayWrite = defineEndpoint({
   source: 'clients',
   kind: 'write',
   emptyBody: false,
+  example: [{ id: 1 }],
   request: (options) => z.array(z.object({ id: integerField(options, 'id', '应为整数', () => true) })),
   data: z.array(z.int()),
   message: 'success',

@@ -13,6 +13,7 @@ const search = defineEndpoint({
   title: '测试',
   source: 'clients',
   kind: 'read',
+  example: {},
   request: (options) => z.object({ ...pageNumberFields(options) }),
   data,
   message: 'success',

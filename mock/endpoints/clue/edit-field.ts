@@ -31,6 +31,8 @@ export const editClueField = defineEndpoint({
   title: '修改线索字段',
   source: 'clients',
   kind: 'write',
+  dataSource: 'choice',
+  example: { customerId: 262448559480928, field: '描述', valueAsText: '已电话沟通' },
   request: requestSchema,
   data: z.null(),
   message: 'success',

@@ -67,6 +67,8 @@ export const listCluesByCreateTimeAsc = defineEndpoint({
   title: '按创建时间列出线索&待分配客户',
   source: 'doc',
   kind: 'read',
+  dataSource: 'partly choice',
+  example: { size: 100 },
   request: requestSchema,
   data: pageDataSchema(leadItemSchema, cursorSchema),
   message: 'ok',

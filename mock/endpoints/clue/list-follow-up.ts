@@ -48,6 +48,7 @@ export const listClueFollowUps = defineEndpoint({
   title: '列出指定线索&待分配客户跟进内容',
   source: 'doc',
   kind: 'read',
+  example: { customerId: 262448559480928 },
   request: requestSchema,
   data: pageDataSchema(followUpItemSchema, cursorSchema),
   message: 'success',

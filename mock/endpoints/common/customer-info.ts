@@ -60,6 +60,8 @@ export const customerInfo = defineEndpoint({
   title: '获取客户id',
   source: 'clients',
   kind: 'read',
+  dataSource: 'choice',
+  example: { field: { fieldId: '253211443341376', values: '13489424519' } },
   request: () =>
     z.object({
       field: required('field', z.object({ fieldId: required('field.fieldId', fieldIdField), values: required('field.values', valuesField) }, { error: (issue) => `field 应为 {fieldId, values}（收到 ${preview(issue.input)}）` })),

@@ -28,6 +28,8 @@ export const userInfo = defineEndpoint({
   title: '获取员工id',
   source: 'clients',
   kind: 'read',
+  dataSource: 'choice',
+  example: { mobile: 15876449146 },
   emptyBody: false,
   request: requestSchema,
   data: memberIdsSchema.nullable(),

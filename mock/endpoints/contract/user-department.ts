@@ -28,6 +28,7 @@ export const userDepartment = defineEndpoint({
   title: '查询销售所有部门',
   source: 'doc',
   kind: 'read',
+  example: { qwUserId: 'kasey' },
   request: requestSchema,
   data: z.array(departmentRefSchema),
   message: 'success',

@@ -27,6 +27,8 @@ export const editRelationField = defineEndpoint({
   title: '编辑客户跟进关系字段',
   source: 'clients',
   kind: 'write',
+  dataSource: 'choice',
+  example: { customerId: 258658439182400, qwUserId: 'elisha', field: '备注', valueAsText: '老客户' },
   request: (options) =>
     z.object({
       customerId: customerIdField(options),

@@ -42,6 +42,8 @@ export const listByQwUserId = defineEndpoint({
   title: '列出销售跟进的客户',
   source: 'doc',
   kind: 'read',
+  dataSource: 'partly choice',
+  example: { qwUserId: 'elisha', size: 100 },
   request: requestSchema,
   data: pageDataSchema(qwUserFollowedCustomerSchema, cursorSchema),
   // The documented example says `ok`, as the relation list's does: the same switch.

@@ -83,6 +83,7 @@ export const listByRelationCreateTimeAsc = defineEndpoint({
   title: '按跟进关系创建时间升序列出客户',
   source: 'doc',
   kind: 'read',
+  example: { size: 100 },
   request: requestSchema,
   data: pageDataSchema(followedCustomerSchema, cursorSchema),
   message: 'option',

@@ -30,6 +30,8 @@ export const customerTransfer = defineEndpoint({
   title: '转移客户',
   source: 'clients',
   kind: 'write',
+  dataSource: 'choice',
+  example: { handoverToUserid: 'kasey', customers: [{ qwUserId: 'elisha', customerId: 258658439182400 }] },
   request: (options) =>
     z.object({
       handoverToUserid: required('handoverToUserid', stringField('handoverToUserid').min(1, { error: 'handoverToUserid 不能为空' })),

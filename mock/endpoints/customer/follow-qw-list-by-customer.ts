@@ -25,6 +25,7 @@ export const qwListByCustomer = defineEndpoint({
   title: '获取指定企微客户的跟进数据',
   source: 'doc',
   kind: 'read',
+  example: { externalUserId: 'wmRWhHPg7wcddoTKHMcEinGs02XJqW4v' },
   request: () => z.object({ externalUserId: required('externalUserId', stringField('externalUserId').min(1, { error: 'externalUserId 不能为空' })) }),
   data: z.array(qwFollowRecordSchema),
   message: 'success',

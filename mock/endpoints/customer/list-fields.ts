@@ -45,6 +45,7 @@ export const listFields = defineEndpoint({
   title: '列出客户数据字段列表',
   source: 'doc',
   kind: 'read',
+  example: {},
   request: () => z.object({}),
   data: listFieldsDataSchema,
   message: 'success',

@@ -29,6 +29,8 @@ export const qwDetails = defineEndpoint({
   title: '按企微客户id获取详情',
   source: 'doc',
   kind: 'read',
+  dataSource: 'partly choice',
+  example: { externalUserId: 'wmRWhHPg7wcddoTKHMcEinGs02XJqW4v', qwUserId: 'elisha' },
   request: () =>
     z.object({
       externalUserId: required('externalUserId', stringField('externalUserId').min(1, { error: 'externalUserId 不能为空' })),

@@ -277,6 +277,8 @@ export const customerSearch = defineEndpoint({
   title: '高级筛选接口(新版)',
   source: 'doc',
   kind: 'read',
+  dataSource: 'partly choice',
+  example: { searchKey: '13489424519', pageNo: 1, pageSize: 10 },
   request: requestSchema,
   data,
   message: 'success',

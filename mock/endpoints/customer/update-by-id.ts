@@ -15,6 +15,8 @@ export const updateCustomerById = defineEndpoint({
   title: '更新客户信息',
   source: 'clients',
   kind: 'write',
+  dataSource: 'choice',
+  example: { customerId: 258658439182400, fields: [{ alias: '描述', values: ['老客户'] }] },
   request: (options) => z.object({ customerId: customerIdField(options), fields: aliasValuesField() }),
   data: z.null(),
   message: 'success',

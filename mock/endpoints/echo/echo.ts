@@ -11,6 +11,8 @@ const echoModule = defineEndpoint({
   title: '对接测试',
   source: 'clients',
   kind: 'read',
+  dataSource: 'choice',
+  example: { hello: 'tanmarket' },
   // Its keys are the known properties: none, since any body is echoed (see `check` below).
   request: () => z.object({}),
   /** Whatever JSON was sent, or null (`echoData: null`). */

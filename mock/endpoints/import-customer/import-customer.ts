@@ -21,6 +21,8 @@ export const importCustomer = defineEndpoint({
   title: '个人客户导入',
   source: 'clients',
   kind: 'write',
+  dataSource: 'choice',
+  example: { qwUserId: 'kasey', fields: [{ alias: 'customer_ch_phone', values: ['13812345678'] }, { alias: 'name', values: ['王小明'] }] },
   request: () => z.object({ qwUserId: required('qwUserId', stringField('qwUserId').min(1, { error: 'qwUserId 不能为空' })), fields: aliasValuesField() }),
   data: idSchema,
   message: 'success',

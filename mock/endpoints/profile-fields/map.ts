@@ -38,6 +38,8 @@ export const mapProfileField = defineEndpoint({
   title: '字段映射',
   source: 'clients',
   kind: 'write',
+  dataSource: 'choice',
+  example: { fieldId: '253211443480640', alias: '姓名' },
   request: requestSchema,
   data: z.null(),
   message: 'success',

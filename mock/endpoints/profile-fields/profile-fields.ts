@@ -18,6 +18,8 @@ export const profileFields = defineEndpoint({
   title: '查询客户字段',
   source: 'clients',
   kind: 'read',
+  dataSource: 'partly choice',
+  example: {},
   emptyBody: true,
   request: () => z.object({}),
   data: z.array(profileFieldSchema),

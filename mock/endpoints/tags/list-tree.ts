@@ -18,6 +18,7 @@ export const listTagTree = defineEndpoint({
   title: '查询标签树',
   source: 'doc',
   kind: 'read',
+  example: {},
   request: () => z.object({}),
   data: z.array(tagGroupItemSchema),
   message: 'success',
