@@ -20,7 +20,7 @@ export const FIXTURE_VERSION = 2
 export const fixtureVersionSchema = z.union([z.literal(1), z.literal(2)])
 export type FixtureVersion = z.output<typeof fixtureVersionSchema>
 /** The keys only version 2 has (a version-1 document with one is refused). */
-const VERSION_2_KEYS = ['tagGroups', 'aliases', 'departments', 'leads', 'followUps'] as const
+const VERSION_2_KEYS = ['worldSeed', 'tagGroups', 'aliases', 'departments', 'leads', 'followUps'] as const
 /** Member properties only version 2 has (the staff directory: get-users, contract/user-department). */
 export const VERSION_2_MEMBER_KEYS = ['salesId', 'mobile', 'deleted', 'departmentIds'] as const
 
@@ -91,6 +91,12 @@ export const fixtureSchema = z
     version: fixtureVersionSchema,
     /** Free text: what this world is for. */
     description: z.string().optional(),
+    /**
+     * Version 2: the 32-bit world seed (the hash of the `--seed` it was generated with) that what is drawn
+     * lazily comes from: WeChat identities' unionIds and mobiles, WeCom follow records, search data.
+     * Given, it wins over the seed option, so an export served again answers the same under any seed.
+     */
+    worldSeed: z.number().int().min(0).max(0xffff_ffff).optional(),
     fieldDefinitions: z.array(fieldDefinitionSchema),
     tags: z.array(tagSchema).default([]),
     /** Version 2: tag groups with their ids and qwTagIds (a group not listed is derived from its tags). */
@@ -207,7 +213,7 @@ export function isRecipe(input: unknown): boolean {
 
 /** One line of an NDJSON fixture: the header, or one record. */
 export type NdjsonRecord =
-  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members' | 'tagGroups' | 'aliases' | 'departments'>
+  | Pick<FixtureDocument, 'version' | 'worldSeed' | 'fieldDefinitions' | 'tags' | 'members' | 'tagGroups' | 'aliases' | 'departments'>
   | { company: FixtureDocument['companies'][number] }
   | { customer: FixtureCustomer }
   | { relation: FixtureRelation }
