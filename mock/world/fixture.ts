@@ -1,6 +1,7 @@
 /**
  * The fixture document: a whole world as data. Version 2 adds what version 1 cannot say (tag groups
- * with their ids, field aliases: `tagGroups`, `aliases`); version 1 documents still load (their tag
+ * with their ids, field aliases, departments, staff values, leads with their follow-up records, the
+ * world seed); version 1 documents still load (their tag
  * groups are derived, mock/world/tag-groups.ts), and an export is version 1 whenever the world
  * holds nothing only version 2 can say, so exports of such worlds stay as they were. One zod schema gives its type, its
  * runtime check and its documentation; `tanma-mock export` writes it, `--fixtures` serves it.
