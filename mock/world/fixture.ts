@@ -1,6 +1,7 @@
 /**
  * The fixture document: a whole world as data. Version 2 adds what version 1 cannot say (tag groups
- * with their ids, field aliases: `tagGroups`, `aliases`); version 1 documents still load (their tag
+ * with their ids, field aliases, departments, staff values, leads with their follow-up records, the
+ * world seed); version 1 documents still load (their tag
  * groups are derived, mock/world/tag-groups.ts), and an export is version 1 whenever the world
  * holds nothing only version 2 can say, so exports of such worlds stay as they were. One zod schema gives its type, its
  * runtime check and its documentation; `tanma-mock export` writes it, `--fixtures` serves it.
@@ -20,7 +21,7 @@ export const FIXTURE_VERSION = 2
 export const fixtureVersionSchema = z.union([z.literal(1), z.literal(2)])
 export type FixtureVersion = z.output<typeof fixtureVersionSchema>
 /** The keys only version 2 has (a version-1 document with one is refused). */
-const VERSION_2_KEYS = ['tagGroups', 'aliases', 'departments', 'leads', 'followUps'] as const
+const VERSION_2_KEYS = ['worldSeed', 'tagGroups', 'aliases', 'departments', 'leads', 'followUps'] as const
 /** Member properties only version 2 has (the staff directory: get-users, contract/user-department). */
 export const VERSION_2_MEMBER_KEYS = ['salesId', 'mobile', 'deleted', 'departmentIds'] as const
 
@@ -91,6 +92,12 @@ export const fixtureSchema = z
     version: fixtureVersionSchema,
     /** Free text: what this world is for. */
     description: z.string().optional(),
+    /**
+     * Version 2: the 32-bit world seed (the hash of the `--seed` it was generated with) that what is drawn
+     * lazily comes from: WeChat identities' unionIds and mobiles, WeCom follow records, search data.
+     * Given, it wins over the seed option, so an export served again answers the same under any seed.
+     */
+    worldSeed: z.number().int().min(0).max(0xffff_ffff).optional(),
     fieldDefinitions: z.array(fieldDefinitionSchema),
     tags: z.array(tagSchema).default([]),
     /** Version 2: tag groups with their ids and qwTagIds (a group not listed is derived from its tags). */
@@ -207,7 +214,7 @@ export function isRecipe(input: unknown): boolean {
 
 /** One line of an NDJSON fixture: the header, or one record. */
 export type NdjsonRecord =
-  | Pick<FixtureDocument, 'version' | 'fieldDefinitions' | 'tags' | 'members' | 'tagGroups' | 'aliases' | 'departments'>
+  | Pick<FixtureDocument, 'version' | 'worldSeed' | 'fieldDefinitions' | 'tags' | 'members' | 'tagGroups' | 'aliases' | 'departments'>
   | { company: FixtureDocument['companies'][number] }
   | { customer: FixtureCustomer }
   | { relation: FixtureRelation }
@@ -286,6 +293,14 @@ export function fixtureCustomer(customer: Customer): FixtureCustomer {
 /** A fixture's leads with their follow-up records, as world records (times in epoch seconds). */
 export function fixtureLeads(doc: FixtureDocument): { lead: Lead; followUps: FollowUp[] }[] {
   const companies = new Map(doc.companies.map((c) => [c.id, c]))
+  // Each lead's records, grouped once (a filter per lead is O(leads × records): minutes at a million customers).
+  const recordsOf = new Map<number, FollowUp[]>()
+  for (const f of doc.followUps ?? []) {
+    const record: FollowUp = { id: f.id, type: f.type, content: f.content, createTime: parseBeijing(f.createTime)!, operator: { ...f.operator } }
+    const list = recordsOf.get(f.customerId)
+    if (list) list.push(record)
+    else recordsOf.set(f.customerId, [record])
+  }
   return (doc.leads ?? []).map((l) => ({
     lead: {
       customerId: l.customerId,
@@ -299,9 +314,7 @@ export function fixtureLeads(doc: FixtureDocument): { lead: Lead; followUps: Fol
       company: l.companyId === null ? null : { id: l.companyId, name: companies.get(l.companyId)!.name },
       convertCustomerTime: l.convertCustomerTime === null ? null : parseBeijing(l.convertCustomerTime)!,
     },
-    followUps: (doc.followUps ?? [])
-      .filter((f) => f.customerId === l.customerId)
-      .map((f) => ({ id: f.id, type: f.type, content: f.content, createTime: parseBeijing(f.createTime)!, operator: { ...f.operator } })),
+    followUps: recordsOf.get(l.customerId) ?? [],
   }))
 }
 

@@ -104,6 +104,23 @@ function leadSkeleton(shape: WorldShape, count: number, j: number): LeadSkeleton
   return { sec, nanos, type, isClue, mintMs: sec * 1000 - rng.between(1_000, 30_000) }
 }
 
+/** How many follow-up records generated lead `j` has (the first draw of its stream). */
+function followUpCount(seed: number, j: number): number {
+  return stream(seed, S.followUps, j).weighted(FOLLOW_UP_COUNTS)
+}
+
+/**
+ * The highest generated follow-up id (FOLLOW_UP_ID_BASE when there is none): the next record written
+ * gets the one after it, as it does in the world this one's export loads (whose highest id is the same).
+ */
+function lastGeneratedFollowUpId(seed: number, generated: number): number {
+  for (let j = generated - 1; j >= 0; j--) {
+    const count = followUpCount(seed, j)
+    if (count > 0) return FOLLOW_UP_ID_BASE + 4 * j + count - 1
+  }
+  return FOLLOW_UP_ID_BASE
+}
+
 /** The mobile numbers of generated lead `j`, from their own stream (the duplicate check reads them alone). */
 function leadMobiles(seed: number, j: number): string[] {
   const rng = stream(seed, S.mobile, j)
@@ -189,7 +206,7 @@ export class LeadBook {
 
   private constructor(readonly world: LeadWorld, generated: number) {
     this.#generated = generated
-    this.#maxFollowUpId = generated > 0 ? FOLLOW_UP_ID_BASE + 4 * generated : FOLLOW_UP_ID_BASE
+    this.#maxFollowUpId = lastGeneratedFollowUpId(world.shape.seed, generated)
   }
 
   /** The book of a world: its generated leads (one per ten generated customers) and the given ones. */
@@ -422,9 +439,21 @@ export class LeadBook {
     return full
   }
 
-  /** The leads given (a fixture) or added (add-clue), with their records: what an export carries. */
+  /** The leads given (a fixture) or added (add-clue), with their records. */
   *given(): Generator<{ lead: Lead; followUps: FollowUp[] }> {
     for (let index = this.#generated; index < this.#count; index++) yield { lead: this.lead(index), followUps: this.followUps(index) }
+  }
+
+  /**
+   * Every lead and waiting customer — generated, given or added — with its follow-up records, in key
+   * order (creation second, nanos, id): what an export carries. Loading them back appends each at the
+   * end of the keyset lists, so the load is O(n log n) and the loaded book pages the same.
+   */
+  *all(): Generator<{ lead: Lead; followUps: FollowUp[] }> {
+    for (let p = 0; p < this.#all.length; p++) {
+      const index = this.table.customer[this.#all.at(p)]!
+      yield { lead: this.lead(index), followUps: this.followUps(index) }
+    }
   }
 
   /** The next follow-up id (what addFollowUp would give). */

@@ -17,7 +17,7 @@ import { HashIndex, hashId, hashText } from './hash-index.js'
 import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
-import { LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
+import { LEADS_PER_CUSTOMER, LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
 import { generateMembers } from './generate/members.js'
 import { resolveStaff, type Staff } from './generate/staff.js'
 import { Rng, worldSeed } from './generate/rng.js'
@@ -173,7 +173,9 @@ export class World {
   /** The world a fixture describes, exactly: its records, ids and relation times. */
   static async fromFixture(doc: FixtureDocument, options: Pick<WorldOptions, 'seed' | 'from' | 'until'> = {}): Promise<World> {
     const o = { ...WORLD_DEFAULTS, ...options }
-    const shape: WorldShape = { seed: worldSeed(o.seed), customers: 0, staff: doc.members.length, fromSec: parseBeijing(o.from)!, untilSec: parseBeijing(o.until)! }
+    // A loaded world generates nothing on top of its records (customers: 0, so no generated leads either);
+    // what it draws lazily comes from the document's world seed when it gives one.
+    const shape: WorldShape = { seed: doc.worldSeed ?? worldSeed(o.seed), customers: 0, staff: doc.members.length, fromSec: parseBeijing(o.from)!, untilSec: parseBeijing(o.until)! }
     const world = new World(shape, catalogOf(doc.fieldDefinitions, doc.tags, doc.tagGroups ?? []))
     await world.#storeDefinitions(doc.members, doc.fieldDefinitions, doc.tags)
     for (const { fieldId, alias } of doc.aliases ?? []) world.aliases.set(fieldId, alias)
@@ -349,7 +351,7 @@ export class World {
     return out
   }
 
-  /** The linked lists of slotsOf, built on first use in key order (then a moved or new relation goes last). */
+  /** The linked lists of slotsOf, built on first use, each in key order. */
   #slotListsBuilt(): { head: Int32Array; tail: Int32Array; next: Int32Array } {
     if (!this.#slotLists) {
       this.#slotLists = { head: new Int32Array(this.#customerCount).fill(-1), tail: new Int32Array(this.#customerCount).fill(-1), next: new Int32Array(this.relations.length).fill(-1) }
@@ -358,7 +360,7 @@ export class World {
     return this.#slotLists
   }
 
-  /** Appends a slot to its customer's list (lists built). */
+  /** Puts a slot into its customer's list, in key order (lists built). */
   #linkSlot(slot: number): void {
     const lists = this.#slotLists!
     const c = this.relations.customer[slot]!
@@ -368,10 +370,17 @@ export class World {
       lists.tail = grow(lists.tail, size).fill(-1, lists.tail.length)
     }
     if (slot >= lists.next.length) lists.next = grow(lists.next, Math.max(slot + 1, lists.next.length * 2)).fill(-1, lists.next.length)
-    lists.next[slot] = -1
-    if (lists.tail[c] === -1) lists.head[c] = slot
-    else lists.next[lists.tail[c]!] = slot
-    lists.tail[c] = slot
+    // In key order: after the last slot whose key is not after this one's (the build appends: its slots come in key order).
+    const key = this.relations.key(slot)
+    let previous = lists.tail[c]!
+    if (previous !== -1 && this.relations.compare(previous, key) > 0) {
+      previous = -1
+      for (let s = lists.head[c]!; s !== -1 && this.relations.compare(s, key) <= 0; s = lists.next[s]!) previous = s
+    }
+    lists.next[slot] = previous === -1 ? lists.head[c]! : lists.next[previous]!
+    if (previous === -1) lists.head[c] = slot
+    else lists.next[previous] = slot
+    if (lists.next[slot] === -1) lists.tail[c] = slot
   }
 
   /** Takes a slot out of its customer's list, if it is there (lists built). */
@@ -597,6 +606,8 @@ export class World {
 
   #insertSlot(slot: number): void {
     for (const list of this.#listsOf(slot)) list.insert(slot)
+    // A customer's slots stay in key order, as the lazy build makes them (so the order of its followers —
+    // customer/search's contactList — does not depend on when the lookup was built, nor on an export and reload).
     if (this.#slotLists) {
       this.#unlinkSlot(slot)
       this.#linkSlot(slot)
@@ -703,11 +714,17 @@ export class World {
    */
   *records(): Generator<NdjsonRecord> {
     const members = this.memberList.map(exportedMember)
-    // Version 2 only says: leads a fixture gave or add-clue added (generated ones are not exported yet),
-    // departments and members' staff values given, and transferred relations' friend times (qwCustomerTime).
-    const leads = this.#leads ? [...this.#leads.given()] : this.#givenLeads
-    const version2 = leads.length > 0 || this.#departments !== undefined || this.#qwCustomerTimes.size > 0 || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
-    yield { ...this.#definitionsHeader(version2), members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
+    // Version 2 only says: leads and waiting customers (generated, given or added, with their follow-up
+    // records), departments and members' staff values given, and transferred relations' friend times
+    // (qwCustomerTime). A world with generated leads builds its lead book to export them.
+    const book = this.#leads ?? (Math.floor(this.shape.customers * LEADS_PER_CUSTOMER) > 0 ? this.leads() : undefined)
+    const leads = book ? book.all() : this.#givenLeads
+    const hasLeads = book ? book.count > 0 : this.#givenLeads.length > 0
+    const version2 = hasLeads || this.#departments !== undefined || this.#qwCustomerTimes.size > 0 || members.some((m) => VERSION_2_MEMBER_KEYS.some((key) => m[key] !== undefined))
+    const { version, ...definitions } = this.#definitionsHeader(version2)
+    // A version-2 export names its world seed, so what is drawn lazily from it (WeChat identities, WeCom
+    // follow records, search data) is the same wherever the export is served.
+    yield { version, ...(version === 2 ? { worldSeed: this.shape.seed } : {}), ...definitions, members, ...(this.#departments ? { departments: structuredClone(this.#departments) } : {}) }
     const companies = new Set<number>()
     for (let i = 0; i < this.#customerCount; i++) {
       if (this.#deleted.has(i)) continue
