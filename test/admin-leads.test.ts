@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { AdminError, createMock, startServer, type Mock, type WorldEvent } from '../mock/index.js'
 import { listByRelationCreateTimeAsc, listClueFollowUps, listCluesByCreateTimeAsc, listTagTree } from '../mock/endpoints/index.js'
 import { worldChanges } from '../mock/world/changes.js'
+import type { Endpoint } from '../mock/core/endpoint.js'
 import { call } from './endpoints/support.js'
 
 const NOW = '2026-11-20 10:00:00'
@@ -65,7 +66,7 @@ async function withServer(mock: Mock, run: (admin: Admin) => Promise<void>) {
 }
 
 /** Every page of a keyset list. */
-async function all<T>(mock: Mock, endpoint: typeof listCluesByCreateTimeAsc, body: Record<string, unknown> = {}): Promise<T[]> {
+async function all<T>(mock: Mock, endpoint: Endpoint, body: Record<string, unknown> = {}): Promise<T[]> {
   const items: T[] = []
   let cursor: string | undefined
   for (;;) {
