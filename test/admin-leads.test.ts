@@ -297,6 +297,11 @@ describe('admin: tags', () => {
       for (const c of mock.world.customers()) expect(c.tagIds).not.toContain(victim)
       expect((await admin('POST', '/leads', { tagIds: [victim] })).status).toBe(400)
       expect((await admin('DELETE', `/tags/${victim}`)).status).toBe(404)
+      // A customer added now draws its tags as generated ones do, never the deleted one (the answer included).
+      for (let k = 0; k < 20; k++) {
+        const added = await admin('POST', '/customers', { followers: [{ qwUserId: mock.world.members()[0]!.qwUserId }] })
+        expect(added.json.customer.tagIds).not.toContain(victim)
+      }
       // New tags never get the deleted id.
       for (let k = 0; k < 5; k++) expect((await admin('POST', '/tags', { group: '新组', name: `t${k}` })).json.id).not.toBe(victim)
     })

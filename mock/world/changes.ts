@@ -366,7 +366,7 @@ function createChanges(context: MockContext): WorldChanges {
   /** The record after a change: profile, tags, type and company, WeChat data; lastUpdateTime moves to now. Checks come before the company id is minted. */
   const changed = (current: Customer, patch: CustomerProperties, index: number): Customer => {
     const fields = applyFields(current.fields, patch.fields)
-    const tagIds = checkTags(patch.tagIds) ?? current.tagIds
+    const tagIds = checkTags(patch.tagIds) ?? context.world.catalog.liveTagIds(current.tagIds)
     const type = patch.type ?? current.type
     let company = type === 1 ? null : current.company
     if (type === 2 && (!company || patch.companyName)) {
