@@ -59,7 +59,7 @@ export interface Mock {
   readonly handlers: HttpHandler[]
   /** Internal: the fake's working parts (the raw world, journal, faults) for its handlers and its own tests; not a stable API. */
   readonly context: MockContext
-  /** The admin API as functions: reset, load/export the world, add/change/delete customers and relations, the journal, the clock. */
+  /** The admin API as functions: reset, load/export the world, add/change/delete customers, relations, members, departments, leads, follow-up records and tags, the journal, the clock. */
   readonly admin: AdminFunctions
   /** World-change events: `mock.events.on('customer.added', (event) => …)`, `onAny(…)`; each answers a function that unsubscribes. */
   readonly events: WorldEventSource

@@ -18,9 +18,14 @@ import { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema,
 import { departmentPatchSchema, memberPatchSchema, newDepartmentSchema, newMemberSchema, type DepartmentChange, type MemberPatch, type NewDepartment, type NewMember } from './schemas.js'
 import type { StaffMember } from '../world/changes.js'
 import type { Department } from '../world/schema.js'
+import type { TagRecord } from '../world/changes.js'
+import { leadItem } from '../endpoints/clue/list-by-create-time-asc.js'
+import { followUpItem } from '../endpoints/clue/list-follow-up.js'
+import { leadPatchSchema, newFollowUpSchema, newLeadSchema, newTagSchema, tagPatchSchema, type LeadPatch, type NewFollowUp, type NewLead, type NewTag, type TagPatch } from './schemas.js'
 
 export { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation } from './schemas.js'
 export { departmentPatchSchema, memberPatchSchema, newDepartmentSchema, newMemberSchema, type DepartmentChange, type MemberPatch, type NewDepartment, type NewMember } from './schemas.js'
+export { leadPatchSchema, newFollowUpSchema, newLeadSchema, newTagSchema, tagPatchSchema, type LeadPatch, type NewFollowUp, type NewLead, type NewTag, type TagPatch } from './schemas.js'
 
 /** A wrong admin request: its HTTP status and what is wrong. */
 export class AdminError extends Error {
@@ -80,6 +85,20 @@ export interface AdminFunctions {
   updateDepartment(departmentId: number, patch: DepartmentChange): Department
   /** Refused (409) while the department has sub-departments or members. */
   deleteDepartment(departmentId: number): void
+  /** A lead or waiting customer; answers it as clue/list-by-create-time-asc lists it. A mobile a customer or lead has: 409. */
+  addLead(input: NewLead): Record<string, unknown>
+  /** Values (merged), tags (replaced), company name; `isClue: false` converts a lead (a waiting customer never becomes a lead again: 409). */
+  updateLead(customerId: number, patch: LeadPatch): Record<string, unknown>
+  /** Deletes a lead or waiting customer with its follow-up records. */
+  deleteLead(customerId: number): void
+  /** A follow-up record of a lead; answers it as clue/list-follow-up lists it. */
+  addFollowUp(customerId: number, input: NewFollowUp): Record<string, unknown>
+  deleteFollowUp(followUpId: number): void
+  /** A tag in a group by id, or by name (a new group when none has it). */
+  addTag(input: NewTag): TagRecord
+  updateTag(tagId: number, patch: TagPatch): TagRecord
+  /** The tag leaves the tag tree and every record's tagIds at once (records drop it as they are read: no pass over the world). */
+  deleteTag(tagId: number): void
   requests(): readonly JournalEntry[]
   clearRequests(): void
   setClock(change: ClockChange): ClockState
@@ -184,6 +203,45 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
 
     deleteDepartment(departmentId) {
       changing(() => changes.deleteDepartment(departmentId))
+    },
+
+    addLead(raw) {
+      const input = check(newLeadSchema, raw, 'lead')
+      const { index } = changing(() => changes.createLead(input))
+      return leadItem(context.world.leads(), index)
+    },
+
+    updateLead(customerId, raw) {
+      const patch = check(leadPatchSchema, raw, 'lead patch')
+      const { index } = changing(() => changes.updateLead(customerId, patch))
+      return leadItem(context.world.leads(), index)
+    },
+
+    deleteLead(customerId) {
+      changing(() => changes.deleteLead(customerId))
+    },
+
+    addFollowUp(customerId, raw) {
+      const input = check(newFollowUpSchema, raw, 'follow-up')
+      return followUpItem(changing(() => changes.addFollowUp(customerId, input)))
+    },
+
+    deleteFollowUp(followUpId) {
+      changing(() => changes.deleteFollowUp(followUpId))
+    },
+
+    addTag(raw) {
+      const input = check(newTagSchema, raw, 'tag')
+      return changing(() => changes.addTag(input))
+    },
+
+    updateTag(tagId, raw) {
+      const patch = check(tagPatchSchema, raw, 'tag patch')
+      return changing(() => changes.updateTag(tagId, patch))
+    },
+
+    deleteTag(tagId) {
+      changing(() => changes.deleteTag(tagId))
     },
 
     requests() {

@@ -11,7 +11,7 @@ import { clip } from '../preview.js'
 import type { FixtureInput, Recipe } from '../world/fixture.js'
 import { AdminError, type AdminFunctions } from './functions.js'
 import { adminPathPattern, guardAdmin } from './guard.js'
-import type { ClockChange, CustomerPatch, DepartmentChange, MemberPatch, NewCustomer, NewDepartment, NewMember, NewRelation } from './schemas.js'
+import type { ClockChange, CustomerPatch, DepartmentChange, LeadPatch, MemberPatch, NewCustomer, NewDepartment, NewFollowUp, NewLead, NewMember, NewRelation, NewTag, TagPatch } from './schemas.js'
 
 /** A fixture sent over HTTP: a document or a recipe, never a path to read on the server. */
 function fixtureBody(input: unknown): FixtureInput | Recipe {
@@ -59,6 +59,14 @@ function adminRoutes(admin: AdminFunctions, tenants: readonly { context: MockCon
     ['POST', /^\/departments$/, async (_, body) => [201, admin.addDepartment((await body()) as NewDepartment)]],
     ['PATCH', /^\/departments\/([^/]+)$/, async (match, body) => [200, admin.updateDepartment(id(match[1]!), (await body()) as DepartmentChange)]],
     ['DELETE', /^\/departments\/([^/]+)$/, async (match) => (admin.deleteDepartment(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
+    ['POST', /^\/leads$/, async (_, body) => [201, admin.addLead((await body()) as NewLead)]],
+    ['PATCH', /^\/leads\/([^/]+)$/, async (match, body) => [200, admin.updateLead(id(match[1]!), (await body()) as LeadPatch)]],
+    ['DELETE', /^\/leads\/([^/]+)$/, async (match) => (admin.deleteLead(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
+    ['POST', /^\/leads\/([^/]+)\/follow-ups$/, async (match, body) => [201, admin.addFollowUp(id(match[1]!), (await body()) as NewFollowUp)]],
+    ['DELETE', /^\/follow-ups\/([^/]+)$/, async (match) => (admin.deleteFollowUp(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
+    ['POST', /^\/tags$/, async (_, body) => [201, admin.addTag((await body()) as NewTag)]],
+    ['PATCH', /^\/tags\/([^/]+)$/, async (match, body) => [200, admin.updateTag(id(match[1]!), (await body()) as TagPatch)]],
+    ['DELETE', /^\/tags\/([^/]+)$/, async (match) => (admin.deleteTag(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
     ['GET', /^\/requests$/, async () => [200, admin.requests()]],
     ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), [200, { cleared: true }])],
     ['GET', /^\/faults$/, async () => [200, { rules: admin.faults() }]],

@@ -71,6 +71,47 @@ export const newDepartmentSchema = z.strictObject({
 })
 export const departmentPatchSchema = newDepartmentSchema.omit({ id: true }).partial()
 
+/** A lead (isClue true, the default) or a customer waiting to be assigned (isClue false), as clue/list-by-create-time-asc lists it. */
+export const newLeadSchema = z.strictObject({
+  isClue: z.boolean().optional(),
+  type: customerTypeSchema.optional(),
+  /** Profile values by field key, name, alias or id (as add-clue takes them), checked against each field's type. */
+  fields: fieldValues.optional(),
+  tagIds: z.array(z.number().int()).optional(),
+  createTime: beijingTime.optional(),
+  /** Enterprise leads (type 2) only; generated when absent. */
+  companyName: z.string().min(1).optional(),
+  /** Waiting customers (isClue false) only. */
+  convertCustomerTime: beijingTime.optional(),
+})
+/** A change to a lead: values (merged), tags (replaced), company name; `isClue: false` converts a lead into a waiting customer. */
+export const leadPatchSchema = z.strictObject({
+  fields: fieldValues.optional(),
+  tagIds: z.array(z.number().int()).optional(),
+  companyName: z.string().min(1).optional(),
+  isClue: z.boolean().optional(),
+})
+/** A follow-up record (跟进记录) of a lead: operator a member's qwUserId, or omitted for the API. */
+export const newFollowUpSchema = z.strictObject({
+  content: z.string().min(1),
+  type: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 (free text) or 2 (a change of the customer\'s information)' }),
+  operator: z.string().min(1).optional(),
+  createTime: beijingTime.optional(),
+})
+const qwTagIdSchema = z.string().regex(/^et[A-Za-z0-9_-]+$/, { message: 'expected et followed by url-safe characters' })
+/** A tag: its group by id or by name (a new group when no group has the name). */
+export const newTagSchema = z.strictObject({
+  group: z.union([positiveId, z.string().min(1)], { error: 'expected a tag group id or name' }),
+  name: z.string().min(1),
+  qwTagId: qwTagIdSchema.optional(),
+})
+export const tagPatchSchema = z.strictObject({ name: z.string().min(1).optional() })
+
+export type NewLead = z.input<typeof newLeadSchema>
+export type LeadPatch = z.input<typeof leadPatchSchema>
+export type NewFollowUp = z.input<typeof newFollowUpSchema>
+export type NewTag = z.input<typeof newTagSchema>
+export type TagPatch = z.input<typeof tagPatchSchema>
 export type NewMember = z.input<typeof newMemberSchema>
 export type MemberPatch = z.input<typeof memberPatchSchema>
 export type NewDepartment = z.input<typeof newDepartmentSchema>

@@ -18,10 +18,11 @@ import { fixtureCustomer, type FixtureCustomer } from './fixture.js'
 import { companyName, generateCustomer } from './generate/customers.js'
 import { hashString, stream } from './generate/rng.js'
 import type { SalesMember } from './generate/staff.js'
-import type { Customer, CustomerType, Department, FieldDefinition, Member, ProfileValue } from './schema.js'
+import type { Customer, CustomerType, Department, FieldDefinition, Member, ProfileValue, Tag, TagGroup } from './schema.js'
+import { URL_SAFE } from './generate/pools.js'
 import type { World } from './world.js'
 import { resolveField } from './field-aliases.js'
-import { API_OPERATOR, fieldKey, type Lead } from './leads.js'
+import { API_OPERATOR, fieldKey, mobilesOf, type FollowUp, type Lead } from './leads.js'
 
 /**
  * Why a change was refused: `invalid` input, a `missing` record, a `conflict` with the world as it
@@ -68,6 +69,8 @@ export interface NewRelationChange {
 }
 
 const NEW_CUSTOMER = hashString('admin.customer')
+const NEW_LEAD = hashString('admin.lead')
+const NEW_TAG = hashString('admin.tag')
 
 /** A member's staff properties, as a change gives them (all optional). */
 export interface MemberProperties {
@@ -169,6 +172,90 @@ export interface WorldChanges {
    * not. One change: `relation.transferred` per moved relation.
    */
   transferRelations(to: string, moves: readonly { readonly qwUserId: string; readonly customerId: number }[]): TransferOutcome[]
+  /**
+   * A lead or waiting customer as the admin API gives it (no follow-up record is written: add them
+   * with addFollowUp). Refused (`invalid`) for an unknown field, tag or a value its field does not
+   * take, a company name on a personal lead, a convertCustomerTime on a lead or before its creation;
+   * (`conflict`, issue `mobile`) for a mobile a customer or lead has. Emits `lead.added`.
+   */
+  createLead(input: NewLeadRecordChange): { customerId: number; index: number }
+  /**
+   * Changes a lead's or waiting customer's profile values (merged), tags (replaced) or company
+   * name; `isClue: false` converts a lead into a customer waiting to be assigned (convertCustomerTime
+   * now; a waiting customer never becomes a lead again: `conflict`). lastUpdateTime moves to now.
+   * Emits `lead.changed` (values, tags, company) and `lead.converted`.
+   */
+  updateLead(customerId: number, patch: LeadPatchChange): { index: number }
+  /** Deletes a lead or waiting customer with its follow-up records. Emits `lead.deleted`. */
+  deleteLead(customerId: number): void
+  /** A follow-up record of a lead (its operator a member, or the API). Emits `follow-up.added`. */
+  addFollowUp(customerId: number, input: NewFollowUpChange): FollowUp
+  /** Deletes a follow-up record by id (`missing` when no live lead has it). Emits `follow-up.deleted`. */
+  deleteFollowUp(followUpId: number): void
+  /**
+   * A tag in a group (by id, or by name: a group of that name is created when there is none).
+   * Refused (`conflict`) for a name the group has, or a qwTagId a tag or group has. Emits `tag.added`.
+   */
+  addTag(input: NewTagChange): TagRecord
+  /** Renames a tag (`conflict` when its group has the name). Emits `tag.changed`. */
+  updateTag(tagId: number, patch: { readonly name?: string }): TagRecord
+  /**
+   * Deletes a tag: it leaves the tag tree at once, and every customer's and lead's tagIds as they
+   * are read (catalog.liveTagIds: no pass over the world; served items are built afresh). Its id
+   * is never a tag's again. Its group stays (without it). Emits `tag.deleted`.
+   */
+  deleteTag(tagId: number): void
+}
+
+/** A lead or waiting customer, as the admin API gives it. */
+export interface NewLeadRecordChange {
+  /** Default true (a lead); false: a customer waiting to be assigned. */
+  readonly isClue?: boolean
+  /** Default 1 (personal). */
+  readonly type?: CustomerType
+  /** Profile values by field key, name, alias or id; each checked against its field's type. */
+  readonly fields?: Record<string, unknown>
+  readonly tagIds?: number[]
+  /** Beijing time; default now. */
+  readonly createTime?: string
+  /** Enterprise leads (type 2) only; generated when absent. */
+  readonly companyName?: string
+  /** Waiting customers (isClue false) only: when the lead became this customer; not before createTime. */
+  readonly convertCustomerTime?: string
+}
+
+export interface LeadPatchChange {
+  readonly fields?: Record<string, unknown>
+  readonly tagIds?: number[]
+  readonly companyName?: string
+  /** false: convert a lead into a customer waiting to be assigned. */
+  readonly isClue?: boolean
+}
+
+export interface NewFollowUpChange {
+  readonly content: string
+  readonly type: 1 | 2
+  /** A member's qwUserId; absent: the API (`{qwUserId: "", name: "API"}`). */
+  readonly operator?: string
+  /** Beijing time; default now; not before the lead's creation. */
+  readonly createTime?: string
+}
+
+export interface NewTagChange {
+  /** A group's id, or its name (a new group when no group has it). */
+  readonly group: number | string
+  readonly name: string
+  /** Default: `et` + 30 url-safe characters drawn from the tag's id. */
+  readonly qwTagId?: string
+}
+
+/** A tag as the tag tree lists it, with its group. */
+export interface TagRecord {
+  readonly id: number
+  readonly name: string
+  readonly qwTagId: string
+  readonly groupId: number
+  readonly groupName: string
 }
 
 /** A new lead, as add-clue gives it. */
@@ -279,7 +366,7 @@ function createChanges(context: MockContext): WorldChanges {
   /** The record after a change: profile, tags, type and company, WeChat data; lastUpdateTime moves to now. Checks come before the company id is minted. */
   const changed = (current: Customer, patch: CustomerProperties, index: number): Customer => {
     const fields = applyFields(current.fields, patch.fields)
-    const tagIds = checkTags(patch.tagIds) ?? current.tagIds
+    const tagIds = checkTags(patch.tagIds) ?? context.world.catalog.liveTagIds(current.tagIds)
     const type = patch.type ?? current.type
     let company = type === 1 ? null : current.company
     if (type === 2 && (!company || patch.companyName)) {
@@ -654,7 +741,7 @@ function createChanges(context: MockContext): WorldChanges {
       change('lead', (events) => {
         const world = context.world
         const book = world.leads()
-        const index = book.indexOf(customerId)
+        const index = book.liveIndexOf(customerId)
         if (index === undefined) throw new ChangeRefused('missing', `no lead or waiting customer ${customerId}`)
         const definition = resolveField(world, field)
         if (!definition) throw new ChangeRefused('invalid', `field 不存在：${field}`, ['field'])
@@ -758,6 +845,198 @@ function createChanges(context: MockContext): WorldChanges {
         return outcomes
       })
     },
+
+    createLead(input) {
+      return change('lead', (events) => {
+        const world = context.world
+        const book = world.leads()
+        const isClue = input.isClue ?? true
+        const type = input.type ?? 1
+        const now = nowSec()
+        const createTime = input.createTime === undefined ? now : parseBeijing(input.createTime)!
+        if (type === 1 && input.companyName !== undefined) throw invalid('lead', 'companyName: only an enterprise lead (type 2) has a company')
+        let convertCustomerTime: number | null = null
+        if (input.convertCustomerTime !== undefined) {
+          if (isClue) throw invalid('lead', 'convertCustomerTime: only a waiting customer (isClue false) was converted from a lead')
+          convertCustomerTime = parseBeijing(input.convertCustomerTime)!
+          if (convertCustomerTime < createTime) throw invalid('lead', `convertCustomerTime: ${input.convertCustomerTime} is before its createTime ${formatBeijing(createTime)}`)
+        }
+        const base: ProfileValue[] = world.catalog.fields.map((f) => ({ field: fieldKey(f), type: f.type, valueAsText: f.type === 8 ? '[]' : null }))
+        const fields = leadValues(base, input.fields, [])
+        const tagIds = checkTags(input.tagIds) ?? []
+        const customerId = world.mintId(Math.max(ID_EPOCH_MS, createTime * 1000))
+        const company = type === 2 ? { id: world.mintId(Math.max(ID_EPOCH_MS, createTime * 1000 - 5_000)), name: input.companyName ?? companyName(stream(world.shape.seed, NEW_LEAD, book.count, 1)) } : null
+        const lead: Lead = { customerId, isClue, type, fields, tagIds, createTime, createNanos: input.createTime === undefined ? nowNanos() : 0, lastUpdateTime: Math.max(createTime, convertCustomerTime ?? createTime), company, convertCustomerTime }
+        const index = book.add(lead)
+        events.push({ type: 'lead.added', at: context.clock.now(), leadId: customerId })
+        context.logger.log('admin', `added ${isClue ? 'lead' : 'waiting customer'} ${customerId}`)
+        return { customerId, index }
+      })
+    },
+
+    updateLead(customerId, patch) {
+      return change('lead patch', (events) => {
+        const book = context.world.leads()
+        const index = leadIndexOf(customerId)
+        const current = book.lead(index)
+        if (patch.companyName !== undefined && current.type !== 2) throw invalid('lead patch', 'companyName: only an enterprise lead (type 2) has a company')
+        if (patch.isClue === true && !current.isClue) throw new ChangeRefused('conflict', `${customerId} is a waiting customer (converted or created as one); it does not become a lead again`)
+        const fields = leadValues(current.fields, patch.fields, mobilesOf(current.fields))
+        const tagIds = checkTags(patch.tagIds) ?? current.tagIds
+        const now = Math.max(current.createTime, nowSec())
+        const converts = patch.isClue === false && current.isClue
+        const company = patch.companyName !== undefined && current.company ? { id: current.company.id, name: patch.companyName } : current.company
+        book.replace(index, { ...current, fields, tagIds, company, lastUpdateTime: now, isClue: converts ? false : current.isClue, convertCustomerTime: converts ? now : current.convertCustomerTime })
+        const properties = [...Object.keys(patch.fields ?? {}), ...(patch.tagIds ? ['tagIds'] : []), ...(patch.companyName !== undefined ? ['companyName'] : [])]
+        if (properties.length > 0) events.push({ type: 'lead.changed', at: context.clock.now(), leadId: customerId, properties })
+        if (converts) events.push({ type: 'lead.converted', at: context.clock.now(), leadId: customerId, customerId })
+        return { index }
+      })
+    },
+
+    deleteLead(customerId) {
+      change('lead deletion', (events) => {
+        const book = context.world.leads()
+        const index = leadIndexOf(customerId)
+        const followUpIds = book.followUps(index).map((r) => r.id)
+        book.remove(index)
+        events.push({ type: 'lead.deleted', at: context.clock.now(), leadId: customerId, followUpIds })
+        context.logger.log('admin', `deleted lead ${customerId}`)
+      })
+    },
+
+    addFollowUp(customerId, input) {
+      return change('follow-up', (events) => {
+        const world = context.world
+        const book = world.leads()
+        const index = leadIndexOf(customerId)
+        const lead = book.lead(index)
+        const member = input.operator === undefined ? undefined : world.memberList[memberOf(input.operator)]!
+        const createTime = input.createTime === undefined ? Math.max(nowSec(), lead.createTime) : parseBeijing(input.createTime)!
+        if (createTime < lead.createTime) throw invalid('follow-up', `createTime: ${input.createTime} is before the lead's createTime ${formatBeijing(lead.createTime)}`)
+        const record = book.addFollowUp(index, { type: input.type, content: input.content, createTime, operator: member ? { qwUserId: member.qwUserId, name: member.name } : API_OPERATOR })
+        events.push({ type: 'follow-up.added', at: context.clock.now(), followUpId: record.id, leadId: customerId })
+        return record
+      })
+    },
+
+    deleteFollowUp(followUpId) {
+      change('follow-up deletion', (events) => {
+        const book = context.world.leads()
+        const removed = book.removeFollowUp(followUpId)
+        if (!removed) throw new ChangeRefused('missing', `no follow-up record ${followUpId}`)
+        events.push({ type: 'follow-up.deleted', at: context.clock.now(), followUpId, leadId: book.lead(removed.index).customerId })
+      })
+    },
+
+    addTag(input) {
+      return change('tag', (events) => {
+        const world = context.world
+        const catalog = world.catalog
+        const groups = tagGroupsNow()
+        let group = typeof input.group === 'number' ? groups.find((g) => g.id === input.group) : groups.find((g) => g.name === input.group)
+        if (!group && typeof input.group === 'number') throw invalid('tag', `group: no tag group ${input.group} (give a name to add a group)`)
+        if (group && catalog.tags.some((t) => t.groupName === group!.name && t.name === input.name)) throw new ChangeRefused('conflict', `group ${group.name} has a tag named ${input.name} already`, ['name'])
+        const qwTagIds = new Set([...catalog.tags.map((t) => t.qwTagId), ...groups.map((g) => g.qwTagId)])
+        if (input.qwTagId !== undefined && qwTagIds.has(input.qwTagId)) throw new ChangeRefused('conflict', `qwTagId ${input.qwTagId} is another tag's or group's`, ['qwTagId'])
+        const groupAdded = !group
+        if (!group) group = { id: freshTagId(), name: input.group as string, qwTagId: freshQwTagId(qwTagIds) }
+        const id = freshTagId()
+        const tag: Tag = { id, name: input.name, groupName: group.name, qwTagId: input.qwTagId ?? freshQwTagId(qwTagIds) }
+        catalog.setTags([...catalog.tags, tag], groupAdded ? [...groups, group] : groups)
+        events.push({ type: 'tag.added', at: context.clock.now(), tagId: id, groupId: group.id, groupAdded })
+        context.logger.log('admin', `added tag ${id} (${group.name} / ${tag.name})`)
+        return { id, name: tag.name, qwTagId: tag.qwTagId, groupId: group.id, groupName: group.name }
+      })
+    },
+
+    updateTag(tagId, patch) {
+      return change('tag patch', (events) => {
+        const catalog = context.world.catalog
+        const current = tagOf(tagId)
+        const name = patch.name ?? current.name
+        if (name !== current.name && catalog.tags.some((t) => t.groupName === current.groupName && t.name === name)) throw new ChangeRefused('conflict', `group ${current.groupName} has a tag named ${name} already`, ['name'])
+        const groups = tagGroupsNow()
+        catalog.setTags(catalog.tags.map((t) => (t.id === tagId ? { ...t, name } : t)), groups)
+        events.push({ type: 'tag.changed', at: context.clock.now(), tagId, properties: Object.keys(patch) })
+        return { id: tagId, name, qwTagId: current.qwTagId, groupId: groups.find((g) => g.name === current.groupName)!.id, groupName: current.groupName }
+      })
+    },
+
+    deleteTag(tagId) {
+      change('tag deletion', (events) => {
+        const world = context.world
+        tagOf(tagId)
+        const groups = tagGroupsNow()
+        world.catalog.setTags(world.catalog.tags.filter((t) => t.id !== tagId), groups)
+        world.forgetItems()
+        events.push({ type: 'tag.deleted', at: context.clock.now(), tagId })
+        context.logger.log('admin', `deleted tag ${tagId}`)
+      })
+    },
+  }
+
+  /** A live lead's index, or `missing`. */
+  function leadIndexOf(customerId: number): number {
+    const index = context.world.leads().liveIndexOf(customerId)
+    if (index === undefined) throw new ChangeRefused('missing', `no lead or waiting customer ${customerId}`)
+    return index
+  }
+
+  /**
+   * A lead's values after a change: each key resolved (alias, name, key or id: resolveField), each
+   * value checked against its field; new mobile numbers (not among `own`) must be nobody's.
+   */
+  function leadValues(current: readonly ProfileValue[], values: Record<string, unknown> | undefined, own: readonly string[]): ProfileValue[] {
+    const world = context.world
+    const next = current.map((f) => ({ ...f }))
+    const seen = new Set<string>()
+    for (const [key, raw] of Object.entries(values ?? {})) {
+      const definition = resolveField(world, key)
+      if (!definition) throw invalid('lead', `fields.${key}: no profile field ${key} (a field's key, name, alias or id)`)
+      const text = fieldValueText(definition, raw)
+      if (definition.type === 8 && text !== null) {
+        for (const phone of JSON.parse(text) as string[]) {
+          if (seen.has(phone) || (!own.includes(phone) && world.mobileTaken(phone))) throw new ChangeRefused('conflict', `mobile ${phone}: 电话号码重复 (a customer or lead has it)`, ['mobile'])
+          seen.add(phone)
+        }
+      }
+      const k = fieldKey(definition)
+      const at = next.findIndex((f) => f.field === k)
+      if (at >= 0) next[at]!.valueAsText = text
+      else next.push({ field: k, type: definition.type, valueAsText: text })
+    }
+    return next
+  }
+
+  /** The tag groups with their ids and qwTagIds as the tree has them now (derived ones written down, so a change moves none). */
+  function tagGroupsNow(): TagGroup[] {
+    return context.world.catalog.tagTree().map(({ id, name, qwTagId }) => ({ id, name, qwTagId }))
+  }
+
+  function tagOf(tagId: number): Tag {
+    const tag = context.world.catalog.tags.find((t) => t.id === tagId)
+    if (!tag) throw new ChangeRefused('missing', `no tag ${tagId}`)
+    return tag
+  }
+
+  /** A new tag or group id: minted now, never a tag's, a group's, a field's or a deleted tag's id. */
+  function freshTagId(): number {
+    const catalog = context.world.catalog
+    const used = new Set<number>([...catalog.tags.map((t) => t.id), ...tagGroupsNow().map((g) => g.id), ...catalog.fields.map((f) => f.id), ...catalog.retiredTagIds])
+    for (;;) {
+      const id = context.world.mintId(context.clock.now())
+      if (!used.has(id)) return id
+    }
+  }
+
+  /** A qwTagId nobody has: `et` + 30 url-safe characters from the world's seed and the ids minted so far. */
+  function freshQwTagId(taken: Set<string>): string {
+    const rng = stream(context.world.shape.seed, NEW_TAG, context.world.catalog.tags.length, taken.size)
+    for (;;) {
+      const id = `et${rng.chars(URL_SAFE, 30)}`
+      if (!taken.has(id)) return taken.add(id), id
+    }
   }
 }
 

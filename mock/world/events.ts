@@ -6,7 +6,9 @@
  * The union is the whole plan; today's world emits the customer, relation and world events (the
  * admin API's changes and the customer writes: import-customer, customer/update-by-id,
  * customer-relation/edit-field), `relation.transferred` (customer-transfer), `field.changed`
- * (profile-fields/map), `lead.added` (add-clue, save-highseas) and `lead.changed` (clue/edit-field). Conversions and tags are emitted once their writes exist.
+ * (profile-fields/map), `lead.added` (add-clue, save-highseas, the admin API) and `lead.changed` (clue/edit-field,
+ * the admin API); the admin API's lead, follow-up and tag changes emit `lead.converted`, `lead.deleted`,
+ * `follow-up.added`, `follow-up.deleted`, `tag.added`, `tag.changed` and `tag.deleted`.
  */
 import type { Logger } from '../log.js'
 
@@ -27,8 +29,18 @@ export type WorldEvent = EventBase &
     | { readonly type: 'lead.added'; readonly leadId: number }
     /** A lead's (or waiting customer's) own properties changed (clue/edit-field): `properties` the field keys given. */
     | { readonly type: 'lead.changed'; readonly leadId: number; readonly properties: readonly string[] }
+    /** A lead became a customer waiting to be assigned (`isClue` false); it keeps its id (`customerId` is `leadId`). */
     | { readonly type: 'lead.converted'; readonly leadId: number; readonly customerId: number }
-    | { readonly type: 'tag.changed'; readonly tagId: number }
+    /** A lead or waiting customer was deleted, with its follow-up records (`followUpIds`). */
+    | { readonly type: 'lead.deleted'; readonly leadId: number; readonly followUpIds: readonly number[] }
+    | { readonly type: 'follow-up.added'; readonly followUpId: number; readonly leadId: number }
+    | { readonly type: 'follow-up.deleted'; readonly followUpId: number; readonly leadId: number }
+    /** A tag was added to group `groupId` (`groupAdded`: the group is new with it). */
+    | { readonly type: 'tag.added'; readonly tagId: number; readonly groupId: number; readonly groupAdded: boolean }
+    /** `properties`: the properties the change was given (`name`). */
+    | { readonly type: 'tag.changed'; readonly tagId: number; readonly properties: readonly string[] }
+    /** The tag left the tag tree, and every record's tagIds as it is read (no pass over the world). */
+    | { readonly type: 'tag.deleted'; readonly tagId: number }
     /** A field definition changed: `field` its key (outerField, or its name when it has none); `alias` what profile-fields/map gave it (null: it lost its alias to another field). */
     | { readonly type: 'field.changed'; readonly field: string; readonly fieldId: number; readonly alias: string | null }
     | { readonly type: 'member.added'; readonly qwUserId: string; readonly salesId: number }

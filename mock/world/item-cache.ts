@@ -41,6 +41,14 @@ export class ItemCache {
     }
   }
 
+  /** Forgets every item (a change that shows in every record). */
+  clear(): void {
+    this.#items.length = 0
+    this.#order = []
+    this.#head = 0
+    this.#bytes = 0
+  }
+
   get bytes(): number {
     return this.#bytes
   }

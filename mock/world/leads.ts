@@ -322,9 +322,9 @@ export class LeadBook {
 
   /** Lead `index`: its record, or drawn from the seed. */
   lead(index: number): Lead {
-    const explicit = this.#explicit.get(index)
-    if (explicit) return explicit
-    return this.#generate(index)
+    const lead = this.#explicit.get(index) ?? this.#generate(index)
+    const tagIds = this.world.catalog.liveTagIds(lead.tagIds)
+    return tagIds === lead.tagIds ? lead : { ...lead, tagIds }
   }
 
   #generate(j: number): Lead {
@@ -343,9 +343,9 @@ export class LeadBook {
     const source = rng.chance(0.7) ? option('customer_source', rng) : null
     const description = rng.chance(0.4) ? rng.pick(DESCRIPTIONS) : null
     const intention = rng.chance(0.4) ? option('purchase_intention', rng) : null
-    const tagCount = rng.chance(0.7) || catalog.tags.length === 0 ? 0 : rng.between(1, Math.min(2, catalog.tags.length))
+    const tagCount = rng.chance(0.7) || catalog.drawTags.length === 0 ? 0 : rng.between(1, Math.min(2, catalog.drawTags.length))
     const tagIds = new Set<number>()
-    while (tagIds.size < tagCount) tagIds.add(rng.pick(catalog.tags).id)
+    while (tagIds.size < tagCount) tagIds.add(rng.pick(catalog.drawTags).id)
     const span = Math.max(0, shape.untilSec - 1 - createTime)
     const convertCustomerTime = !isClue && rng.chance(0.6) ? createTime + Math.floor(span * rng.next() ** 2) : null
     const edited = rng.chance(0.5) ? createTime + Math.floor(span * rng.next() ** 2) : createTime
@@ -403,7 +403,7 @@ export class LeadBook {
 
   /** The follow-up records of lead `index`, oldest first (ties by id). */
   followUps(index: number): FollowUp[] {
-    const records = [...(index < this.#generated ? this.#generateFollowUps(index) : []), ...(this.#followUps.get(index) ?? [])]
+    const records = [...(index < this.#generated ? this.#generateFollowUps(index).filter((r) => !this.#deletedFollowUps.has(r.id)) : []), ...(this.#followUps.get(index) ?? [])]
     return records.sort((a, b) => a.createTime - b.createTime || a.id - b.id)
   }
 
@@ -441,7 +441,7 @@ export class LeadBook {
 
   /** The leads given (a fixture) or added (add-clue), with their records. */
   *given(): Generator<{ lead: Lead; followUps: FollowUp[] }> {
-    for (let index = this.#generated; index < this.#count; index++) yield { lead: this.lead(index), followUps: this.followUps(index) }
+    for (let index = this.#generated; index < this.#count; index++) if (!this.#removed.has(index)) yield { lead: this.lead(index), followUps: this.followUps(index) }
   }
 
   /**
@@ -459,6 +459,61 @@ export class LeadBook {
   /** The next follow-up id (what addFollowUp would give). */
   get nextFollowUpId(): number {
     return this.#maxFollowUpId + 1
+  }
+
+  // Removal (the admin API: mock/world/changes.ts). A removed lead keeps its id (never minted again)
+  // and its index; it leaves the lists, the id lookup (liveIndexOf) and the duplicate-mobile check.
+  readonly #removed = new Set<number>()
+  /** Generated follow-up records deleted, by id. */
+  readonly #deletedFollowUps = new Set<number>()
+
+  /** The index of a lead or waiting customer that is not removed, or undefined. */
+  liveIndexOf(customerId: number): number | undefined {
+    const index = this.indexOf(customerId)
+    return index === undefined || this.#removed.has(index) ? undefined : index
+  }
+
+  /** Whether lead `index` was removed. */
+  isRemoved(index: number): boolean {
+    return this.#removed.has(index)
+  }
+
+  /** Leads and waiting customers not removed. */
+  get liveCount(): number {
+    return this.#count - this.#removed.size
+  }
+
+  /**
+   * Removes lead `index` from the lists (O(log n + n) typed-array moves, no record pass) with its
+   * follow-up records; its mobile numbers are free again (its record keeps no phone values).
+   */
+  remove(index: number): void {
+    const lead = this.lead(index)
+    this.#all.remove(index)
+    this.#byType[lead.type]!.remove(index)
+    this.replace(index, { ...lead, fields: lead.fields.filter((f) => f.type !== 8) })
+    this.#removed.add(index)
+  }
+
+  /** Removes a follow-up record by id; answers its lead's index and the record, or undefined when no live lead has it. */
+  removeFollowUp(id: number): { index: number; record: FollowUp } | undefined {
+    for (const [index, list] of this.#followUps) {
+      const at = list.findIndex((r) => r.id === id)
+      if (at < 0 || this.#removed.has(index)) continue
+      const [record] = list.splice(at, 1)
+      return { index, record: record! }
+    }
+    const j = Math.floor((id - FOLLOW_UP_ID_BASE) / 4)
+    if (j < 0 || j >= this.#generated || this.#removed.has(j) || this.#deletedFollowUps.has(id)) return undefined
+    const record = this.#generateFollowUps(j).find((r) => r.id === id)
+    if (!record) return undefined
+    this.#deletedFollowUps.add(id)
+    return { index: j, record }
+  }
+
+  /** Drops every serialised item (a change that may show in every record). */
+  forgetItems(): void {
+    this.#itemCache?.clear()
   }
 }
 

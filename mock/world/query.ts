@@ -8,8 +8,11 @@
  *   expect(mock.world.relationsOf(first!.customerId).map((r) => r.qwUserId)).toContain('dowen')
  */
 import { formatBeijing } from '../protocol/time.js'
-import { FIELD_TYPES, type Company, type Customer, type CustomerType, type FieldDefinition, type Member, type ProfileValue, type Tag } from './schema.js'
+import { FIELD_TYPES, type Company, type Customer, type CustomerType, type Department, type FieldDefinition, type Member, type ProfileValue, type Tag } from './schema.js'
 import type { World } from './world.js'
+import type { SalesMember } from './generate/staff.js'
+import type { Lead } from './leads.js'
+import { qwIdentity, slotsOfExternalUser, type QwIdentity } from './wechat.js'
 
 /** A profile value as served in `fields[]`: `{field, type, valueAsText}`. */
 export type CustomerFieldValue = ProfileValue
@@ -62,6 +65,65 @@ export interface CustomerFilter {
   readonly limit?: number
 }
 
+/** A member with its staff values, as get-users, common/user/info and contract/user-department serve them. */
+export interface StaffRecord {
+  qwUserId: string
+  name: string
+  /** The main department's name. */
+  department: string
+  /** The integer id customer/search (`qwSalesId`) and contract/user-department use. */
+  salesId: number
+  mobile: string
+  /** 1: the member left (离职). */
+  deleted: 0 | 1
+  /** Main department first. */
+  departmentIds: number[]
+  /** The same departments, resolved (main first). */
+  departments: DepartmentRecord[]
+}
+
+/** A department (`parentId` null for the root: the tenant). */
+export type DepartmentRecord = Department
+
+/** A lead (`isClue` true) or a customer waiting to be assigned (`isClue` false), as clue/list-by-create-time-asc lists it. */
+export interface LeadRecord {
+  customerId: number
+  isClue: boolean
+  type: CustomerType
+  fields: CustomerFieldValue[]
+  /** The same values by field key, readable (as CustomerRecord's). */
+  fieldValues: Record<string, string | string[] | null>
+  tagIds: number[]
+  createTime: string
+  lastUpdateTime: string
+  /** When the lead became this waiting customer, or null. */
+  convertCustomerTime: string | null
+  /** An enterprise lead's company (`companyInfo` on the wire). */
+  company: Company | null
+}
+
+export interface LeadFilter {
+  /** Only leads (true) or only waiting customers (false). */
+  readonly isClue?: boolean
+  /** Only personal (1) or enterprise (2) ones (the list's `type`). */
+  readonly type?: CustomerType
+  readonly limit?: number
+}
+
+/** A follow-up record (跟进记录) as clue/list-follow-up lists it. */
+export interface FollowUpRecord {
+  id: number
+  /** 1 free text; 2 a change of the customer's information. */
+  type: 1 | 2
+  content: string
+  createTime: string
+  /** A member, or `{qwUserId: "", name: "API"}`. */
+  operator: { qwUserId: string; name: string }
+}
+
+/** One follow relation's WeChat identity, as customer/qw-details answers it. */
+export type WechatIdentityRecord = QwIdentity
+
 /** What `mock.world` answers: the world being served, read-only, in plain records. */
 export interface WorldQuery {
   /** Customers (not deleted), one at a time: `[...mock.world.customers({ limit: 10 })]`. */
@@ -76,6 +138,23 @@ export interface WorldQuery {
   /** Profile field definitions, as `list-fields` serves them. */
   fieldDefinitions(): FieldDefinition[]
   tags(): Tag[]
+  /** The members with their staff values (salesId, mobile, deleted, departments), in member order. */
+  staff(): StaffRecord[]
+  staffMember(qwUserId: string): StaffRecord | undefined
+  /** The departments (the root first). */
+  departments(): DepartmentRecord[]
+  /** Leads and waiting customers in list order (creation), one at a time: `[...mock.world.leads({ isClue: true, limit: 10 })]`. */
+  leads(filter?: LeadFilter): IterableIterator<LeadRecord>
+  /** A lead or waiting customer by id, or undefined (unknown or deleted). */
+  lead(customerId: number): LeadRecord | undefined
+  /** A lead's follow-up records, oldest first (as clue/list-follow-up lists them); empty for an unknown one. */
+  followUps(customerId: number): FollowUpRecord[]
+  /** A customer's WeChat identities, one per follow relation in list order (empty when it has no WeCom identity). */
+  wechatIdentities(customerId: number): WechatIdentityRecord[]
+  /** What customer/qw-details answers for an externalUserId: each member's view of it (empty for an unknown one). */
+  wechatIdentitiesOf(externalUserId: string): WechatIdentityRecord[]
+  /** Leads and waiting customers not deleted. */
+  readonly leadCount: number
   /** Customers not deleted. */
   readonly customerCount: number
   /** Follow relations: the items a full sweep of the list endpoint returns. */
@@ -138,6 +217,66 @@ export function worldQuery(current: () => World): WorldQuery {
     },
     fieldDefinitions: () => structuredClone([...current().catalog.fields]),
     tags: () => structuredClone([...current().catalog.tags]),
+    staff() {
+      const world = current()
+      const staff = world.staff()
+      return staff.members.map((m) => staffRecord(m, staff.departmentById))
+    },
+    staffMember(qwUserId) {
+      const staff = current().staff()
+      const m = staff.byQwUserId.get(qwUserId)
+      return m && staffRecord(m, staff.departmentById)
+    },
+    departments: () => current().staff().departments.map((d) => ({ ...d })),
+    *leads(filter: LeadFilter = {}) {
+      const world = current()
+      const book = world.leads()
+      let left = filter.limit ?? Infinity
+      if (left <= 0) return
+      let after: ReturnType<typeof book.table.key> | undefined
+      for (;;) {
+        const { slots, more } = book.page(filter.type, { size: 1000, ...(after ? { after } : {}) })
+        for (const slot of slots) {
+          const lead = book.lead(slot)
+          if (filter.isClue !== undefined && lead.isClue !== filter.isClue) continue
+          yield leadRecord(world, lead)
+          if (--left <= 0) return
+        }
+        if (!more || slots.length === 0) return
+        after = book.table.key(slots[slots.length - 1]!)
+      }
+    },
+    lead(customerId) {
+      const world = current()
+      const book = world.leads()
+      const index = book.liveIndexOf(customerId)
+      return index === undefined ? undefined : leadRecord(world, book.lead(index))
+    },
+    followUps(customerId) {
+      const book = current().leads()
+      const index = book.liveIndexOf(customerId)
+      if (index === undefined) return []
+      return book.followUps(index).map((r) => ({ id: r.id, type: r.type, content: r.content, createTime: formatBeijing(r.createTime), operator: { qwUserId: r.operator.qwUserId, name: r.operator.name } }))
+    },
+    wechatIdentities(customerId) {
+      const world = current()
+      const index = world.customerIndex(customerId)
+      if (index === undefined) return []
+      return followsOf(world, index).flatMap((slot) => {
+        const identity = qwIdentity(world, slot)
+        return identity ? [identity as unknown as QwIdentity] : []
+      })
+    },
+    wechatIdentitiesOf(externalUserId) {
+      const world = current()
+      return slotsOfExternalUser(world, externalUserId).flatMap((slot) => {
+        const identity = qwIdentity(world, slot)
+        return identity ? [identity as unknown as QwIdentity] : []
+      })
+    },
+    get leadCount() {
+      return current().leads().liveCount
+    },
     get customerCount() {
       return current().liveCustomerCount
     },
@@ -205,6 +344,37 @@ function customerRecord(world: World, index: number, c: Customer): CustomerRecor
     wechatLocation: c.wechatLocation,
     externalUserId: c.externalUserId,
     followers: followsOf(world, index).map((slot) => world.memberList[world.relations.member[slot]!]!.qwUserId),
+  }
+}
+
+function staffRecord(m: SalesMember, departments: ReadonlyMap<number, Department>): StaffRecord {
+  return {
+    qwUserId: m.qwUserId,
+    name: m.name,
+    department: m.department,
+    salesId: m.salesId,
+    mobile: m.mobile,
+    deleted: m.deleted,
+    departmentIds: [...m.departmentIds],
+    departments: m.departmentIds.flatMap((id) => {
+      const d = departments.get(id)
+      return d ? [{ ...d }] : []
+    }),
+  }
+}
+
+function leadRecord(world: World, lead: Lead): LeadRecord {
+  return {
+    customerId: lead.customerId,
+    isClue: lead.isClue,
+    type: lead.type,
+    fields: lead.fields.map((f) => ({ field: f.field, type: f.type, valueAsText: f.valueAsText })),
+    fieldValues: Object.fromEntries(lead.fields.map((f) => [f.field, readable(world, f)])),
+    tagIds: [...lead.tagIds],
+    createTime: formatBeijing(lead.createTime),
+    lastUpdateTime: formatBeijing(lead.lastUpdateTime),
+    convertCustomerTime: lead.convertCustomerTime === null ? null : formatBeijing(lead.convertCustomerTime),
+    company: lead.company && { id: lead.company.id, name: lead.company.name },
   }
 }
 

@@ -688,9 +688,9 @@ export class World {
   /** Customer `i` (0-based index in the world): its record, or drawn from the seed. */
   customer(i: number): Customer {
     const explicit = this.#explicit.get(i)
-    if (explicit) return explicit
+    if (explicit) return this.#withLiveTags(explicit)
     const skeleton = customerSkeleton(this.shape, this.#memberCumulative, i)
-    return generateCustomer(this.shape, this.catalog, i, skeleton, this.#customerIds[i]!, this.#companyIds[i]!)
+    return this.#withLiveTags(generateCustomer(this.shape, this.catalog, i, skeleton, this.#customerIds[i]!, this.#companyIds[i]!))
   }
 
   /** The relation in `slot`, with the member's remark on its customer. */
@@ -790,5 +790,17 @@ export class World {
         ? filter.type === undefined ? this.#all : this.#byType[filter.type]!
         : filter.type === undefined ? this.#byMember[filter.member]! : this.#byMemberType[filter.member]![filter.type]!
     return sliceWindow(list, window)
+  }
+
+  /** A record without the tags deleted since (catalog.liveTagIds): a deleted tag leaves every record as it is read, no pass over the world. */
+  #withLiveTags(customer: Customer): Customer {
+    const tagIds = this.catalog.liveTagIds(customer.tagIds)
+    return tagIds === customer.tagIds ? customer : { ...customer, tagIds }
+  }
+
+  /** Drops every serialised item (the world's and the lead book's): after a change every record may show (a tag deleted). */
+  forgetItems(): void {
+    this.#itemCache?.clear()
+    this.#leads?.forgetItems()
   }
 }

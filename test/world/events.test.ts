@@ -112,4 +112,43 @@ describe('world-change events', () => {
       { type: 'world.replaced', at: AT, customers: 30, relations: mock.admin.health().relations },
     ])
   })
+
+  it('lead, follow-up and tag changes emit theirs, with the ids the reads show; refused ones emit nothing', async () => {
+    const { mock, events, a } = await recorded()
+    const lead = mock.admin.addLead({ fields: { name: '李雷' } })
+    const leadId = lead.customerId as number
+    const record = mock.admin.addFollowUp(leadId, { content: '电话沟通', type: 1, operator: a })
+    mock.admin.updateLead(leadId, { fields: { 描述: '新' }, isClue: false })
+    mock.admin.deleteFollowUp(record.id as number)
+    const second = mock.admin.addFollowUp(leadId, { content: '再次沟通', type: 1 })
+    mock.admin.deleteLead(leadId)
+    const tag = mock.admin.addTag({ group: '渠道', name: '抖音' })
+    mock.admin.updateTag(tag.id, { name: '快手' })
+    mock.admin.deleteTag(tag.id)
+    expect(events).toEqual([
+      { type: 'lead.added', at: AT, leadId },
+      { type: 'follow-up.added', at: AT, followUpId: record.id, leadId },
+      { type: 'lead.changed', at: AT, leadId, properties: ['描述'] },
+      { type: 'lead.converted', at: AT, leadId, customerId: leadId },
+      { type: 'follow-up.deleted', at: AT, followUpId: record.id, leadId },
+      { type: 'follow-up.added', at: AT, followUpId: second.id, leadId },
+      { type: 'lead.deleted', at: AT, leadId, followUpIds: [second.id] },
+      { type: 'tag.added', at: AT, tagId: tag.id, groupId: tag.groupId, groupAdded: true },
+      { type: 'tag.changed', at: AT, tagId: tag.id, properties: ['name'] },
+      { type: 'tag.deleted', at: AT, tagId: tag.id },
+    ])
+    events.length = 0
+    const refusals = [
+      () => mock.admin.addLead({ fields: { nosuchfield: 1 } }),
+      () => mock.admin.updateLead(leadId, {}),
+      () => mock.admin.deleteLead(leadId),
+      () => mock.admin.addFollowUp(leadId, { content: 'x', type: 1 }),
+      () => mock.admin.deleteFollowUp(record.id as number),
+      () => mock.admin.addTag({ group: 1, name: 'x' }),
+      () => mock.admin.updateTag(tag.id, { name: 'x' }),
+      () => mock.admin.deleteTag(tag.id),
+    ]
+    for (const refuse of refusals) expect(refuse).toThrow(AdminError)
+    expect(events).toEqual([])
+  })
 })

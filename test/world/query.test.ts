@@ -2,6 +2,26 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createMock } from '../../mock/index.js'
 import { sweep } from '../support.js'
+import { call } from '../endpoints/support.js'
+import type { Endpoint } from '../../mock/core/endpoint.js'
+import { getUsers, listClueFollowUps, listCluesByCreateTimeAsc, qwDetails } from '../../mock/endpoints/index.js'
+
+const callSync = (mock: Awaited<ReturnType<typeof createMock>>, endpoint: Endpoint, body: unknown) => {
+  const answer = endpoint.handle(mock.context, body)
+  return JSON.parse(typeof answer === 'string' ? answer : Buffer.concat(answer as readonly Buffer[]).toString('utf8'))
+}
+
+/** Every page of a keyset list (leads, follow-ups). */
+async function pages<T>(mock: Awaited<ReturnType<typeof createMock>>, endpoint: Endpoint, body: Record<string, unknown> = {}): Promise<T[]> {
+  const items: T[] = []
+  let cursor: string | undefined
+  for (;;) {
+    const page = await call<{ list: T[]; nextCursor: string | null }>(mock, endpoint, { size: 100, ...body, ...(cursor ? { cursor } : {}) })
+    items.push(...page.data.list)
+    if (!page.data.nextCursor || page.data.list.length === 0) return items
+    cursor = page.data.nextCursor
+  }
+}
 
 describe('mock.world (the query API)', () => {
   it('agrees with a sweep of the list endpoint: every relation is in relationsOf its customer, and nothing else is', async () => {
@@ -130,5 +150,73 @@ describe('mock.world (the query API)', () => {
     expect(mock.world.customer(c!.customerId)!.fields[0]!.valueAsText).not.toBe('changed')
     expect(mock.world.customer(c!.customerId)!.tagIds).not.toContain(1)
     expect(mock.world.fieldDefinitions()[0]!.items.some((o) => o.name === 'x')).toBe(false)
+  })
+
+  it('staff() and departments() are what get-users serves: salesId, mobile, deleted and departments for every member', async () => {
+    const mock = await createMock({ seed: 'query', customers: 50, staff: 12 })
+    const served = [0, 1].flatMap((deleted) => (callSync(mock, getUsers, { pageSize: 100, deleted }) as { result: { qwUserId: string; salesId: number; mobile: string; deleted: number; departments: { departmentName: string; departmentId: number }[] }[] }).result)
+    const staff = mock.world.staff()
+    expect(staff).toHaveLength(mock.world.memberCount)
+    expect(new Set(served.map((u) => u.qwUserId))).toEqual(new Set(staff.map((m) => m.qwUserId)))
+    const departments = new Map(mock.world.departments().map((d) => [d.id, d]))
+    for (const u of served) {
+      const m = mock.world.staffMember(u.qwUserId)!
+      expect(m).toMatchObject({ salesId: u.salesId, mobile: u.mobile, deleted: u.deleted })
+      expect(m.departments.map((d) => ({ departmentName: d.name, departmentId: d.id }))).toEqual(u.departments)
+      expect(m.department).toBe(m.departments[0]!.name)
+      for (const id of m.departmentIds) expect(departments.has(id)).toBe(true)
+      expect(m).toMatchObject(mock.world.member(u.qwUserId)!)
+    }
+    expect(mock.world.staffMember('nobody')).toBeUndefined()
+    // A change shows at once.
+    mock.admin.addMember({ qwUserId: 'newbie', name: '新人', salesId: 99 })
+    expect(mock.world.staffMember('newbie')).toMatchObject({ salesId: 99, deleted: 0, departmentIds: [mock.world.departments()[0]!.id] })
+  })
+
+  it('leads(), lead(id) and followUps(id) agree with clue/list-by-create-time-asc and clue/list-follow-up, and follow changes', async () => {
+    const mock = await createMock({ seed: 'query', customers: 400, staff: 4 })
+    const served = await pages<{ customerId: number; isClue: boolean; type: number; fields: unknown[]; tagIds: number[]; createTime: string; lastUpdateTime: string; companyInfo?: unknown; convertCustomerTime: string | null }>(mock, listCluesByCreateTimeAsc)
+    const records = [...mock.world.leads()]
+    expect(records.map((l) => l.customerId)).toEqual(served.map((l) => l.customerId))
+    expect(mock.world.leadCount).toBe(served.length)
+    for (const [k, item] of served.entries()) {
+      expect(records[k]).toMatchObject({ isClue: item.isClue, type: item.type, fields: item.fields, tagIds: item.tagIds, createTime: item.createTime, lastUpdateTime: item.lastUpdateTime, company: item.companyInfo ?? null, convertCustomerTime: item.convertCustomerTime })
+      expect(mock.world.lead(item.customerId)).toEqual(records[k])
+    }
+    expect([...mock.world.leads({ isClue: false, type: 2 })].map((l) => l.customerId)).toEqual(served.filter((l) => !l.isClue && l.type === 2).map((l) => l.customerId))
+    expect([...mock.world.leads({ limit: 3 })]).toEqual(records.slice(0, 3))
+    const withRecords = served.slice(0, 10)
+    for (const lead of withRecords) expect(mock.world.followUps(lead.customerId)).toEqual(await pages(mock, listClueFollowUps, { customerId: lead.customerId }))
+    expect(mock.world.lead(1)).toBeUndefined()
+    expect(mock.world.followUps(1)).toEqual([])
+    // Changes show at once: a deleted lead is gone, an added one is there with its records.
+    mock.admin.deleteLead(served[0]!.customerId)
+    expect(mock.world.lead(served[0]!.customerId)).toBeUndefined()
+    expect(mock.world.followUps(served[0]!.customerId)).toEqual([])
+    const added = mock.admin.addLead({ fields: { name: '李雷' } }).customerId as number
+    mock.admin.addFollowUp(added, { content: '电话沟通', type: 1 })
+    expect(mock.world.lead(added)!.fieldValues.name).toBe('李雷')
+    expect(mock.world.followUps(added)).toEqual([expect.objectContaining({ content: '电话沟通', operator: { qwUserId: '', name: 'API' } })])
+    expect(mock.world.leadCount).toBe(served.length)
+  })
+
+  it('wechatIdentities(customerId) and wechatIdentitiesOf(externalUserId) answer what customer/qw-details answers', async () => {
+    const mock = await createMock({ seed: 'query', customers: 150, staff: 5 })
+    let checked = 0
+    for (const customer of mock.world.customers({ limit: 60 })) {
+      const identities = mock.world.wechatIdentities(customer.customerId)
+      if (customer.externalUserId === null) {
+        expect(identities).toEqual([])
+        continue
+      }
+      const served = (await call(mock, qwDetails, { externalUserId: customer.externalUserId })).data
+      expect(mock.world.wechatIdentitiesOf(customer.externalUserId)).toEqual(served)
+      expect(identities.map((i) => i.qwUserId)).toEqual(customer.followers)
+      expect(identities.every((i) => i.externalUserId === customer.externalUserId)).toBe(true)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(10)
+    expect(mock.world.wechatIdentitiesOf('wm-nobody')).toEqual([])
+    expect(mock.world.wechatIdentities(1)).toEqual([])
   })
 })

@@ -58,7 +58,7 @@ export const listClueFollowUps = defineEndpoint({
     const { context, request, log } = call
     return servePage(call, () => {
       const book = context.world.leads()
-      const index = book.indexOf(request.customerId)
+      const index = book.liveIndexOf(request.customerId)
       if (index === undefined) {
         log.log('page', `customerId ${preview(request.customerId)} is no lead or waiting customer: empty page`)
         return null

@@ -42,11 +42,25 @@ export const TAG_GROUPS: ReadonlyArray<readonly [group: string, tags: readonly s
 
 export interface Catalog {
   readonly fields: readonly FieldDefinition[]
+  /** The tags as they are now (the admin API adds, renames and deletes them: setTags). */
   readonly tags: readonly Tag[]
-  /** The tag groups given as records (fixture version 2); the others are derived (mock/world/tag-groups.ts). */
+  /** The tag groups given as records (fixture version 2, or written down by a tag change); the others are derived (mock/world/tag-groups.ts). */
   readonly tagGroups: readonly TagGroup[]
+  /**
+   * The tags generated records draw theirs from: the world's tags when it was made. A tag change
+   * never moves a generated record's draw; a deleted tag is dropped from records as they are read (liveTagIds).
+   */
+  readonly drawTags: readonly Tag[]
+  /** Ids of tags deleted since the world was made: never a tag's id again, and dropped from every record's tagIds as it is read. */
+  readonly retiredTagIds: ReadonlySet<number>
   /** The tag tree: every group with its tags (built on first use). */
   tagTree(): readonly TagTreeGroup[]
+  /** Whether a tag (not deleted) has this id. */
+  hasTag(id: number): boolean
+  /** `tagIds` without deleted tags: the same array when it holds none (O(tags) per record, no pass over the world). */
+  liveTagIds(tagIds: number[]): number[]
+  /** Replaces the tags and groups (mock/world/changes.ts); tags that leave are retired. */
+  setTags(tags: readonly Tag[], tagGroups: readonly TagGroup[]): void
   /** Option ids of a select field by option name. */
   optionId(fieldKey: string, optionName: string): number
 }
@@ -76,11 +90,31 @@ export function generateCatalog(seed: number, tenantCreatedMs: number, minter: I
 export function catalogOf(fields: readonly FieldDefinition[], tags: readonly Tag[], tagGroups: readonly TagGroup[] = []): Catalog {
   const byField = new Map(fields.map((f) => [f.outerField, new Map(f.items.map((o) => [o.name, o.id]))]))
   let tree: readonly TagTreeGroup[] | undefined
+  let live = tags
+  let groups = tagGroups
+  let ids: Set<number> | undefined
+  const retired = new Set<number>()
   return {
     fields,
-    tags,
-    tagGroups,
-    tagTree: () => (tree ??= tagTree(tags, tagGroups)),
+    get tags() {
+      return live
+    },
+    get tagGroups() {
+      return groups
+    },
+    drawTags: tags,
+    retiredTagIds: retired,
+    tagTree: () => (tree ??= tagTree(live, groups)),
+    hasTag: (id) => (ids ??= new Set(live.map((t) => t.id))).has(id),
+    liveTagIds: (tagIds) => (retired.size === 0 || !tagIds.some((id) => retired.has(id)) ? tagIds : tagIds.filter((id) => !retired.has(id))),
+    setTags(nextTags, nextGroups) {
+      const kept = new Set(nextTags.map((t) => t.id))
+      for (const t of live) if (!kept.has(t.id)) retired.add(t.id)
+      live = nextTags
+      groups = nextGroups
+      tree = undefined
+      ids = undefined
+    },
     optionId(fieldKey, optionName) {
       const id = byField.get(fieldKey)?.get(optionName)
       if (id === undefined) throw new Error(`no option ${fieldKey}.${optionName}`)

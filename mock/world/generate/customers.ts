@@ -173,9 +173,10 @@ export function generateCustomer(
   const stage = option('customer_stage', STAGE_WEIGHTS, r(S.stage))
 
   const tagRng = r(S.tags)
-  const tagCount = tagRng.chance(0.45) || catalog.tags.length === 0 ? 0 : Math.min(catalog.tags.length, tagRng.between(1, 3))
+  // From the tags the world was made with (a tag change moves no generated record: catalog.drawTags).
+  const tagCount = tagRng.chance(0.45) || catalog.drawTags.length === 0 ? 0 : Math.min(catalog.drawTags.length, tagRng.between(1, 3))
   const tagIds = new Set<number>()
-  while (tagIds.size < tagCount) tagIds.add(tagRng.pick(catalog.tags).id)
+  while (tagIds.size < tagCount) tagIds.add(tagRng.pick(catalog.drawTags).id)
 
   const lastFollow = Math.max(...skeleton.follows.map((f) => f.sec))
   const updateRng = r(S.update)
