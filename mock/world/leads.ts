@@ -307,9 +307,10 @@ export class LeadBook {
     for (const m of mobilesOf(lead.fields)) this.#keys.add(hashText(m), index)
   }
 
-  /** Leads and waiting customers whose name or one of whose mobiles is exactly `key`, by index. */
+  /** Live leads and waiting customers whose name or one of whose mobiles is exactly `key`, by index. */
   byKey(key: string): number[] {
     return this.#keyIndex().candidates(hashText(key)).filter((j) => {
+      if (this.#removed.has(j)) return false
       const { name, mobiles } = this.#keysOf(j)
       return name === key || mobiles.includes(key)
     })

@@ -139,9 +139,14 @@ describe('customer/search', () => {
     const added = await call<number>(m, addClue, { customerName: '搜索线索', mobiles: ['13512345678'] })
     expect(added.code).toBe(0)
     for (const key of ['搜索线索', '13512345678', String(added.data)]) expect(ids(handle(m, { searchKey: key }))).toEqual([added.data])
+    // A deleted lead is found no more, by any key.
+    const gone = book.lead(1)
+    m.admin.deleteLead(gone.customerId)
+    for (const key of [String(gone.customerId), ...mobilesOf(gone.fields)]) expect(ids(handle(m, { searchKey: key, pageSize: 100 }))).not.toContain(gone.customerId)
+    expect(handle(m, { customerId: gone.customerId }).total).toBe(0)
     // Without filters, the leads come last, in the order they were added.
     const all = allIds(m, {})
-    expect(all.slice(world.liveCustomerCount)).toEqual(Array.from({ length: book.count }, (_, j) => book.lead(j).customerId))
+    expect(all.slice(world.liveCustomerCount)).toEqual(Array.from({ length: book.count }, (_, j) => book.lead(j).customerId).filter((id) => id !== gone.customerId))
   })
 
   it('--search-leads exclude: customers only', async () => {

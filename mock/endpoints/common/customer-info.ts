@@ -49,6 +49,7 @@ export function customersWithValue(world: World, definition: FieldDefinition, va
   const book = world.leads()
   const leadIndexes = indexed ? [...new Set(values.flatMap((v) => book.byKey(v)))].sort((a, b) => a - b) : Array.from({ length: book.count }, (_, j) => j)
   for (const j of leadIndexes) {
+    if (book.isRemoved(j)) continue
     const lead = leadAsCustomer(book.lead(j))
     if (values.some((v) => has(definition, lead, v))) ids.push(lead.customerId)
   }

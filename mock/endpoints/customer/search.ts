@@ -220,7 +220,7 @@ export function searchMatches(world: World, request: Request, leads: boolean): S
   const byId = (id: number): SearchHit | undefined => {
     const i = world.customerIndex(id)
     if (i !== undefined || !leads) return i
-    const j = world.leads().indexOf(id)
+    const j = world.leads().liveIndexOf(id)
     return j === undefined ? undefined : -1 - j
   }
   let candidates: readonly SearchHit[] | undefined
@@ -263,7 +263,7 @@ export function searchMatches(world: World, request: Request, leads: boolean): S
   if (candidates) return candidates.filter(pass)
   const out: SearchHit[] = []
   for (let i = 0; i < world.customerCount; i++) if (!world.isDeleted(i) && pass(i)) out.push(i)
-  if (leads) for (let j = 0, n = world.leads().count; j < n; j++) if (pass(-1 - j)) out.push(-1 - j)
+  if (leads) for (let j = 0, n = world.leads().count; j < n; j++) if (!world.leads().isRemoved(j) && pass(-1 - j)) out.push(-1 - j)
   return out
 }
 
