@@ -9,6 +9,7 @@
  * lists serve, and writes against every read.
  */
 import fc from 'fast-check'
+import { getResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import type { Endpoint } from '../../mock/core/endpoint.js'
 import {
@@ -119,6 +120,13 @@ async function searchAll(mock: Mock, body: object, pageSize: number): Promise<Re
   return out
 }
 
+/** The whole world as `GET /__mock/world` exports it, through the handlers. */
+async function exported(mock: Mock): Promise<string> {
+  const response = await getResponse(mock.handlers, new Request('https://api.tanmarket.cn:20066/__mock/world'))
+  expect(response?.status).toBe(200)
+  return response!.text()
+}
+
 const valueOf = (fields: Field[], key: string) => fields.find((f) => f.field === key)?.valueAsText ?? null
 const mobiles = (fields: Field[]): string[] => {
   const text = valueOf(fields, 'mobile')
@@ -212,8 +220,9 @@ describe('ids one endpoint serves resolve in the others', () => {
   })
 })
 
-type ConcurrentWrite = { kind: 'import' | 'transfer' | 'remark' | 'field'; pick: number; member: number }
-const concurrentWriteArb = fc.record({ kind: fc.constantFrom<ConcurrentWrite['kind']>('import', 'transfer', 'remark', 'field'), pick: fc.nat(), member: fc.nat() })
+/** transfer-last moves the relation the watched member's sweep saw last (its cursor's) away; transfer-in moves one to the watched member. */
+type ConcurrentWrite = { kind: 'import' | 'transfer' | 'transfer-last' | 'transfer-in' | 'remark' | 'field'; pick: number; member: number }
+const concurrentWriteArb = fc.record({ kind: fc.constantFrom<ConcurrentWrite['kind']>('import', 'transfer', 'transfer-last', 'transfer-in', 'remark', 'field'), pick: fc.nat(), member: fc.nat() })
 
 describe('keyset sweeps under concurrent writes', () => {
   it('both relation lists, swept while import-customer, customer-transfer and edit-field write between pages, see every relation that existed throughout exactly once and none twice; afterwards list-by-qw-user-id is the filtered relation list less its dropped property', async () => {
@@ -224,8 +233,10 @@ describe('keyset sweeps under concurrent writes', () => {
         fc.integer({ min: 2, max: 6 }),
         fc.integer({ min: 1, max: 25 }),
         fc.array(concurrentWriteArb, { minLength: 1, maxLength: 40 }),
-        async (seed, customers, staff, size, writes) => {
-          const mock = await createMock({ seed, customers, staff })
+        fc.boolean(),
+        async (seed, customers, staff, size, writes, frozen) => {
+          // A frozen clock: every import at the same instant.
+          const mock = await createMock({ seed, customers, staff, ...(frozen ? { now: () => Date.UTC(2026, 10, 2) } : {}) })
           const world = mock.context.world
           const qwUserIds = world.memberList.map((m) => m.qwUserId)
           const watched = qwUserIds[writes[0]!.member % qwUserIds.length]!
@@ -252,24 +263,31 @@ describe('keyset sweeps under concurrent writes', () => {
           ]
           let w = 0
           let pages = 0
+          let lastSeen: RelationItem | undefined
           while (lists.some((l) => !l.done)) {
             expect(++pages).toBeLessThan(10_000)
             for (const list of lists) {
               if (list.done) continue
               const page = await ok<{ list: RelationItem[]; nextCursor: string | null }>(mock, list.endpoint, { ...list.body, ...(list.cursor ? { cursor: list.cursor } : {}) })
               list.seen.push(...page.list.map(relationOf))
+              if (list.endpoint === listByQwUserId && page.list.length > 0) lastSeen = page.list.at(-1)!
               if (!page.nextCursor || page.list.length === 0) list.done = true
               else list.cursor = page.nextCursor
             }
             const write = writes[w++ % writes.length]!
             if (w > writes.length * 3) continue
             const current = await sweep(mock)
-            const item = current[write.pick % current.length]!
-            const to = qwUserIds[write.member % qwUserIds.length]!
+            let item = current[write.pick % current.length]!
+            let to = qwUserIds[write.member % qwUserIds.length]!
+            if (write.kind === 'transfer-last' && lastSeen) {
+              item = current.find((i) => i.customerId === lastSeen!.customerId && i.qwUserId === lastSeen!.qwUserId) ?? item
+              if (to === item.qwUserId) to = qwUserIds[(write.member + 1) % qwUserIds.length]!
+            }
+            if (write.kind === 'transfer-in') to = watched
             if (write.kind === 'import') {
               const answer = await call(mock, importCustomer, { qwUserId: to, fields: [{ alias: 'customer_ch_phone', values: [`136${String(write.pick % 1e8).padStart(8, '0')}`] }, { alias: 'name', values: [`并发${w}`] }] })
               if (answer.code !== 0) expect(answer.message).toContain('重复')
-            } else if (write.kind === 'transfer') {
+            } else if (write.kind.startsWith('transfer')) {
               const id = relationOf(item)
               const [outcome] = await ok<{ moved: boolean }[]>(mock, customerTransfer, { handoverToUserid: to, customers: [{ qwUserId: item.qwUserId, customerId: item.customerId }] })
               if (outcome!.moved) moved.add(id)
@@ -395,8 +413,9 @@ type Write =
   | 'relation-select'
   | 'relation-mobile'
   | 'clue-select'
+  | 'clue-mobile'
 const writeArb = fc.record({
-  kind: fc.constantFrom<Write>('add-clue', 'import', 'clue-edit', 'relation-edit', 'transfer', 'relation-select', 'relation-mobile', 'clue-select', 'bad-add-clue-alias', 'bad-import-alias', 'bad-update-customer', 'bad-relation-customer', 'bad-clue-customer', 'bad-transfer-customer', 'repeated-mobile'),
+  kind: fc.constantFrom<Write>('add-clue', 'import', 'clue-edit', 'relation-edit', 'transfer', 'relation-select', 'relation-mobile', 'clue-select', 'clue-mobile', 'bad-add-clue-alias', 'bad-import-alias', 'bad-update-customer', 'bad-relation-customer', 'bad-clue-customer', 'bad-transfer-customer', 'repeated-mobile'),
   pick: fc.nat(),
   member: fc.nat(),
 })
@@ -407,7 +426,9 @@ describe('writes show at once everywhere; refused writes change nothing', () => 
       fc.asyncProperty(seedArb, fc.integer({ min: 20, max: 80 }), fc.array(writeArb, { minLength: 1, maxLength: 10 }), async (seed, customers, writes) => {
         let now = Date.UTC(2027, 0, 1)
         const mock = await createMock({ seed, customers, staff: 4, now: () => now })
-        const qwUserIds = (await allMembers(mock)).map((m) => m.qwUserId)
+        const members = await allMembers(mock)
+        const qwUserIds = members.map((m) => m.qwUserId)
+        const salesIds = new Map(members.map((m) => [m.qwUserId, m.salesId]))
         const { definitions, tags } = await catalog(mock)
         const gender = definitions.get('gender')!
         /** After each write: every select value and tag id still resolves, and search finds by each key what the lists hold. */
@@ -423,8 +444,18 @@ describe('writes show at once everywhere; refused writes change nothing', () => 
             const found = (await searchAll(mock, { searchKey: key }, 10)).map((c) => c.customerId as number)
             expect(found.toSorted(byId), `searchKey ${key} after ${write_}`).toEqual(oracle.find(key))
           }
+          // Search's followers of a touched customer are the relation list's (a transfer shows there too).
+          for (const t of touched_) {
+            const followers = relations.filter((r) => r.customerId === t).map((r) => r.qwUserId)
+            if (followers.length === 0) continue
+            const [found] = await searchAll(mock, { customerId: t }, 10)
+            const contacts = (found!.contactList as { qwUserId: string }[]).map((c) => c.qwUserId)
+            expect(contacts.toSorted(), `followers of ${t} after ${write_}`).toEqual(followers.toSorted())
+            expect(found!.qwSalesId).toBe(salesIds.get(contacts[0]!))
+          }
           return { relations, leads }
         }
+        let touched_: number[] = []
         let write_ = ''
         const taken = new Set<string>()
         let n = 0
@@ -445,7 +476,7 @@ describe('writes show at once everywhere; refused writes change nothing', () => 
           }
           write_ = write.kind
           const refusal = write.kind.startsWith('bad-') || write.kind === 'repeated-mobile'
-          const before = { world: refusal ? mock.admin.exportWorld() : undefined, relations, leads, ids: mock.context.world.idsIssued }
+          const before = { world: refusal ? await exported(mock) : undefined, relations, leads, ids: mock.context.world.idsIssued }
           const events: string[] = []
           const off = mock.events.onAny((e) => events.push(e.type))
           const unchanged = async (answer: Envelope<unknown>, code: number, message: RegExp | string) => {
@@ -454,7 +485,7 @@ describe('writes show at once everywhere; refused writes change nothing', () => 
             expect(mock.context.world.idsIssued).toEqual(before.ids)
             if (typeof message === 'string') expect(answer.message).toBe(message)
             else expect(answer.message).toMatch(message)
-            expect(mock.admin.exportWorld()).toEqual(before.world)
+            expect(await exported(mock)).toBe(before.world)
             expect(await sweep(mock)).toEqual(before.relations)
             expect(await sweepLeads(mock)).toEqual(before.leads)
           }
@@ -556,6 +587,15 @@ describe('writes show at once everywhere; refused writes change nothing', () => 
               for (const i of (await sweep(mock)).filter((i) => i.customerId === item.customerId)) expect(mobiles(i.fields)).toEqual([mobile])
               break
             }
+            case 'clue-mobile': {
+              if (!lead) break
+              const mobile = fresh()
+              await ok(mock, editClueField, { customerId: lead.customerId, field: 'mobile', valueAsText: JSON.stringify([mobile]) })
+              expect(mobiles((await sweepLeads(mock)).find((l) => l.customerId === lead.customerId)!.fields)).toEqual([mobile])
+              // The new mobile is taken now, the old ones are free.
+              expect(await call(mock, addClue, { customerName: 'again', mobiles: [mobile] })).toEqual({ code: 40417, message: '请求参数验证失败：电话号码重复', data: null })
+              break
+            }
             case 'clue-select': {
               if (!lead) break
               const option = gender.items![write.member % gender.items!.length]!
@@ -567,6 +607,7 @@ describe('writes show at once everywhere; refused writes change nothing', () => 
           off()
           // Search by the touched records' keys, before and after (a changed name or mobile is found no more), and the new records'.
           const touched = [item, ...(lead ? [lead] : [])]
+          touched_ = touched.map((t) => t.customerId)
           const known = new Set([...relations, ...leads].map((r) => r.customerId))
           lists = await coherent((records) => [...touched, ...records.filter((r) => touched.some((t) => t.customerId === r.customerId) || !known.has(r.customerId))].flatMap(keysOf))
         }
