@@ -35,13 +35,11 @@ import { formatBeijing } from '../../mock/protocol/time.js'
 import { call, send, sweep, type Envelope, type RelationItem } from '../endpoints/support.js'
 
 /**
- * customer/search includes leads and customers waiting to be assigned (by mobile, name and id): the
- * lead is making it so. Until then the `search includes leads` block is skipped, and the other search
- * checks (the search property and the one after each write) use only keys no lead has; with true they
- * check lead keys too, against an oracle over the relation list and the lead list. Set to true with
- * that change.
+ * customer/search finds leads and customers waiting to be assigned too (by mobile, name and id;
+ * `--search-leads include`, the default): the search oracles hold the lead list as well as the
+ * relation list. (false: the checks of `--search-leads exclude`, keys no lead has only.)
  */
-const SEARCH_INCLUDES_LEADS = false
+const SEARCH_INCLUDES_LEADS = true
 
 type Field = RelationItem['fields'][number]
 interface LeadItem {
