@@ -49,6 +49,13 @@ describe('add-clue', () => {
     expect(lead.fields.find((f) => f.field === 'description')!.valueAsText).toBe('展会')
   })
 
+  it('customerName and a name field both: the field\'s value is the name (docs/fidelity.md)', async () => {
+    const mock = await createMock({ seed: 'add', customers: 5 })
+    const id = (await send(mock, PATH, JSON.stringify({ customerName: '张三', fields: [{ alias: '姓名', fieldValue: '李四' }] }))).json.data
+    const lead = mock.context.world.leads().lead(mock.context.world.leads().indexOf(id)!)
+    expect(lead.fields.find((f) => f.field === 'name')!.valueAsText).toBe('李四')
+  })
+
   it('a mobile a customer or a lead already has, or one given twice: exactly 40417 电话号码重复, and nothing changes', async () => {
     const mock = await createMock({ seed: 'add', customers: 80 })
     const leadMobile = (await send(mock, LIST, '{"size":100}')).json.data.list.map((l: any) => JSON.parse(l.fields.find((f: any) => f.field === 'mobile').valueAsText)[0]).find(Boolean)
