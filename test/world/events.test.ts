@@ -52,7 +52,7 @@ describe('world-change events', () => {
     const response = await getResponse(mock.handlers, new Request('https://api.tanmarket.cn:20066/api/v3/customer-relation/edit-field', { method: 'POST', headers: { 'content-type': 'application/json', ...mock.sign(JSON.stringify({ customerId: customer.customerId, qwUserId: relation!.qwUserId, field: 'qwRemark', valueAsText: '老朋友' })) }, body: JSON.stringify({ customerId: customer.customerId, qwUserId: relation!.qwUserId, field: 'qwRemark', valueAsText: '老朋友' }) }))
     expect(response!.status).toBe(200)
     expect(events).toEqual([
-      { type: 'customer.changed', at: AT, customerId: customer.customerId, properties: ['tagIds'], tagsAdded: [...gained].sort((a, b) => a - b), tagsRemoved: customer.tagIds.slice(1).sort((a, b) => a - b) },
+      { type: 'customer.changed', at: AT, customerId: customer.customerId, properties: ['tagIds'], tagsAdded: [...gained].sort((a, b) => a - b), tagsRemoved: customer.tagIds.slice(1).sort((a: number, b: number) => a - b) },
       { type: 'customer.changed', at: AT, customerId: customer.customerId, properties: ['qwRemark'], relationId: relation!.relationId, qwUserId: relation!.qwUserId },
     ])
   })
