@@ -305,7 +305,7 @@ describe('admin: tags', () => {
       // New tags never get the deleted id.
       for (let k = 0; k < 5; k++) expect((await admin('POST', '/tags', { group: '新组', name: `t${k}` })).json.id).not.toBe(victim)
     })
-    expect(events[0]).toEqual({ type: 'tag.deleted', at: expect.any(Number), tagId: victim })
+    expect(events[0]).toEqual({ type: 'tag.deleted', at: expect.any(Number), tagId: victim, name: expect.any(String), qwTagId: expect.any(String), groupId: expect.any(Number), groupName: expect.any(String), order: expect.any(Number) })
     // The export has no record with the deleted tag, and loads again.
     const copy = await createMock({ fixtures: mock.admin.exportWorld() })
     expect(copy.world.tags().map((t) => t.id)).not.toContain(victim)

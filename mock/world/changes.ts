@@ -307,7 +307,9 @@ function createChanges(context: MockContext): WorldChanges {
   /** The event of a relation slot (before it goes). */
   const relationEvent = (type: 'relation.added' | 'relation.deleted', slot: number): WorldEvent => {
     const world = context.world
-    return { type, at: context.clock.now(), relationId: world.relations.id[slot]!, customerId: world.customerIdAt(world.relations.customer[slot]!), qwUserId: world.memberList[world.relations.member[slot]!]!.qwUserId }
+    const index = world.relations.customer[slot]!
+    const base = { at: context.clock.now(), relationId: world.relations.id[slot]!, customerId: world.customerIdAt(index), qwUserId: world.memberList[world.relations.member[slot]!]!.qwUserId }
+    return type === 'relation.added' ? { type, ...base } : { type, ...base, externalUserId: world.customer(index).externalUserId }
   }
 
   /**
@@ -498,9 +500,11 @@ function createChanges(context: MockContext): WorldChanges {
     updateCustomer(customerId, patch) {
       return change('customer patch', (events) => {
         const index = indexOf(customerId)
-        const next = changed(context.world.customer(index), patch, index)
+        const current = context.world.customer(index)
+        const next = changed(current, patch, index)
         context.world.replaceCustomer(index, next)
-        events.push({ type: 'customer.changed', at: context.clock.now(), customerId, properties: Object.keys(patch) })
+        const tags = patch.tagIds === undefined ? {} : { tagsAdded: next.tagIds.filter((id) => !current.tagIds.includes(id)), tagsRemoved: current.tagIds.filter((id) => !next.tagIds.includes(id)).sort((a, b) => a - b) }
+        events.push({ type: 'customer.changed', at: context.clock.now(), customerId, properties: Object.keys(patch), ...tags })
         return fixtureCustomer(next)
       })
     },
@@ -810,7 +814,7 @@ function createChanges(context: MockContext): WorldChanges {
         } else {
           world.replaceCustomer(index, { ...current, fields: valuesApplied(current.fields, [{ field, value }]), lastUpdateTime: Math.max(current.createTime, nowSec()) })
         }
-        events.push({ type: 'customer.changed', at: context.clock.now(), customerId, properties: [field === null ? 'qwRemark' : 'fields'] })
+        events.push({ type: 'customer.changed', at: context.clock.now(), customerId, properties: [field === null ? 'qwRemark' : 'fields'], relationId: world.relations.id[slot]!, qwUserId })
       })
     },
 
@@ -966,11 +970,13 @@ function createChanges(context: MockContext): WorldChanges {
     deleteTag(tagId) {
       change('tag deletion', (events) => {
         const world = context.world
-        tagOf(tagId)
+        const tag = tagOf(tagId)
         const groups = tagGroupsNow()
+        const group = world.catalog.tagTree().find((g) => g.name === tag.groupName)!
+        const was = { name: tag.name, qwTagId: tag.qwTagId, groupId: group.id, groupName: group.name, order: group.tags.findIndex((t) => t.id === tagId) }
         world.catalog.setTags(world.catalog.tags.filter((t) => t.id !== tagId), groups)
         world.forgetItems()
-        events.push({ type: 'tag.deleted', at: context.clock.now(), tagId })
+        events.push({ type: 'tag.deleted', at: context.clock.now(), tagId, ...was })
         context.logger.log('admin', `deleted tag ${tagId}`)
       })
     },

@@ -20,11 +20,24 @@ interface EventBase {
 export type WorldEvent = EventBase &
   (
     | { readonly type: 'customer.added'; readonly customerId: number; readonly relationIds: readonly number[] }
-    /** `properties`: the properties the change was given (profile values by field key under `fields`). */
-    | { readonly type: 'customer.changed'; readonly customerId: number; readonly properties: readonly string[] }
+    /**
+     * `properties`: the properties the change was given (profile values by field key under `fields`).
+     * When `tagIds` was given: `tagsAdded` and `tagsRemoved`, the tags the customer gained and lost (ascending).
+     * A relation-level change (customer-relation/edit-field): `relationId` and `qwUserId`, the relation edited.
+     */
+    | {
+        readonly type: 'customer.changed'
+        readonly customerId: number
+        readonly properties: readonly string[]
+        readonly tagsAdded?: readonly number[]
+        readonly tagsRemoved?: readonly number[]
+        readonly relationId?: number
+        readonly qwUserId?: string
+      }
     | { readonly type: 'customer.deleted'; readonly customerId: number; readonly relationIds: readonly number[] }
     | { readonly type: 'relation.added'; readonly relationId: number; readonly customerId: number; readonly qwUserId: string }
-    | { readonly type: 'relation.deleted'; readonly relationId: number; readonly customerId: number; readonly qwUserId: string }
+    /** `externalUserId`: the customer's WeCom id as it was (null: none), read before the relation went. */
+    | { readonly type: 'relation.deleted'; readonly relationId: number; readonly customerId: number; readonly qwUserId: string; readonly externalUserId: string | null }
     | { readonly type: 'relation.transferred'; readonly relationId: number; readonly customerId: number; readonly from: string; readonly to: string }
     | { readonly type: 'lead.added'; readonly leadId: number }
     /** A lead's (or waiting customer's) own properties changed (clue/edit-field): `properties` the field keys given. */
@@ -39,8 +52,11 @@ export type WorldEvent = EventBase &
     | { readonly type: 'tag.added'; readonly tagId: number; readonly groupId: number; readonly groupAdded: boolean }
     /** `properties`: the properties the change was given (`name`). */
     | { readonly type: 'tag.changed'; readonly tagId: number; readonly properties: readonly string[] }
-    /** The tag left the tag tree, and every record's tagIds as it is read (no pass over the world). */
-    | { readonly type: 'tag.deleted'; readonly tagId: number }
+    /**
+     * The tag left the tag tree, and every record's tagIds as it is read (no pass over the world).
+     * What it was: `name`, `qwTagId`, its group (`groupId`, `groupName`) and `order`, its 0-based place in the group.
+     */
+    | { readonly type: 'tag.deleted'; readonly tagId: number; readonly name: string; readonly qwTagId: string; readonly groupId: number; readonly groupName: string; readonly order: number }
     /** A field definition changed: `field` its key (outerField, or its name when it has none); `alias` what profile-fields/map gave it (null: it lost its alias to another field). */
     | { readonly type: 'field.changed'; readonly field: string; readonly fieldId: number; readonly alias: string | null }
     | { readonly type: 'member.added'; readonly qwUserId: string; readonly salesId: number }

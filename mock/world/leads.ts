@@ -496,6 +496,18 @@ export class LeadBook {
     this.#removed.add(index)
   }
 
+  /** A follow-up record by id with its lead's index, or undefined when no live lead has it (nothing changes). */
+  findFollowUp(id: number): { index: number; record: FollowUp } | undefined {
+    for (const [index, list] of this.#followUps) {
+      const record = list.find((r) => r.id === id)
+      if (record && !this.#removed.has(index)) return { index, record }
+    }
+    const j = Math.floor((id - FOLLOW_UP_ID_BASE) / 4)
+    if (j < 0 || j >= this.#generated || this.#removed.has(j) || this.#deletedFollowUps.has(id)) return undefined
+    const record = this.#generateFollowUps(j).find((r) => r.id === id)
+    return record ? { index: j, record } : undefined
+  }
+
   /** Removes a follow-up record by id; answers its lead's index and the record, or undefined when no live lead has it. */
   removeFollowUp(id: number): { index: number; record: FollowUp } | undefined {
     for (const [index, list] of this.#followUps) {

@@ -37,7 +37,23 @@ describe('world-change events', () => {
     expect(events).toEqual([
       { type: 'customer.changed', at: AT, customerId, properties: ['fields', 'wechatNickname'] },
       { type: 'relation.added', at: AT, relationId, customerId, qwUserId: newcomer },
-      { type: 'relation.deleted', at: AT, relationId, customerId, qwUserId: newcomer },
+      { type: 'relation.deleted', at: AT, relationId, customerId, qwUserId: newcomer, externalUserId: mock.world.customer(customerId)!.externalUserId },
+    ])
+  })
+
+  it('a patch giving tagIds names the tags gained and lost; a relation-level edit names the relation', async () => {
+    const { mock, events } = await recorded()
+    const customer = mock.world.customers().next().value!
+    const all = mock.world.tags().map((t) => t.id)
+    const kept = customer.tagIds.slice(0, 1)
+    const gained = all.filter((id) => !customer.tagIds.includes(id)).slice(0, 2)
+    mock.admin.updateCustomer(customer.customerId, { tagIds: [...kept, ...gained] })
+    const [relation] = mock.world.relationsOf(customer.customerId)
+    const response = await getResponse(mock.handlers, new Request('https://api.tanmarket.cn:20066/api/v3/customer-relation/edit-field', { method: 'POST', headers: { 'content-type': 'application/json', ...mock.sign(JSON.stringify({ customerId: customer.customerId, qwUserId: relation!.qwUserId, field: 'qwRemark', valueAsText: '老朋友' })) }, body: JSON.stringify({ customerId: customer.customerId, qwUserId: relation!.qwUserId, field: 'qwRemark', valueAsText: '老朋友' }) }))
+    expect(response!.status).toBe(200)
+    expect(events).toEqual([
+      { type: 'customer.changed', at: AT, customerId: customer.customerId, properties: ['tagIds'], tagsAdded: [...gained].sort((a, b) => a - b), tagsRemoved: customer.tagIds.slice(1).sort((a: number, b: number) => a - b) },
+      { type: 'customer.changed', at: AT, customerId: customer.customerId, properties: ['qwRemark'], relationId: relation!.relationId, qwUserId: relation!.qwUserId },
     ])
   })
 
@@ -45,9 +61,10 @@ describe('world-change events', () => {
     const { mock, events } = await recorded()
     const customerId = mock.world.customers().next().value!.customerId
     const relations = mock.world.relationsOf(customerId)
+    const externalUserId = mock.world.customer(customerId)!.externalUserId
     mock.admin.deleteCustomer(customerId)
     expect(events).toEqual([
-      ...relations.map((r) => ({ type: 'relation.deleted', at: AT, relationId: r.relationId, customerId, qwUserId: r.qwUserId })),
+      ...relations.map((r) => ({ type: 'relation.deleted', at: AT, relationId: r.relationId, customerId, qwUserId: r.qwUserId, externalUserId })),
       { type: 'customer.deleted', at: AT, customerId, relationIds: relations.map((r) => r.relationId) },
     ])
   })
@@ -135,7 +152,7 @@ describe('world-change events', () => {
       { type: 'lead.deleted', at: AT, leadId, followUpIds: [second.id] },
       { type: 'tag.added', at: AT, tagId: tag.id, groupId: tag.groupId, groupAdded: true },
       { type: 'tag.changed', at: AT, tagId: tag.id, properties: ['name'] },
-      { type: 'tag.deleted', at: AT, tagId: tag.id },
+      { type: 'tag.deleted', at: AT, tagId: tag.id, name: '快手', qwTagId: tag.qwTagId, groupId: tag.groupId, groupName: '渠道', order: 0 },
     ])
     events.length = 0
     const refusals = [
