@@ -60,12 +60,18 @@ export function decryptPush(body: string | Uint8Array, credentials: PushCredenti
   const text = (typeof body === 'string' ? body : Buffer.from(body).toString('latin1')).trim()
   if (text === '') throw new PushVerificationError('not a push message: the body is empty', 400)
   if (text.length % 4 !== 0 || !BASE64.test(text)) throw new PushVerificationError('not a push message: the body is not base64', 400)
+  const plaintext = decryptPushBody(text, credentials)
   try {
-    const message = parsePushMessage(decryptPushBody(text, credentials))
+    JSON.parse(plaintext)
+  } catch {
+    throw new PushVerificationError('not a push message: the body does not decrypt to JSON (encrypted with another appKey or corp id?)', 400)
+  }
+  try {
+    const message = parsePushMessage(plaintext)
     if (typeof message.raw.type !== 'string') throw new SyntaxError('a push message has a string "type"')
     return message
   } catch (error) {
-    throw new PushVerificationError(`not a push message: ${(error as Error).message} (a body encrypted with another appKey or corp id decrypts to noise)`, 400)
+    throw new PushVerificationError(`not a push message: ${(error as Error).message}`, 400)
   }
 }
 
