@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^tanma-mock$/, replacement: fileURLToPath(new URL('./mock/index.ts', import.meta.url)) },
       { find: /^tanma-mock\/contracts$/, replacement: fileURLToPath(new URL('./contracts/index.ts', import.meta.url)) },
+      { find: /^tanma-mock\/push$/, replacement: fileURLToPath(new URL('./mock/push/receiver.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -398,6 +398,143 @@ withSettings(
   process.exitCode = result.ok ? 0 : 1
 })
 
+// ── push: a receiver that prints pushes (`stripe listen`), the trigger (`stripe trigger`), registration ──
+const push = program.command('push').description('push messages: receive and print them, trigger one on a running fake, register an address')
+const PUSH_ADMIN_URL = `http://127.0.0.1:${settingByKey('port')!.defaultValue}`
+
+/** A fetch that says what went wrong in one line (the fake not running, a bad URL), never a stack trace. */
+async function pushFetch(url: string, init: RequestInit): Promise<{ status: number; text: string; json: unknown }> {
+  let response: Response
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) })
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause
+    throw new UsageError(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message} (is \`tanma-mock serve\` running there? --url sets where)`)
+  }
+  const text = await response.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, text, json }
+}
+
+withSettings(
+  push
+    .command('listen')
+    .description('run a push receiver that verifies, decrypts and acknowledges each push, and prints it')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', integer(0), 20067)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--corp-id <corpid>', 'corp id of the AES IV (default: the part of the appId before `_`)')
+    .option('--json', 'print each push as one line of JSON: {"time","appId","message"} (message as sent, noise exact)', false),
+  'push',
+).action(async (flags, command: Command) => {
+  const { createPushReceiver } = await import('./push/receiver.js')
+  const { createServer } = await import('node:http')
+  const { mock: options } = resolveSettings(command, 'push')
+  const credentials = { appId: options.appId ?? DEMO_CREDENTIALS.appId, appKey: options.appKey ?? DEMO_CREDENTIALS.appKey, ...(flags.corpId ? { corpId: flags.corpId as string } : {}) }
+  const receiver = createPushReceiver({
+    credentials,
+    onMessage: (message, meta) => {
+      const time = Number.isFinite(meta.timestamp) ? new Date(meta.timestamp).toISOString() : '?'
+      if (flags.json) return void process.stdout.write(`{"time":${JSON.stringify(time)},"appId":${JSON.stringify(meta.appId)},"message":${meta.plaintext}}\n`)
+      const content = JSON.stringify(message.content, null, 2).split('\n').map((l) => `    ${l}`).join('\n')
+      process.stdout.write(`${time}  ${message.type}  msgId ${message.msgId}${message.eventId === undefined ? '' : `  eventId ${message.eventId}`}  noise ${message.noiseText}  → 200 acknowledged\n${content}\n`)
+    },
+    onError: (error, { status }) => void process.stderr.write(`${new Date().toISOString()}  refused (${status}): ${error.message}\n`),
+  })
+  const server = createServer(receiver)
+  await new Promise<void>((resolve, reject) => server.once('error', (error) => reject(new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${error.message}`))).listen(flags.port, flags.host, resolve))
+  const { port } = server.address() as { port: number }
+  const address = `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}/push`
+  process.stdout.write(
+    [
+      `tanma-mock push listen · appId ${credentials.appId}`,
+      `  listening       ${address.replace(/\/push$/, '')}   (any path)`,
+      `  receiveAddress  ${address}`,
+      `  register        npx tanma-mock push register --address ${address}`,
+      `  Ctrl-C stops it`,
+      '',
+    ].join('\n'),
+  )
+  const stop = () => {
+    server.close(() => process.exit(0))
+    server.closeAllConnections()
+  }
+  process.on('SIGINT', stop).on('SIGTERM', stop)
+})
+
+push
+  .command('trigger')
+  .description('send a push of <type> now from a running fake (POST /__mock/pushes), with content fields of your own')
+  .argument('<type>', 'the push type, e.g. new_qw_customer')
+  .option('--content <json>', 'content fields that win over the generated ones, as a JSON object')
+  .option('--url <origin>', "the running fake's origin", PUSH_ADMIN_URL)
+  .option('--tenant <appId>', 'the tenant to push from (with several tenants)')
+  .addOption(new Option('--token <token>', "the admin token (the fake's --admin-token)").env('TANMA_ADMIN_TOKEN'))
+  .option('--json', 'print the answer as JSON', false)
+  .action(async (type: string, flags) => {
+    let content: unknown
+    if (flags.content !== undefined) {
+      try {
+        content = JSON.parse(flags.content)
+      } catch (error) {
+        throw new UsageError(`--content is not JSON (${(error as Error).message})`)
+      }
+    }
+    const origin = (flags.url as string).replace(/\/+$/, '')
+    const url = `${origin}/__mock${flags.tenant ? `/tenants/${encodeURIComponent(flags.tenant)}` : ''}/pushes`
+    const answer = await pushFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(flags.token ? { authorization: `Bearer ${flags.token}` } : {}) },
+      body: JSON.stringify(content === undefined ? { type } : { type, content }),
+    })
+    const body = (answer.json ?? {}) as Record<string, unknown>
+    if (answer.status < 200 || answer.status > 299) {
+      const issues = Array.isArray(body.issues) ? body.issues.map((i) => `  ${typeof i === 'string' ? i : JSON.stringify(i)}`) : []
+      throw new UsageError([`push trigger ${type}: ${answer.status} ${typeof body.error === 'string' ? body.error : answer.text.slice(0, 300)}`, ...issues].join('\n'))
+    }
+    if (flags.json) return void process.stdout.write(answer.text.trim() + '\n')
+    const sent = (body.push ?? body) as Record<string, unknown>
+    const attempts = [body.attempts, body.deliveries, body.verdicts, sent.attempts].find(Array.isArray) as Array<Record<string, unknown>> | undefined
+    const lines = [`sent ${String(sent.type ?? type)}  msgId ${String(sent.msgId ?? body.msgId ?? '?')}${sent.noise !== undefined ? `  noise ${String(sent.noise)}` : ''}`]
+    for (const a of attempts ?? []) {
+      lines.push(`  → ${String(a.address ?? a.url ?? '')}  ${String(a.verdict ?? a.status ?? '')}${a.httpStatus !== undefined ? `  HTTP ${String(a.httpStatus)}` : ''}${a.latencyMs !== undefined ? `  ${String(a.latencyMs)} ms` : ''}`)
+    }
+    if (attempts === undefined) lines.push(JSON.stringify(body, null, 2))
+    else if (attempts.length === 0) lines.push('  (no delivery: no address registered? tanma-mock push register --address …)')
+    process.stdout.write(lines.join('\n') + '\n')
+  })
+
+withSettings(
+  push
+    .command('register')
+    .description('register a receive address with a running fake (a signed POST to /api/v2/push-register)')
+    .requiredOption('--address <url>', 'the receiveAddress the fake pushes to')
+    .option('--subscription <types>', 'the push types, comma-separated (default: every type the fake sends)')
+    .option('--url <url>', "the running fake's origin, or a base URL with its path (…/api)", PUSH_ADMIN_URL),
+  'push',
+).action(async (flags, command: Command) => {
+  const { PUSH_TYPES } = await import('./push/messages.js')
+  const { mock: options } = resolveSettings(command, 'push')
+  const credentials = { appId: options.appId ?? DEMO_CREDENTIALS.appId, appKey: options.appKey ?? DEMO_CREDENTIALS.appKey }
+  let base: URL
+  try {
+    base = new URL(flags.url)
+  } catch {
+    throw new UsageError(`--url ${flags.url} is not a URL`)
+  }
+  const prefix = base.pathname.replace(/\/+$/, '') || '/api'
+  const url = `${base.origin}${prefix}/v2/push-register`
+  const body = JSON.stringify({ receiveAddress: flags.address, subscription: flags.subscription ?? PUSH_TYPES.join(',') })
+  const answer = await pushFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signHeaders(credentials, body, Date.now()) }, body })
+  const envelope = (answer.json ?? {}) as { code?: unknown; message?: unknown }
+  if (answer.status !== 200 || envelope.code !== 0) throw new UsageError(`push register: ${answer.status} ${answer.text.slice(0, 300)}`)
+  process.stdout.write(`registered ${flags.address} for appId ${credentials.appId}: ${String(envelope.message)}\n`)
+})
+
 function readTenantsFile(path: string): TenantsConfig {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as TenantsConfig

@@ -20,7 +20,10 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
   writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), readFileSync(file, 'utf8').replace(relative, '$1$2$3.cjs$2'))
   count++
 }
-for (const dir of ['mock', 'contracts']) {
-  writeFileSync(join(dist, dir, 'index.cjs'), "'use strict'\n// The ESM module, required (Node >= 20.19): see scripts/cjs-entries.mjs.\nmodule.exports = require('./index.js')\n")
+// Each entry point of package.json "exports" (its ESM module, relative to dist/).
+const ENTRIES = ['mock/index', 'contracts/index', 'mock/push/receiver']
+for (const entry of ENTRIES) {
+  const name = entry.slice(entry.lastIndexOf('/') + 1)
+  writeFileSync(join(dist, `${entry}.cjs`), `'use strict'\n// The ESM module, required (Node >= 20.19): see scripts/cjs-entries.mjs.\nmodule.exports = require('./${name}.js')\n`)
 }
-console.log(`cjs-entries: ${count} .d.cts files and 2 .cjs entry points`)
+console.log(`cjs-entries: ${count} .d.cts files and ${ENTRIES.length} .cjs entry points`)

@@ -9,7 +9,8 @@
 //               setupServer(...mock.handlers) must type-check); plain `node` with require('tanma-mock')
 //   jest        Jest, msw's documented setup (mocks/node.js + setupFilesAfterEnv, testEnvironment
 //               node), native ESM (node --experimental-vm-modules), since the package is ESM
-//   no-pact     only tanma-mock (@pact-foundation/pact is an optional peer): both entry points import,
+//   no-pact     only tanma-mock (@pact-foundation/pact is an optional peer): the entry points import
+//               (tanma-mock/push decrypts a push, noise exact),
 //               the Pact helpers and `tanma-mock verify` say how to install Pact (exit 1, no stack)
 //
 //   git-url     (with --git) `npm install git+file://<this repository>#<HEAD>`, the README's way before
@@ -120,7 +121,7 @@ async function main() {
   const shipped = files.map((f) => f.path)
   const unwanted = shipped.filter((p) => /\.test\.ts$|\.map$|tsbuildinfo|^(mock|test|bench|docs|decisions)\//.test(p))
   if (unwanted.length > 0) failures.push(`the tarball ships ${unwanted.join(', ')}`)
-  for (const needed of ['LICENSE', 'dist/mock/index.js', 'dist/mock/index.d.ts', 'dist/mock/index.cjs', 'dist/mock/index.d.cts', 'dist/contracts/index.js', 'dist/mock/cli.js', 'fixtures/small.json']) {
+  for (const needed of ['LICENSE', 'dist/mock/index.js', 'dist/mock/index.d.ts', 'dist/mock/index.cjs', 'dist/mock/index.d.cts', 'dist/contracts/index.js', 'dist/mock/push/receiver.js', 'dist/mock/push/receiver.cjs', 'dist/mock/cli.js', 'fixtures/small.json']) {
     if (!shipped.includes(needed)) failures.push(`the tarball lacks ${needed}`)
   }
   log(`${unwanted.length === 0 ? '✔' : '✘'} tarball contents: no tests, maps or sources`)
@@ -162,6 +163,8 @@ it('pages through every followed customer with the reference client', async () =
 const { setupServer } = require('msw/node')
 const { createMock } = require('tanma-mock')
 const { TanmaClient } = require('tanma-mock/contracts')
+const { createPushReceiver } = require('tanma-mock/push')
+if (typeof createPushReceiver !== 'function') throw new Error("require('tanma-mock/push') has no createPushReceiver")
 ;(async () => {
   const mock = await createMock({ fixtures: 'documented-example' })
   const server = setupServer(...mock.handlers)
@@ -220,6 +223,11 @@ if (!contracts.followedCustomerPageSchema.safeParse(contracts.DOCUMENTED_PAGE).s
 let message = ''
 try { contracts.followedCustomerPage() } catch (error) { message = error.message }
 if (!message.includes(${JSON.stringify(PACT_HINT)})) throw new Error('followedCustomerPage() without Pact: ' + (message || 'no error'))
+const push = await import('tanma-mock/push')
+const credentials = { appId: 'zc_test', appKey: 'zc_test' }
+const sent = push.pushRequest({ type: 'register', noise: -203478414587272730n, msgId: 1, content: 'hello' }, credentials, 0)
+push.verifyPush(sent.headers, credentials)
+if (push.ackFor(push.decryptPush(sent.body, credentials)) !== '-203478414587272730') throw new Error('tanma-mock/push: the noise is not exact')
 console.log('imports without Pact; the matchers say: ' + message)
 `,
   })
