@@ -59,10 +59,10 @@ export interface PushAttempt {
 /** Where the tenant's pushes go. */
 export interface PushRegistration {
   readonly receiveAddress: string
-  /** The subscribed types the fake knows, in the order given. */
+  /** The subscribed type names, in the order given (repeats dropped). */
   readonly subscription: readonly string[]
-  /** Type names given that the fake does not know: ignored. */
-  readonly ignored: readonly string[]
+  /** The names among them that are no type the fake pushes (PUSH_TYPES): taken, and nothing of them is ever sent. */
+  readonly unknownTypes: readonly string[]
   /** Virtual clock of the registration, epoch ms. */
   readonly registeredAt: number
   /** Offline after `pushOfflineAfter` consecutive failed attempts: nothing is sent until it registers again. */
@@ -147,7 +147,7 @@ interface Message {
 interface Registration {
   receiveAddress: string
   subscription: string[]
-  ignored: string[]
+  unknownTypes: string[]
   registeredAt: number
   offline: boolean
   consecutiveFailures: number
@@ -199,15 +199,15 @@ export class PushDelivery {
 
   /**
    * Registers (or replaces) the tenant's receive address and subscription (comma-separated type
-   * names; unknown names are ignored and listed), brings an offline address back, and sends the
+   * names; names of no known type are taken and listed as `unknownTypes`), brings an offline address back, and sends the
    * `register` push. Answers the registration.
    */
   register(receiveAddress: string, subscription: string): PushRegistration {
     const names = [...new Set(subscription.split(',').map((s) => s.trim()).filter(Boolean))]
     this.#registration = {
       receiveAddress,
-      subscription: names.filter((n) => PUSH_TYPES.includes(n)),
-      ignored: names.filter((n) => !PUSH_TYPES.includes(n)),
+      subscription: names,
+      unknownTypes: names.filter((n) => !PUSH_TYPES.includes(n)),
       registeredAt: this.#context.clock.now(),
       offline: false,
       consecutiveFailures: 0,
@@ -220,7 +220,7 @@ export class PushDelivery {
 
   registration(): PushRegistration | null {
     const r = this.#registration
-    return r ? { ...r, subscription: [...r.subscription], ignored: [...r.ignored] } : null
+    return r ? { ...r, subscription: [...r.subscription], unknownTypes: [...r.unknownTypes] } : null
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * POST …/v2/push-register (推送注册接口, docs/upstream.md §7.2 and §8): where the tenant's pushes go
  * and which types. `receiveAddress` (an http or https URL) and `subscription` (type names,
- * comma-separated in one string) are required; type names the fake does not know are ignored (our
- * choice; GET /__mock/pushes lists them under `ignored`). The answer has no `data` at all:
+ * comma-separated in one string) are required; type names the fake does not know are taken and
+ * never sent (our choice; GET /__mock/pushes lists them under `unknownTypes`). The answer has no `data` at all:
  * `{"code":0,"message":"已收到注册消息,请注意接收确认回调"}`, as documented; then a `register` push
  * goes to the address (mock/push/delivery.ts). A second registration replaces the first and brings
  * an offline address back.
