@@ -206,7 +206,7 @@ export const mockOptionsSchema = z
     echoData: setting(z.enum(['body', 'null']).default('body').describe('what `echo` answers as `data`: the request body as received, or null'), { commands: SERVE_AND_VERIFY }),
     bodyDepthLimit: setting(z.number().int().min(1).max(100_000).default(1000).describe("deepest accepted nesting of a request body (Jackson's default 1000); deeper bodies get a validation error"), { commands: SERVE_AND_VERIFY, value: 'n' }),
     // Pushes (mock/push/delivery.ts, docs/pushes.md "Delivery")
-    corpId: setting(z.string().min(1).optional().describe('corp id the push bodies are encrypted with (IV = SHA-256(corpId)[0..16)); default: the part of appId before `_`'), { commands: CREDENTIAL_COMMANDS, value: 'corpId' }),
+    corpId: setting(z.string().min(1).optional().describe('corp id the push bodies are encrypted with (IV = SHA-256(corpId)[0..16)); default: the part of appId before `_`'), { commands: SERVE_AND_VERIFY, value: 'corpId' }),
     pushRetries: setting(z.string().regex(PUSH_RETRIES_PATTERN, 'expected delays like 10s,1m,5m,30m,2h (units ms, s, m, h, d), or none').default('10s,1m,5m,30m,2h').describe('retry schedule of an unacknowledged push on the virtual clock: the delays after each failed attempt (`none`: no retries)'),
       { commands: SERVE_AND_VERIFY, value: 'delays' }),
     pushTimeoutMs: setting(z.number().int().min(1).max(600_000).default(5000).describe('how long a push waits for the receiver\'s whole answer, real ms; later is verdict `timeout`'), { commands: SERVE_AND_VERIFY, value: 'ms' }),
