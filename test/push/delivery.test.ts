@@ -6,7 +6,7 @@
  */
 import { getResponse, http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMock, createTenants, type Mock, type MockHooks, type MockOptions } from '../../mock/index.js'
 import { decryptPushBody, parsePushMessage, pushHeadersProblem } from '../../mock/push/crypto.js'
 import type { PushDraft } from '../../mock/push/messages.js'
@@ -161,6 +161,24 @@ describe('push delivery', () => {
     mock.admin.setClock({ advanceMs: 10_000 })
     await mock.pushes.settle()
     expect(attemptsOf(mock, 1000).map((a) => a.verdict)).toEqual(['refused', 'acked'])
+  })
+
+  it('a connection reset is verdict refused, naming the socket error', async () => {
+    const mock = await frozenMock({ pushRetries: 'none' })
+    const inbox = await receiver(mock, (m, k) => (k === 1 ? 'reset' : ack(m)))
+    await register(mock, inbox.url)
+    const { attempt } = await mock.pushes.trigger('register')
+    expect(attempt).toMatchObject({ verdict: 'refused', status: 0 })
+    expect(attempt.response).not.toBe('')
+  })
+
+  it('while the clock runs, a due retry goes by itself when real time reaches it', async () => {
+    const mock = await createMock({ customers: 5, staff: 2, pushRetries: '300ms' })
+    const inbox = await receiver(mock, (m, k) => (k === 1 ? { status: 500 } : ack(m)))
+    await register(mock, inbox.url)
+    const { message } = await mock.pushes.trigger('register')
+    expect(attemptsOf(mock, message.msgId)).toHaveLength(1)
+    await vi.waitFor(() => expect(attemptsOf(mock, message.msgId).map((a) => a.verdict)).toEqual(['http-error', 'acked']), { timeout: 3000, interval: 50 })
   })
 
   it('a clock change fires every due retry at once, in order of due time then msgId', async () => {
