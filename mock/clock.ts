@@ -56,6 +56,7 @@ export interface ClockChangeSteps {
 export class Clock {
   #offset = 0
   #frozenAt: number | undefined
+  readonly #listeners = new Set<(state: ClockState) => void>()
 
   constructor(private readonly source: () => number = Date.now) {}
 
@@ -65,6 +66,11 @@ export class Clock {
 
   /** Jumps to a moment (it keeps running from there unless frozen); a ClockRangeError outside CLOCK_RANGE_MS. */
   set(epochMs: number): void {
+    this.#set(epochMs)
+    this.#changed()
+  }
+
+  #set(epochMs: number): void {
     if (!inClockRange(epochMs)) throw new ClockRangeError('set', epochMs)
     if (this.#frozenAt !== undefined) this.#frozenAt = epochMs
     else this.#offset = epochMs - this.source()
@@ -78,18 +84,37 @@ export class Clock {
 
   freeze(): void {
     this.#frozenAt = this.now()
+    this.#changed()
   }
 
   unfreeze(): void {
     if (this.#frozenAt === undefined) return
     this.#offset = this.#frozenAt - this.source()
     this.#frozenAt = undefined
+    this.#changed()
   }
 
   /** Back to real time, running. */
   reset(): void {
     this.#offset = 0
     this.#frozenAt = undefined
+    this.#changed()
+  }
+
+  /**
+   * Calls `listener` after every change of the clock (set, advance, freeze, unfreeze, reset, apply:
+   * once per change), synchronously, with the new state; answers a function that unsubscribes.
+   * The pushes' retries (mock/push/delivery.ts) fire from here when the clock reaches them.
+   */
+  onChange(listener: (state: ClockState) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #changed(): void {
+    if (this.#listeners.size === 0) return
+    const state = this.state()
+    for (const listener of [...this.#listeners]) listener(state)
   }
 
   /**
@@ -107,6 +132,7 @@ export class Clock {
     if (change.freeze === false) trial.unfreeze()
     this.#offset = trial.#offset
     this.#frozenAt = trial.#frozenAt
+    this.#changed()
   }
 
   state(): ClockState {

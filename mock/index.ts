@@ -22,6 +22,7 @@ import { World, type ProgressListener } from './world/world.js'
 import { worldQuery, type WorldQuery } from './world/query.js'
 import { isRecipe, parseFixture, readFixtureText, recipeSchema, type FixtureInput, type FixtureDocument, type Recipe } from './world/fixture.js'
 import { fixturePath } from './package-files.js'
+import { PushDelivery, type PushDeliveryOptions } from './push/delivery.js'
 import { readFileSync } from 'node:fs'
 
 /** A fixture from a document, a file (JSON or NDJSON) or a pack name: its records, or a recipe. */
@@ -64,13 +65,25 @@ export interface Mock {
   /** World-change events: `mock.events.on('customer.added', (event) => …)`, `onAny(…)`; each answers a function that unsubscribes. */
   readonly events: WorldEventSource
   readonly clock: Clock
+  /**
+   * Pushes to the registered receive address (…/v2/push-register): `trigger(type, content?)`,
+   * `journal()` (every attempt), `resend(msgId)`, `redeliver(sinceMs)`, `registration()`, and
+   * `settle()` — resolves when every push due now (retries included, after a clock change) is answered.
+   */
+  readonly pushes: PushDelivery
   /** With several tenants (createTenants): every tenant, this one (the default) first. */
   readonly tenants?: readonly Mock[]
   /** Headers `appId`, `timestamp`, `sign` for a body, at the mock's clock (or `nowMs`). */
   sign(body: BodyBytes, nowMs?: number): Record<'appId' | 'timestamp' | 'sign', string>
 }
 
-export async function createMock(options: MockOptions = {}, hooks: { onProgress?: ProgressListener } = {}): Promise<Mock> {
+/** What createMock takes besides options: progress of a world build, and (tests) the pushes a world change causes. */
+export interface MockHooks {
+  onProgress?: ProgressListener
+  pushDrafts?: PushDeliveryOptions['drafts']
+}
+
+export async function createMock(options: MockOptions = {}, hooks: MockHooks = {}): Promise<Mock> {
   const resolved = resolveOptions(options)
   const { seed, customers, staff, from, until } = resolved
   const fromFixture = (fixture: string | FixtureInput | Recipe) => {
@@ -80,6 +93,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
   const startingWorld = () => (resolved.fixtures === undefined ? World.build({ seed, customers, staff, from, until }, hooks.onProgress) : fromFixture(resolved.fixtures))
   const world = await startingWorld()
   const logger = createLogger(resolved.log)
+  let pushes: PushDelivery | undefined
   const context: MockContext = {
     world,
     options: resolved,
@@ -89,7 +103,11 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
     journal: new Journal(resolved.journalSize),
     faults: new Faults(seed, resolved.faults ?? []),
     events: new WorldEvents(logger),
+    get pushes() {
+      return pushes!
+    },
   }
+  pushes = new PushDelivery(context, hooks.pushDrafts ? { drafts: hooks.pushDrafts } : {})
   const credentials = { appId: resolved.appId, appKey: resolved.appKey }
   const admin = createAdmin(context, startingWorld, fromFixture)
   return {
@@ -101,6 +119,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
     admin,
     events: context.events,
     clock: context.clock,
+    pushes,
     sign: (body, nowMs = context.clock.now()) => signHeaders(credentials, body, nowMs),
   }
 }
@@ -108,6 +127,7 @@ export async function createMock(options: MockOptions = {}, hooks: { onProgress?
 export { AdminError, type AdminFunctions, type NewCustomer, type CustomerPatch, type NewRelation, type ClockChange } from './admin/functions.js'
 export type { WorldEvent, WorldEventType, WorldEventOf, WorldEventListener, WorldEventSource } from './world/events.js'
 export type { JournalEntry } from './journal.js'
+export { PushDelivery, PushStateError, parseRetrySchedule, noiseFor, type PushAttempt, type PushVerdict, type PushCause, type PushRegistration, type PushMessageState, type PushesState } from './push/delivery.js'
 export { Clock, CLOCK_RANGE_MS, ClockRangeError, type ClockState } from './clock.js'
 export { FAULT_KINDS, REALISTIC_FAULTS, FaultDefinitionError, faultRuleSchema, parseFaultRules, type FaultRule, type FaultRuleInput } from './faults.js'
 /** A tenants file (`--config tenants.json`): each tenant's credentials and world, and behaviour shared by all. */
@@ -131,7 +151,7 @@ export type TenantsConfig = z.input<typeof tenantsConfigSchema>
  * fixture), clock, journal and admin scope. The first tenant is the default. Answers a Mock for the
  * default tenant whose `handlers` serve them all and whose `tenants` lists them.
  */
-export async function createTenants(config: TenantsConfig, shared: MockOptions = {}, hooks: { onProgress?: ProgressListener } = {}): Promise<Mock> {
+export async function createTenants(config: TenantsConfig, shared: MockOptions = {}, hooks: MockHooks = {}): Promise<Mock> {
   const parsed = tenantsConfigSchema.safeParse(config)
   if (!parsed.success) throw new Error(`invalid tenants config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ')}`)
   const mocks: Mock[] = []

@@ -118,6 +118,9 @@ function readFaultsFile(path: string): unknown[] {
 export const QW_DETAILS_EXTRA = ['qwRemark', 'customerId', 'wechatLocation'] as const
 export const QW_USER_ID_LIST_DROPPABLE = ['tagIds', 'createTime', 'lastUpdateTime', 'companyInfo', 'wechatNickname', 'wechatAvatar', 'wechatLocation', 'convertCustomerTime', 'qwRemark', 'externalUserId'] as const
 
+/** A push retry schedule: delays with units, comma-separated (mock/push/delivery.ts parses it), or `none`. */
+export const PUSH_RETRIES_PATTERN = /^(none|\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*)*)$/
+
 const SERVE_AND_VERIFY = ['serve', 'verify'] as const satisfies readonly CommandName[]
 const WORLD_COMMANDS = ['serve', 'export', 'verify'] as const satisfies readonly CommandName[]
 const CREDENTIAL_COMMANDS = ['serve', 'sign', 'verify', 'push'] as const satisfies readonly CommandName[]
@@ -202,6 +205,17 @@ export const mockOptionsSchema = z
       { commands: SERVE_AND_VERIFY }),
     echoData: setting(z.enum(['body', 'null']).default('body').describe('what `echo` answers as `data`: the request body as received, or null'), { commands: SERVE_AND_VERIFY }),
     bodyDepthLimit: setting(z.number().int().min(1).max(100_000).default(1000).describe("deepest accepted nesting of a request body (Jackson's default 1000); deeper bodies get a validation error"), { commands: SERVE_AND_VERIFY, value: 'n' }),
+    // Pushes (mock/push/delivery.ts, docs/pushes.md "Delivery")
+    corpId: setting(z.string().min(1).optional().describe('corp id the push bodies are encrypted with (IV = SHA-256(corpId)[0..16)); default: the part of appId before `_`'), { commands: SERVE_AND_VERIFY, value: 'corpId' }),
+    pushRetries: setting(z.string().regex(PUSH_RETRIES_PATTERN, 'expected delays like 10s,1m,5m,30m,2h (units ms, s, m, h, d), or none').default('10s,1m,5m,30m,2h').describe('retry schedule of an unacknowledged push on the virtual clock: the delays after each failed attempt (`none`: no retries)'),
+      { commands: SERVE_AND_VERIFY, value: 'delays' }),
+    pushTimeoutMs: setting(z.number().int().min(1).max(600_000).default(5000).describe('how long a push waits for the receiver\'s whole answer, real ms; later is verdict `timeout`'), { commands: SERVE_AND_VERIFY, value: 'ms' }),
+    pushAck: setting(z.enum(['contains', 'exact']).default('contains').describe('what acknowledges a push (with HTTP 200): the body `contains` the noise as a whole number, or is `exact`ly the noise (bare or quoted)'), { commands: SERVE_AND_VERIFY }),
+    pushOfflineAfter: setting(z.number().int().min(1).default(10).describe('consecutive failed push attempts after which the address is offline: nothing more is sent to it until it registers again'), { commands: SERVE_AND_VERIFY, value: 'n' }),
+    pushDuplicates: setting(z.number().min(0).max(1).default(0).describe('share of push attempts sent twice (seeded): receivers must be idempotent by msgId'), { commands: SERVE_AND_VERIFY, value: 'rate' }),
+    pushReorderWindow: setting(z.number().int().min(0).max(1000).default(0).describe('hold up to this many new pushes and send them in a seeded shuffled order (a partial window goes after 250 real ms); 0 or 1: in order'), { commands: SERVE_AND_VERIFY, value: 'n' }),
+    pushDelayMs: setting(z.string().regex(/^\d+(-\d+)?$/, 'expected milliseconds (200) or a range (100-400)').default('0').describe('extra real delay before each push attempt: fixed ms, or uniform between min and max (seeded)'), { commands: SERVE_AND_VERIFY, value: 'ms|min-max' }),
+    pushJournalSize: setting(z.number().int().min(0).default(10_000).describe('push attempts kept in the outgoing journal (GET /__mock/pushes), and messages kept for resend; the oldest go first'), { commands: SERVE_AND_VERIFY, value: 'n' }),
   })
   .superRefine((o, ctx) => {
     if (o.sizeDefault > o.sizeMax) ctx.addIssue({ code: 'custom', path: ['sizeDefault'], message: `${o.sizeDefault} exceeds the largest page size, ${o.sizeMax}`, params: { related: 'sizeMax' } })

@@ -9,6 +9,9 @@ import { requestBytes, respond } from '../host-channel.js'
 import { newRequestId, REQUEST_ID_HEADER } from '../log.js'
 import { clip } from '../preview.js'
 import type { FixtureInput, Recipe } from '../world/fixture.js'
+import { PushStateError } from '../push/delivery.js'
+import { PushInputError } from '../push/messages.js'
+import { parseBeijing } from '../protocol/time.js'
 import { AdminError, type AdminFunctions } from './functions.js'
 import { adminPathPattern, guardAdmin } from './guard.js'
 import type { ClockChange, CustomerPatch, DepartmentChange, LeadPatch, MemberPatch, NewCustomer, NewDepartment, NewFollowUp, NewLead, NewMember, NewRelation, NewTag, TagPatch } from './schemas.js'
@@ -40,8 +43,35 @@ type Answer = readonly [status: number, body: unknown]
 /** A route: its method, its path pattern, and what it does with the match and the request body. */
 type Route = readonly [method: string, pattern: RegExp, run: (match: RegExpMatchArray, body: () => Promise<unknown>) => Promise<Answer>]
 
+/** A push request's body: `{type, content?}` (trigger), `{since}` (redeliver). */
+function pushBody(input: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new PushInputError('expected a JSON object', '')
+  const unknown = Object.keys(input).find((k) => !keys.includes(k))
+  if (unknown !== undefined) throw new PushInputError(`unknown property ${clip(unknown, 60)} (known: ${keys.join(', ')})`, unknown)
+  return input as Record<string, unknown>
+}
+
+/** `since`: epoch ms, or a Beijing time yyyy-MM-dd HH:mm:ss. */
+function sinceOf(value: unknown): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value
+  const sec = typeof value === 'string' ? parseBeijing(value) : undefined
+  if (sec === undefined) throw new PushInputError('since: expected epoch ms or a Beijing time yyyy-MM-dd HH:mm:ss', 'since')
+  return sec * 1000
+}
+
+/** A push route: a refused input as `{error, issues: [{path, message}]}` (400), a state it cannot act in as its status. */
+async function pushing(run: () => Promise<Answer>): Promise<Answer> {
+  try {
+    return await run()
+  } catch (error) {
+    if (error instanceof PushInputError) return [400, { error: error.message, issues: [{ path: error.field ?? '', message: error.message }] }]
+    if (error instanceof PushStateError) return [error.status, { error: error.message }]
+    throw error
+  }
+}
+
 /** The admin routes of one scope, built once per handler. */
-function adminRoutes(admin: AdminFunctions, tenants: readonly { context: MockContext }[]): readonly Route[] {
+function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: readonly { context: MockContext }[]): readonly Route[] {
   return [
     ['GET', /^\/live$/, async () => [200, { status: 'ok' }]],
     ['GET', /^\/health$/, async () => [200, admin.health()]],
@@ -73,7 +103,24 @@ function adminRoutes(admin: AdminFunctions, tenants: readonly { context: MockCon
     ['POST', /^\/faults$/, async (_, body) => [200, { rules: admin.setFaults(await body()) }]],
     ['DELETE', /^\/faults$/, async () => (admin.clearFaults(), [200, { rules: [] }])],
     ['GET', /^\/clock$/, async () => [200, admin.setClock({})]],
-    ['POST', /^\/clock$/, async (_, body) => [200, admin.setClock((await body()) as ClockChange)]],
+    // A clock change fires the push retries it makes due; the answer waits for them (mock/push/delivery.ts).
+    ['POST', /^\/clock$/, async (_, body) => {
+      const state = admin.setClock((await body()) as ClockChange)
+      await context.pushes.settle()
+      return [200, state]
+    }],
+    ['GET', /^\/pushes$/, async () => [200, context.pushes.state()]],
+    ['POST', /^\/pushes$/, (_, body) => pushing(async () => {
+      const input = pushBody(await body(), ['type', 'content'])
+      const { message, attempt } = await context.pushes.trigger(input.type as string, input.content)
+      return [201, { message, verdict: attempt.verdict, attempt }]
+    })],
+    ['DELETE', /^\/pushes$/, async () => (context.pushes.clearJournal(), [200, { cleared: true }])],
+    ['POST', /^\/pushes\/redeliver$/, (_, body) => pushing(async () => {
+      const attempts = await context.pushes.redeliver(sinceOf(pushBody(await body(), ['since']).since))
+      return [200, { attempts }]
+    })],
+    ['POST', /^\/pushes\/([^/]+)\/resend$/, (match) => pushing(async () => [200, await context.pushes.resend(id(match[1]!))])],
     ['GET', /^\/tenants$/, async () => [200, tenants.map((t) => ({ appId: t.context.options.appId, customers: t.context.world.liveCustomerCount, relations: t.context.world.relationCount, admin: `/__mock/tenants/${t.context.options.appId}` }))]],
   ]
 }
@@ -84,7 +131,7 @@ function adminRoutes(admin: AdminFunctions, tenants: readonly { context: MockCon
  */
 export function createAdminHandler(context: MockContext, admin: AdminFunctions, prefix = '/__mock', tenants: readonly { context: MockContext }[] = []): HttpHandler {
   const ADMIN_PATH = adminPathPattern(prefix)
-  const routes = adminRoutes(admin, tenants)
+  const routes = adminRoutes(context, admin, tenants)
   return http.all(
     ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
     async ({ request }) => {

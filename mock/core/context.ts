@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js'
 import type { Faults } from '../faults.js'
 import type { Journal } from '../journal.js'
 import type { Logger } from '../log.js'
+import type { PushDelivery } from '../push/delivery.js'
 import type { ResolvedOptions } from '../options.js'
 import type { ErrorCatalog } from '../protocol/errors.js'
 import type { WorldEvents } from '../world/events.js'
@@ -21,6 +22,8 @@ export interface MockContext {
   readonly faults: Faults
   /** The world-change events (mock/world/events.ts), emitted by mock/world/changes.ts. */
   readonly events: WorldEvents
+  /** The tenant's pushes (mock/push/delivery.ts): registration, sending, retries, the outgoing journal. */
+  readonly pushes: PushDelivery
 }
 
 /** One tenant: an appId with its own world, clock, journal and admin scope. */

@@ -80,8 +80,10 @@ export interface EndpointModule<S extends RequestSchema = RequestSchema, D exten
   request(options: ResolvedOptions): S
   /** The documented shape of the answer's `data`: the one the contracts and the reference client use. */
   readonly data: D
-  /** The success envelope's `message`: fixed, or `option` (the `successMessage` option). */
-  readonly message: 'ok' | 'success' | 'option'
+  /** The success envelope's `message`: fixed (`ok`, `success`, or the endpoint's own text), or `option` (the `successMessage` option). */
+  readonly message: 'ok' | 'success' | 'option' | (string & {})
+  /** The success envelope has no `data` property at all (push-register: `{"code":0,"message":…}`); `serve`'s answer is ignored. */
+  readonly withoutData?: boolean
   /** The answer's `data` as JSON text; throws UpstreamError for business errors. */
   serve(call: EndpointCall<z.output<S>>): JsonText
   readonly hooks?: EndpointHooks

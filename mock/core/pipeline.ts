@@ -96,7 +96,8 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
       await sleep(late)
     }
     journal(200, SUCCESS_CODE)
-    const answer = successBody(endpoint.message === 'option' ? options.successMessage : endpoint.message, data)
+    const message = endpoint.message === 'option' ? options.successMessage : endpoint.message
+    const answer = endpoint.withoutData ? (Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>) : successBody(message, data)
     if (plan?.truncate) return respondFault(request, { kind: 'truncate', atByte: Math.min(answer.byteLength, plan.truncate.atByte ?? Math.floor(answer.byteLength / 2)) }, 200, jsonHeaders(requestId), answer)
     return respond(request, 200, jsonHeaders(requestId), answer)
   } catch (error) {

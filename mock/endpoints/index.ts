@@ -26,6 +26,7 @@ import { updateCustomerById } from './customer/update-by-id.js'
 import { customerSearch } from './customer/search.js'
 import { customerInfo } from './common/customer-info.js'
 import { saveHighseas } from './save-highseas.js'
+import { pushRegister } from './push/register.js'
 
 export { listByRelationCreateTimeAsc, getUsers, userInfo, userDepartment }
 export { salesMemberSchema } from './get-users.js'
@@ -49,6 +50,7 @@ export { customerInfo }
 export { customerIdsSchema } from './common/customer-info.js'
 export { saveHighseas }
 export { newCustomerIdsSchema } from './save-highseas.js'
+export { pushRegister }
 
 export const ENDPOINTS: readonly Endpoint[] = [
   listByRelationCreateTimeAsc,
@@ -74,4 +76,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   customerSearch,
   customerInfo,
   saveHighseas,
+  pushRegister,
 ]
