@@ -1,0 +1,93 @@
+/**
+ * Consumer contract of a reference push receiver with Tanma's pushes, as Pact V4 asynchronous
+ * messages, written to contracts/pacts/. Each message is what the receiver's handler gets after
+ * checking and decrypting a push (push-matchers.ts); contracts/push-provider.pact.test.ts then
+ * verifies that the fake pushes exactly that.
+ */
+import { rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { PactV4 } from '@pact-foundation/pact'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_CREDENTIALS } from '../mock/options.js'
+import { decryptPushBody, encodePushMessage, encryptPushBody, parsePushMessage, type ReceivedPush } from '../mock/push/crypto.js'
+import { pushMessage, pushMessageBody } from './push-matchers.js'
+
+const CONSUMER = 'tanma-reference-receiver'
+const PROVIDER = 'tanma-openapi-push'
+const PACT_DIR = fileURLToPath(new URL('./pacts/', import.meta.url))
+
+const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: PACT_DIR, logLevel: 'error' })
+
+/** The receiver's handler: what it keeps of each push (a consumer's own would write to its database). */
+function handle(push: ReceivedPush): { kind: string; [key: string]: unknown } {
+  switch (push.type) {
+    case 'register':
+      return { kind: 'registered', greeting: z(push.content, 'string') }
+    case 'new_qw_customer': {
+      const c = push.content as Record<string, unknown>
+      const mobiles = c.mobiles as unknown[]
+      if (!Array.isArray(mobiles) || !mobiles.every((m) => typeof m === 'string')) throw new Error('mobiles is not a list of texts')
+      return { kind: 'customer', externalUserId: z(c.externalUserId, 'string'), qwUserId: z(c.qwUserId, 'string'), mobiles, nickname: z(c.wechatNickname, 'string') }
+    }
+    default:
+      return { kind: 'ignored' }
+  }
+}
+
+function z(value: unknown, type: 'string'): string {
+  if (typeof value !== type) throw new Error(`expected a ${type}, got ${JSON.stringify(value)}`)
+  return value as string
+}
+
+/** The message as it reaches the handler: encrypted as the fake sends it, decrypted and parsed by the receiver. */
+function throughTheWire(message: unknown): ReceivedPush {
+  const { type, noise, msgId, content } = message as { type: string; noise: number; msgId: number; content: unknown }
+  const body = encryptPushBody(encodePushMessage({ type, noise: BigInt(noise), msgId, content }), DEMO_CREDENTIALS)
+  return parsePushMessage(decryptPushBody(body, DEMO_CREDENTIALS))
+}
+
+// Pact merges into an existing file: start from none, so a removed interaction does not linger.
+beforeAll(() => rmSync(`${PACT_DIR}${CONSUMER}-${PROVIDER}.json`, { force: true }))
+
+describe('the reference receiver against Tanma pushes', () => {
+  it('handles the register push (content a text)', () =>
+    pact
+      .addAsynchronousInteraction()
+      .expectsToReceive('a register push', pushMessage('register'))
+      .executeTest(async (message) => {
+        expect(handle(throughTheWire(message.contents.content))).toEqual({ kind: 'registered', greeting: 'hello' })
+      }))
+
+  it('handles new_qw_customer: the WeCom customer with its member and mobiles', () =>
+    pact
+      .addAsynchronousInteraction()
+      .given('member dowen has the WeCom friend wmdowen0001')
+      .expectsToReceive('a new_qw_customer push', pushMessage('new_qw_customer'))
+      .executeTest(async (message) => {
+        const kept = handle(throughTheWire(message.contents.content))
+        expect(kept).toMatchObject({ kind: 'customer', externalUserId: 'wmdowen0001', qwUserId: 'dowen', mobiles: ['13800138000'] })
+      }))
+})
+
+describe('push matchers', () => {
+  it('pin type exactly, noise and msgId as integers, and the content by its schema', () => {
+    const { body } = pushMessageBody('new_qw_customer', { exact: { qwUserId: 'dowen' } }) as { body: Record<string, any> }
+    expect(body.type).toBe('new_qw_customer')
+    expect(body.noise).toMatchObject({ 'pact:matcher:type': 'integer' })
+    expect(body.msgId).toMatchObject({ 'pact:matcher:type': 'integer' })
+    expect(body.eventId).toBeUndefined()
+    expect(body.content.qwUserId).toBe('dowen')
+    expect(body.content.externalUserId).toMatchObject({ 'pact:matcher:type': 'type' })
+    expect(body.content.mobiles).toMatchObject({ 'pact:matcher:type': 'type', min: 0 })
+  })
+
+  it('add an eventId (any text) to the types documented with one', () => {
+    const { body } = pushMessageBody('register', { eventId: true }) as { body: Record<string, any> }
+    expect(body.eventId).toMatchObject({ 'pact:matcher:type': 'type' })
+  })
+
+  it('refuse an unknown type and an example that is not the type\'s content, naming them', () => {
+    expect(() => pushMessageBody('no_such_type')).toThrow(/no content schema for push type "no_such_type"; known: .*register/)
+    expect(() => pushMessageBody('new_qw_customer', { example: { externalUserId: 1 } })).toThrow(/not a new_qw_customer content: externalUserId/)
+  })
+})
