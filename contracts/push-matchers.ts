@@ -43,8 +43,9 @@ const PLACEHOLDER_CONTENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
 
 /** The content schema of each push type: the fake's (mock/push/messages.ts) over the placeholders. */
 export function pushContentSchemas(): Readonly<Record<string, z.ZodType>> {
-  const own = (pushMessages as unknown as { PUSH_CONTENT_SCHEMAS?: Readonly<Record<string, z.ZodType>> }).PUSH_CONTENT_SCHEMAS
-  return { ...PLACEHOLDER_CONTENT_SCHEMAS, ...own }
+  const own = (pushMessages as unknown as { PUSH_CONTENT_SCHEMAS?: Readonly<Record<string, unknown>> }).PUSH_CONTENT_SCHEMAS ?? {}
+  const schemas = Object.entries(own).filter((entry): entry is [string, z.ZodType] => entry[1] instanceof z.ZodType)
+  return { ...PLACEHOLDER_CONTENT_SCHEMAS, ...Object.fromEntries(schemas) }
 }
 
 /** Documented types with a top-level string `eventId` (docs/upstream.md §8). */
@@ -66,6 +67,9 @@ const CONTENT_EXAMPLES: Readonly<Record<string, unknown>> = {
 /** The examples of the numbers every push carries: the documented msgId, a safe-integer noise. */
 export const PUSH_EXAMPLE = { noise: -2034784145872727, msgId: 999, eventId: 'a1b2c3d4e5f6' } as const
 
+/** Texts tried, in order, as the example of a string with a pattern. */
+const TEXT_CANDIDATES = ['410983932389440', 'wmdowen0001', '2021-06-02 20:04:41', 'https://wx.qlogo.cn/mmhead/0', '13800138000', 'dowen', 'text']
+
 /** An example for a schema without a documented one (its JSON Schema's types, 1 for numbers, 'text' for strings). */
 function exampleOf(schema: z.ZodType): unknown {
   const walk = (s: Record<string, any>): unknown => {
@@ -84,7 +88,7 @@ function exampleOf(schema: z.ZodType): unknown {
       case 'object':
         return Object.fromEntries(Object.entries((s.properties ?? {}) as Record<string, Record<string, any>>).map(([k, v]) => [k, walk(v)]))
       default:
-        return 'text'
+        return s.pattern ? (TEXT_CANDIDATES.find((t) => new RegExp(s.pattern).test(t)) ?? 'text') : 'text'
     }
   }
   return walk(z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, any>)

@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -25,6 +27,19 @@ interface Pact {
   interactions: Interaction[]
   metadata: unknown
 }
+
+// A V3 message pact (MessageConsumerPact): `messages`, the decrypted message as `contents`.
+const V3_PACT = (() => {
+  const file = join(mkdtempSync(join(tmpdir(), 'tanma-push-pact-')), 'v3.json')
+  const integer = { matchers: [{ match: 'integer' }] }
+  writeFileSync(file, JSON.stringify({
+    consumer: { name: 'old-receiver' },
+    provider: { name: 'tanma-openapi-push' },
+    messages: [{ description: 'a register push (V3 message pact)', providerStates: [], contents: { type: 'register', noise: 12, msgId: 1, content: 'hi' }, matchingRules: { body: { '$.noise': integer, '$.msgId': integer, '$.content': { matchers: [{ match: 'type' }] } } }, metadata: { contentType: 'application/json' } }],
+    metadata: { pactSpecification: { version: '3.0.0' } },
+  }))
+  return file
+})()
 
 const readPact = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Pact
 
@@ -56,16 +71,17 @@ describe.concurrent('npm run verify, the fake as the message provider of pushes'
     for (const { description } of pact.interactions) expect(out).toContain(description)
   })
 
-  it('verifies HTTP and message interactions of one pact file in one run, and counts both', async () => {
+  it('verifies HTTP and message interactions of one pact file in one run, and counts both (a V3 message pact too)', async () => {
     const client = readPact(CLIENT_PACT)
     const pushes = pushable(readPact(PUSH_PACT))
     expect(pushes.map((i) => i.description)).toContain('a register push')
     const http = client.interactions.filter((i) => ['a connection test', "a page of one member's customers", 'a request signed with the wrong appKey'].includes(i.description))
     expect(http).toHaveLength(3)
     const file = writePact({ ...client, consumer: { name: 'crm-sync' }, interactions: [...http, ...pushes] })
-    const { status, out } = await verify(['--pact', file])
-    const total = http.length + pushes.length
-    expect(out, out).toContain(`✔ ${total} interactions satisfied (${pushes.length} push message${pushes.length === 1 ? '' : 's'})`)
+    const { status, out } = await verify(['--pact', file, V3_PACT])
+    const total = http.length + pushes.length + 1
+    expect(out, out).toContain(`✔ ${total} interactions satisfied (${pushes.length + 1} push messages)`)
+    expect(out).toContain('a register push (V3 message pact)')
     expect(status).toBe(0)
     expect(out).toContain('re-signed 2 requests with a fresh timestamp; kept 1 recorded wrong signature wrong')
     expect(out).toMatch(/a register push[^\n]*\n\s+generates a message which\n\s+includes metadata\n[^\n]*\(OK\)\n\s+has a matching body \(OK\)/)
@@ -86,6 +102,22 @@ describe.concurrent('npm run verify, the fake as the message provider of pushes'
     expect(out).toContain('    tanma-reference-receiver: a register push with a numeric content')
     expect(out).not.toContain('    tanma-reference-receiver: a register push\n')
     expect(out).toMatch(/\$\.content -> Expected '?"?hello"?'? .*integer/i)
+  })
+
+  it('verifies a push pact given as a URL, telling the type from the description', async () => {
+    const pact = readPact(PUSH_PACT)
+    const text = JSON.stringify({ ...pact, interactions: pushable(pact) })
+    const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(text))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { status, out } = await verify(['--pact', `http://127.0.0.1:${(server.address() as AddressInfo).port}/pact.json`])
+      expect(out, out).toContain('a register push')
+      expect(out).toContain('has a matching body (OK)')
+      expect(out).not.toContain('FAILED')
+      expect(status).toBe(0)
+    } finally {
+      server.close()
+    }
   })
 
   it('fails a message of a type the fake does not push, saying so', async () => {

@@ -6,7 +6,8 @@
  * mock/push/messages.ts `generateDraft(context, type)`, encoded by mock/push/crypto.ts
  * `encodePushMessage` ({type, noise, msgId, [eventId,] content}, the noise an int64 in digits).
  *
- * The type comes from the interaction's own content (`type`, which a push pact pins exactly).
+ * The type comes from the interaction's own content (`type`, which a push pact pins exactly); for a
+ * pact given as a URL (which verify does not read) from the one push type its description names.
  * Deterministic: msgId counts the messages of the run from 1; noise and eventId are derived from the
  * interaction's description, so a run's messages are the same every time (no delivery, no clock,
  * no mock server involved).
@@ -14,7 +15,7 @@
 import { createHash } from 'node:crypto'
 import type { Mock } from '../mock/index.js'
 import { encodePushMessage } from '../mock/push/crypto.js'
-import { generateDraft } from '../mock/push/messages.js'
+import { PUSH_TYPES, generateDraft } from '../mock/push/messages.js'
 
 /** A message interaction of a local pact file: its description and the push type its content names. */
 export interface PushInteraction {
@@ -71,8 +72,16 @@ export function pushMessageProviders(fake: Mock, interactions: readonly PushInte
     try {
       const types = [...(typesOf.get(description) ?? [])]
       if (types.length > 1) throw new Error(`the pacts have messages "${description}" of several types (${types.join(', ')}); give each its own description`)
-      const type = types[0]
-      if (type === undefined) throw new Error(`"${description}": the message has no "type" to tell which push it is (a push pact pins the decrypted message {type, noise, msgId, content})`)
+      // A pact from a URL is not read here (the verifier only tells the description): a description naming one push type says which.
+      const named = PUSH_TYPES.filter((t) => new RegExp(`(^|[^\\w])${t}($|[^\\w])`).test(description))
+      const type = typesOf.has(description) ? types[0] : named.length === 1 ? named[0] : undefined
+      if (type === undefined) {
+        throw new Error(
+          typesOf.has(description)
+            ? `"${description}": the message has no "type" to tell which push it is (a push pact pins the decrypted message {type, noise, msgId, content})`
+            : `"${description}": not in a local pact file, and the description names ${named.length === 0 ? 'no push type' : `several push types (${named.join(', ')})`}: say which in the description, e.g. "a new_qw_customer push"`,
+        )
+      }
       const draft = generateDraft(fake.context, type)
       msgId++
       const text = encodePushMessage({

@@ -10,7 +10,7 @@ import { PactV4 } from '@pact-foundation/pact'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
 import { decryptPushBody, encodePushMessage, encryptPushBody, parsePushMessage, type ReceivedPush } from '../mock/push/crypto.js'
-import { pushMessage, pushMessageBody } from './push-matchers.js'
+import { pushMessage } from './push-matchers.js'
 
 const CONSUMER = 'tanma-reference-receiver'
 const PROVIDER = 'tanma-openapi-push'
@@ -67,27 +67,4 @@ describe('the reference receiver against Tanma pushes', () => {
         const kept = handle(throughTheWire(message.contents.content))
         expect(kept).toMatchObject({ kind: 'customer', externalUserId: 'wmdowen0001', qwUserId: 'dowen', mobiles: ['13800138000'] })
       }))
-})
-
-describe('push matchers', () => {
-  it('pin type exactly, noise and msgId as integers, and the content by its schema', () => {
-    const { body } = pushMessageBody('new_qw_customer', { exact: { qwUserId: 'dowen' } }) as { body: Record<string, any> }
-    expect(body.type).toBe('new_qw_customer')
-    expect(body.noise).toMatchObject({ 'pact:matcher:type': 'integer' })
-    expect(body.msgId).toMatchObject({ 'pact:matcher:type': 'integer' })
-    expect(body.eventId).toBeUndefined()
-    expect(body.content.qwUserId).toBe('dowen')
-    expect(body.content.externalUserId).toMatchObject({ 'pact:matcher:type': 'type' })
-    expect(body.content.mobiles).toMatchObject({ 'pact:matcher:type': 'type', min: 0 })
-  })
-
-  it('add an eventId (any text) to the types documented with one', () => {
-    const { body } = pushMessageBody('register', { eventId: true }) as { body: Record<string, any> }
-    expect(body.eventId).toMatchObject({ 'pact:matcher:type': 'type' })
-  })
-
-  it('refuse an unknown type and an example that is not the type\'s content, naming them', () => {
-    expect(() => pushMessageBody('no_such_type')).toThrow(/no content schema for push type "no_such_type"; known: .*register/)
-    expect(() => pushMessageBody('new_qw_customer', { example: { externalUserId: 1 } })).toThrow(/not a new_qw_customer content: externalUserId/)
-  })
 })
