@@ -20,10 +20,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'fake', include: ['test/**/*.test.ts', 'contracts/**/*.test.ts'], exclude: ['contracts/provider.pact.test.ts'], sequence: { groupOrder: 0 } },
+        test: { name: 'fake', include: ['test/**/*.test.ts', 'contracts/**/*.test.ts'], exclude: ['contracts/provider.pact.test.ts', 'contracts/push-provider.pact.test.ts'], sequence: { groupOrder: 0 } },
       },
       // Provider verification reads the pact files the consumer tests write: it runs after them.
-      { extends: true, test: { name: 'provider', include: ['contracts/provider.pact.test.ts'], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'provider', include: ['contracts/provider.pact.test.ts', 'contracts/push-provider.pact.test.ts'], sequence: { groupOrder: 1 } } },
     ],
   },
 })

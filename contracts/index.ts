@@ -25,3 +25,13 @@ export {
 export { BUILT_IN_STATES, ProviderStates, type StateHandler, type StateValues } from './provider-states.js'
 export { pactFiles, verifyPacts, type Mismatch, type VerifyOptions, type VerifyResult } from './verify.js'
 export { recorded } from './recorded.js'
+export {
+  PUSH_EXAMPLE,
+  PUSH_TYPES_WITH_EVENT_ID,
+  messageWith,
+  pushContentSchemas,
+  pushMessage,
+  pushMessageBody,
+  type MessageContentBuilder,
+  type PushMessageOptions,
+} from './push-matchers.js'

@@ -27,7 +27,7 @@ function verify(args: string[]): Promise<{ status: number | null; out: string }>
 describe.concurrent('npm run verify', { timeout: 120_000 }, () => {
   it('verifies the fake against the reference client\'s pact: every interaction satisfied', async () => {
     const pact = JSON.parse(readFileSync(CONSUMER_PACT, 'utf8')) as { interactions: { description: string }[] }
-    const { status, out } = await verify(['--pact', 'contracts/pacts'])
+    const { status, out } = await verify(['--pact', CONSUMER_PACT]) // the push pact: push-provider.pact.test.ts
     expect(out, out).toContain(`✔ ${pact.interactions.length} interactions satisfied`)
     expect(status).toBe(0)
     for (const { description } of pact.interactions) expect(out).toContain(description)

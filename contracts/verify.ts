@@ -7,6 +7,10 @@
  * appKey for that appId) is signed again over the body as sent. A recorded signature that was
  * wrong stays wrong, so a "bad signature" interaction still gets 1002; a "stale timestamp"
  * interaction declares a provider state that moves the fake's clock, and gets 1003.
+ *
+ * Asynchronous message interactions (V4 `Asynchronous/Messages`, V3 `messages`) are pushes: the fake
+ * is their message provider (push-provider.ts). HTTP and message interactions in one file verify
+ * in the same run.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -16,6 +20,7 @@ import { startServer, type Mock } from '../mock/index.js'
 import { computeSign } from '../mock/protocol/signing.js'
 import { canonicalJson } from './matchers.js'
 import { loadPact } from './pact.js'
+import { pushMessageProviders, readPushInteractions, type PushInteraction } from './push-provider.js'
 import { ProviderStates, type StateHandler, type StateValues } from './provider-states.js'
 import { stripAnsi } from './verify-output.js'
 
@@ -38,8 +43,10 @@ export interface Mismatch {
 
 export interface VerifyResult {
   ok: boolean
-  /** Interactions in the local pact files (URLs are not counted). */
+  /** Interactions in the local pact files, push messages included (URLs are not counted). */
   interactions: number
+  /** Of those, asynchronous message interactions (pushes). */
+  messages: number
   errors: Mismatch[]
   /** Requests signed again because their recorded signature was valid. */
   resigned: number
@@ -47,6 +54,8 @@ export interface VerifyResult {
   keptWrong: number
   /** Provider states that could not be set up, with why. */
   stateErrors: string[]
+  /** Push messages the fake could not make (an unknown type, say), with why. */
+  messageErrors: string[]
 }
 
 const isUrl = (source: string) => /^https?:\/\//.test(source)
@@ -73,15 +82,22 @@ interface RecordedRequest {
   bodies: string[]
 }
 
-/** Headers (lower-cased, first value) and the body texts a recorded request may have been signed over. */
-function recordedRequests(file: string): RecordedRequest[] {
-  let pact: { interactions?: { request?: { headers?: Record<string, string | string[]>; body?: unknown } }[] }
+interface PactFile {
+  interactions?: { type?: string; request?: { headers?: Record<string, string | string[]>; body?: unknown } }[]
+  messages?: unknown[]
+}
+
+function readPactFile(file: string): PactFile {
   try {
-    pact = JSON.parse(readFileSync(file, 'utf8'))
+    return JSON.parse(readFileSync(file, 'utf8')) as PactFile
   } catch (error) {
     throw new Error(`${file} is not a pact file: ${(error as Error).message}`)
   }
-  return (pact.interactions ?? []).map(({ request = {} }) => {
+}
+
+/** Headers (lower-cased, first value) and the body texts a recorded request may have been signed over (HTTP interactions). */
+function recordedRequests(pact: PactFile): RecordedRequest[] {
+  return (pact.interactions ?? []).filter((i) => i.type === undefined || i.type === 'Synchronous/HTTP').map(({ request = {} }) => {
     const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? String(v[0]) : String(v)]))
     const body = request.body as { content?: unknown; encoded?: unknown } | undefined
     // V4 keeps the body as {content, contentType, encoded}; V2/V3 as the JSON itself.
@@ -151,7 +167,10 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult>
   const { Verifier } = loadPact('verifyPacts (tanma-mock verify)')
   const sources = typeof options.pact === 'string' ? [options.pact] : [...options.pact]
   const files = pactFiles(sources)
-  const recorded = files.flatMap(recordedRequests)
+  const pacts = files.map(readPactFile)
+  const recorded = pacts.flatMap(recordedRequests)
+  const pushes: PushInteraction[] = pacts.flatMap(readPushInteractions)
+  const interactions = pacts.reduce((n, p) => n + (p.interactions?.length ?? 0) + (p.messages?.length ?? 0), 0)
   const fake = options.fake
   const appKeyFor = (appId: string) => (fake.tenants ?? [fake]).find((t) => t.credentials.appId === appId)?.credentials.appKey
   const validRecorded = new Set<string>()
@@ -181,6 +200,9 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult>
             },
           },
   })
+
+  const messageErrors: string[] = []
+  const messageProviders = pushMessageProviders(fake, pushes, messageErrors)
 
   let resigned = 0
   let keptWrong = 0
@@ -213,6 +235,7 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult>
       // Files, not directories: the verifier filters a directory's pacts by provider name, and a consumer's name for us is theirs to choose.
       pactUrls: [...files.map((f) => resolve(f)), ...sources.filter(isUrl)],
       stateHandlers: stateHandlers as never,
+      messageProviders,
       requestFilter: requestFilter as never,
       logLevel: options.logLevel ?? 'error',
       failIfNoPactsFound: true,
@@ -229,5 +252,5 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyResult>
     await server.close()
   }
   // A state that could not be set up makes the verification meaningless, whatever the verifier says.
-  return { ok: ok && stateErrors.length === 0, interactions: recorded.length, errors, resigned, keptWrong, stateErrors }
+  return { ok: ok && stateErrors.length === 0 && messageErrors.length === 0, interactions, messages: pushes.length, errors, resigned, keptWrong, stateErrors, messageErrors }
 }

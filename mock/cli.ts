@@ -385,13 +385,14 @@ withSettings(
   const failed = [...new Set(result.errors.map((e) => readable(e.interaction)))]
   const lines = [
     result.ok
-      ? `✔ ${result.interactions} interaction${result.interactions === 1 ? '' : 's'} satisfied`
+      ? `✔ ${result.interactions} interaction${result.interactions === 1 ? '' : 's'} satisfied${result.messages > 0 ? ` (${result.messages} push message${result.messages === 1 ? '' : 's'})` : ''}`
       : failed.length > 0
         ? `✘ ${failed.length} of ${result.interactions} interactions not satisfied:`
         : `✘ not verified: a provider state could not be set up`,
     ...(result.ok ? [] : failed.map((name) => `    ${name}`)),
-    `  ${signing}`,
+    ...(result.messages === 0 || result.interactions > result.messages ? [`  ${signing}`] : []),
     ...result.stateErrors.map((e) => `  provider state failed: ${e}`),
+    ...result.messageErrors.map((e) => `  push message failed: ${e}`),
     ...(result.resigned === 0 && result.keptWrong > 0 ? [`  (no recorded signature verified with appId ${mock.credentials.appId}'s appKey: give --app-id/--app-key the credentials the consumer signed with)`] : []),
   ]
   process.stdout.write(lines.join('\n') + '\n')
