@@ -1,5 +1,6 @@
 /** The receivers docs/pushes.md shows, run as users run them: each acknowledges int64 noises exactly and refuses a bad sign. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { acknowledges, pushRequest } from 'tanma-mock/push'
@@ -54,6 +55,19 @@ describe('docs/examples receivers', () => {
     await checkReceiver(await start(process.execPath, ['--import', TSX, 'docs/examples/push-receiver.ts']))
   })
 
+  if (pythonMissing) it.skip(`README's Python: skipped, ${pythonMissing}`, () => {})
+  else {
+    it('README\'s Python receiver core decrypts a push and answers its int64 noise exactly', () => {
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+      const code = /```python\n([\s\S]*?)```/.exec(readme)![1]!
+      for (const noise of NOISES) {
+        const push = pushRequest({ type: 'register', noise, msgId: 7, content: 'hello' }, DEMO_CREDENTIALS)
+        const run = spawnSync('python3', ['-c', `${code}\nimport sys\nprint(ack(sys.argv[1].encode(), sys.argv[2], sys.argv[3]), end="")`, push.body, DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appKey], { encoding: 'utf8' })
+        expect(run.stderr).toBe('')
+        expect(run.stdout).toBe(noise.toString())
+      }
+    })
+  }
   if (pythonMissing) it.skip(`push_receiver.py: skipped, ${pythonMissing}`, () => {})
   else {
     it('push_receiver.py (http.server + cryptography AES-CTR) acknowledges int64 noises exactly and refuses a bad sign', async () => {
