@@ -498,14 +498,12 @@ push
       throw new UsageError([`push trigger ${type}: ${answer.status} ${typeof body.error === 'string' ? body.error : answer.text.slice(0, 300)}`, ...issues].join('\n'))
     }
     if (flags.json) return void process.stdout.write(answer.text.trim() + '\n')
-    const sent = (body.push ?? body) as Record<string, unknown>
-    const attempts = [body.attempts, body.deliveries, body.verdicts, sent.attempts].find(Array.isArray) as Array<Record<string, unknown>> | undefined
-    const lines = [`sent ${String(sent.type ?? type)}  msgId ${String(sent.msgId ?? body.msgId ?? '?')}${sent.noise !== undefined ? `  noise ${String(sent.noise)}` : ''}`]
-    for (const a of attempts ?? []) {
-      lines.push(`  → ${String(a.address ?? a.url ?? '')}  ${String(a.verdict ?? a.status ?? '')}${a.httpStatus !== undefined ? `  HTTP ${String(a.httpStatus)}` : ''}${a.latencyMs !== undefined ? `  ${String(a.latencyMs)} ms` : ''}`)
-    }
-    if (attempts === undefined) lines.push(JSON.stringify(body, null, 2))
-    else if (attempts.length === 0) lines.push('  (no delivery: no address registered? tanma-mock push register --address …)')
+    // The admin trigger answers {message: {msgId, type, noise, content, …}, verdict, attempt: {address, status, latencyMs, verdict, …}}.
+    const sent = (body.message ?? {}) as Record<string, unknown>
+    const attempt = body.attempt as Record<string, unknown> | undefined
+    const lines = [`sent ${String(sent.type ?? type)}  msgId ${String(sent.msgId ?? '?')}${sent.noise !== undefined ? `  noise ${String(sent.noise)}` : ''}`]
+    if (attempt) lines.push(`  → ${String(attempt.address ?? '')}  ${String(attempt.verdict ?? body.verdict ?? '')}${typeof attempt.status === 'number' ? `  HTTP ${attempt.status}` : ''}${attempt.latencyMs !== undefined ? `  ${String(attempt.latencyMs)} ms` : ''}`)
+    lines.push(JSON.stringify(sent.content ?? null, null, 2).replace(/^/gm, '    '))
     process.stdout.write(lines.join('\n') + '\n')
   })
 

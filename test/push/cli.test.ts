@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { pushRequest } from 'tanma-mock/push'
 import { DEMO_CREDENTIALS } from '../../mock/options.js'
 import { computeSign } from '../../mock/protocol/signing.js'
+import { createMock, startServer } from '../../mock/index.js'
+import { send } from '../endpoints/support.js'
+import { startReceiver } from './receiver.js'
 
 const CLI = ['--import', new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href, fileURLToPath(new URL('../../mock/cli.ts', import.meta.url))]
 const running: ChildProcess[] = []
@@ -94,15 +97,28 @@ describe('tanma-mock push listen', () => {
 })
 
 describe('tanma-mock push trigger', () => {
-  it('POSTs {type, content} to /__mock/pushes with the token, and prints the msgId and each delivery verdict (201)', async () => {
-    const fake = await stub(() => ({ status: 201, body: { push: { msgId: 12, type: 'new_qw_customer', noise: '-5' }, attempts: [{ address: 'http://127.0.0.1:9/push', verdict: 'acked', httpStatus: 200, latencyMs: 3 }] } }))
-    const r = await run(['push', 'trigger', 'new_qw_customer', '--content', '{"qwUserId":"dowen"}', '--url', fake.origin, '--token', 'secret-token'])
-    expect(r.code, r.stderr).toBe(0)
-    expect(fake.seen[0]).toMatchObject({ method: 'POST', url: '/__mock/pushes' })
-    expect(fake.seen[0]!.headers.authorization).toBe('Bearer secret-token')
-    expect(JSON.parse(fake.seen[0]!.body)).toEqual({ type: 'new_qw_customer', content: { qwUserId: 'dowen' } })
-    expect(r.stdout).toContain('sent new_qw_customer  msgId 12  noise -5')
-    expect(r.stdout).toContain('→ http://127.0.0.1:9/push  acked  HTTP 200  3 ms')
+  it('against a running fake: sends the type with the given content to the registered receiver and prints the msgId, the verdict and the content', async () => {
+    const mock = await createMock({ seed: 'cli-trigger', customers: 20, staff: 3, adminToken: 'secret-token' })
+    const server = await startServer(mock, { host: '127.0.0.1', port: 0 })
+    const inbox = await startReceiver(mock.credentials)
+    try {
+      await send(mock, '/v2/push-register', JSON.stringify({ receiveAddress: inbox.url, subscription: 'register' }))
+      await mock.pushes.settle()
+      const member = mock.world.members()[0]!.qwUserId
+      const r = await run(['push', 'trigger', 'new_qw_customer', '--content', JSON.stringify({ qwUserId: member }), '--url', server.origin, '--token', 'secret-token'])
+      expect(r.code, r.stderr).toBe(0)
+      const [, pushed] = inbox.received
+      expect(pushed!.message).toMatchObject({ type: 'new_qw_customer', content: { qwUserId: member } })
+      expect(r.stdout).toContain(`sent new_qw_customer  msgId ${pushed!.message!.msgId}  noise ${pushed!.message!.noiseText}`)
+      expect(r.stdout).toContain(`→ ${inbox.url}  acked  HTTP 200`)
+      expect(r.stdout).toContain(`"qwUserId": "${member}"`)
+      const refused = await run(['push', 'trigger', 'new_qw_customer', '--content', '{"qwUserId":"nobody"}', '--url', server.origin, '--token', 'secret-token'])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(/push trigger new_qw_customer: 400 .*qwUserId/)
+    } finally {
+      await inbox.close()
+      await server.close()
+    }
   })
 
   it("a refused trigger (4xx) prints the answer's error and issues and exits 1; no fake there exits 1 in one line", async () => {
