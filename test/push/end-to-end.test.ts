@@ -87,6 +87,32 @@ describe('pushes from world changes, end to end', () => {
     expect(gone.find((p) => p.type === 'delete_customer')!.content).toEqual({ customerId })
   })
 
+  it('the rest: edit_qw_customer and edit_customer, edit_clue, new_follow_up, delete_clue (admin and signed writes), change_customer_tag (the trigger: no world change makes it)', async () => {
+    const { mock, since } = await subscribed()
+    await since()
+    const member = mock.world.members()[0]!
+    const { customerId } = mock.admin.addCustomer({ fields: { name: '改名前' }, externalUserId: 'wmEDITEDITEDITEDITEDITEDITEDIT01', followers: [{ qwUserId: member.qwUserId }] })
+    await since()
+    mock.admin.updateCustomer(customerId, { wechatNickname: '新昵称', fields: { name: '改名后' } })
+    const edits = await since()
+    expect(edits.find((p) => p.type === 'edit_qw_customer')!.content).toMatchObject({ externalUserId: 'wmEDITEDITEDITEDITEDITEDITEDIT01', qwUserId: member.qwUserId, wechatNickname: '新昵称', changed: expect.arrayContaining(['wechatNickname']) })
+    expect(edits.find((p) => p.type === 'edit_customer')!.content).toMatchObject({ customerId })
+
+    const lead = (await send(mock, '/v3/add-clue', JSON.stringify({ customerName: '线索', mobiles: ['13944445555'] }))).json.data as number
+    await since()
+    await send(mock, '/v3/clue/edit-field', JSON.stringify({ customerId: lead, field: '描述', valueAsText: '已沟通' }))
+    expect((await since()).find((p) => p.type === 'edit_clue')!.content).toMatchObject({ customerId: lead, isClue: true })
+    const record = mock.admin.addFollowUp(lead, { content: '电话沟通', type: 1, operator: member.qwUserId })
+    expect((await since()).find((p) => p.type === 'new_follow_up')!.content).toMatchObject({ followUpId: record.id, customerId: lead, qwUserId: member.qwUserId })
+    mock.admin.deleteLead(lead)
+    expect((await since()).find((p) => p.type === 'delete_clue')!.content).toMatchObject({ customerId: lead })
+
+    const { message, attempt } = await mock.pushes.trigger('change_customer_tag', { qwUserId: member.qwUserId })
+    expect(attempt.verdict).toBe('acked')
+    expect((await since()).map((p) => p.type)).toEqual(['change_customer_tag'])
+    expect(message.content).toMatchObject({ qwUserId: member.qwUserId, tagType: 'tag' })
+  })
+
   it('only the subscribed types are sent', async () => {
     const mock = await createMock({ seed: 'push-e2e', customers: 10, staff: 2 })
     const inbox = await startReceiver(mock.credentials)
