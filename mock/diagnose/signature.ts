@@ -11,7 +11,7 @@ import { clip } from '../preview.js'
 
 /** Characters of a snippet shown around a difference. */
 const SNIPPET = 24
-/** Bodies above this many bytes are not re-serialised (the search stays cheap). */
+/** Bodies above this many bytes are not re-serialised nor tried in other orders (the search stays cheap). */
 const RESERIALISE_LIMIT = 256 * 1024
 
 type HeaderSource = { get(name: string): string | null }
@@ -40,12 +40,23 @@ function reserialisations(text: string): readonly (readonly [string, string])[] 
   } catch {
     return out
   }
+  try {
+    return [...out, ...reformatted(value)]
+  } catch (error) {
+    // Nested deeper than the stack allows (the depth limit is checked after the signature): not tried.
+    if (error instanceof RangeError) return out
+    throw error
+  }
+}
+
+/** The re-serialisations of a parsed body. */
+function reformatted(value: unknown): readonly (readonly [string, string])[] {
   const ascii = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   const sorted = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v
   const compact = JSON.stringify(value)
   const python = pythonDumps(value)
-  out.push(
+  return [
     ['JSON.stringify(JSON.parse(body)) (compact re-serialisation)', compact],
     ['the body with sorted keys', JSON.stringify(sorted(value))],
     ['the body indented by 2 spaces', JSON.stringify(value, null, 2)],
@@ -54,8 +65,7 @@ function reserialisations(text: string): readonly (readonly [string, string])[] 
     ['Python json.dumps(body) (separators ", " and ": ", ensure_ascii)', ascii(python)],
     ['Python json.dumps(body, ensure_ascii=False) (separators ", " and ": ")', python],
     ['Python json.dumps(body, sort_keys=True)', ascii(pythonDumps(sorted(value)))],
-  )
-  return out
+  ]
 }
 
 /** Python's json.dumps with its default separators (", ", ": "), before ensure_ascii. */
@@ -146,7 +156,7 @@ export function diagnoseSignature(facts: SignatureFacts): string {
 
   // The four parts in another order.
   const parts = { appId, timestamp, body, appKey } as const
-  for (const order of permutations(ORDER_NAMES).slice(1)) {
+  for (const order of body.byteLength <= RESERIALISE_LIMIT ? permutations(ORDER_NAMES).slice(1) : []) {
     if (matches(sha(order.map((name) => parts[name])))) return `parts in the wrong order: the sign is over ${order.join(' + ')}; the rule is appId + timestamp + body + appKey${caseNote}`
   }
 

@@ -102,6 +102,21 @@ describe('1002 diagnoses', () => {
     expect(await lastDiagnosis(mock)).toBe(`no known mistake reproduces it; the fake signed appId + timestamp + body + appKey = "${A.appId}" + "${TS}" + "{\\"size\\":5}" + '<appKey>' (lowercase hex SHA-256)`)
   })
 
+  it('a body nested too deep to re-serialise, with a wrong sign, still gets a diagnosis and nothing on stderr', async () => {
+    const mock = await createMock({ ...A, seed: 'diag-a', customers: 10, staff: 2, now: () => NOW })
+    const body = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    const written: string[] = []
+    const write = process.stderr.write.bind(process.stderr)
+    process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write
+    try {
+      expect((await call(mock, LIST, body, headers(A.appId, 'ab'.repeat(32)))).json.code).toBe(1002)
+    } finally {
+      process.stderr.write = write
+    }
+    expect(await lastDiagnosis(mock)).toMatch(/^no known mistake reproduces it/)
+    expect(written.join('')).toBe('')
+  })
+
   it('the upstream answer bytes are unchanged by a diagnosis: the same envelope and headers as any 1002, and no diagnosis header', async () => {
     const mock = await fake()
     const body = '{ "size": 5 }'
