@@ -32,9 +32,10 @@ export function createHandlers(tenants: readonly Tenant[], { unknownPaths = 'ups
   const fallback = tenants[0]!
   const context = fallback.context
   const byAppId = new Map(tenants.map((t) => [t.context.options.appId, t.context]))
+  const peers = tenants.map((t) => t.context)
   const contextFor = (request: Request) => byAppId.get(request.headers.get('appId') ?? '') ?? context
   const endpointHandlers = ENDPOINTS.map((endpoint) =>
-    http.all(({ request }) => new URL(request.url).pathname.endsWith(endpoint.path), ({ request }) => serveEndpoint(contextFor(request), endpoint, request)),
+    http.all(({ request }) => new URL(request.url).pathname.endsWith(endpoint.path), ({ request }) => serveEndpoint(contextFor(request), endpoint, request, peers)),
   )
   const adminHandlers = tenants.length > 1 ? tenants.map((t) => createAdminHandler(t.context, t.admin, `/__mock/tenants/${t.context.options.appId}`)) : []
   const hosts = new Set(context.options.upstreamHosts)

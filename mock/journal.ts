@@ -3,6 +3,7 @@
  * was signed" or "the consumer paged to the end". Bounded: the oldest entries go first.
  */
 import type { ErrorKind } from './protocol/errors.js'
+import { IssuedCursors } from './diagnose/cursor.js'
 
 export type SignatureVerdict = 'valid' | 'missing' | 'unknown-app' | 'bad-timestamp' | 'stale-timestamp' | 'mismatch' | 'not-checked'
 
@@ -36,6 +37,12 @@ export interface JournalEntry {
   readonly offset?: number
   /** Body properties the endpoint does not know (ignored, or refused with `strictBody`): the first few names. */
   readonly unknownProperties?: readonly string[]
+  /**
+   * Why the call failed, in the vendor's terms (mock/diagnose/*): which known mistake reproduces a
+   * 1002's sign, a 1003's skew, the endpoint closest to an unknown path, where a cursor came from.
+   * Also on a call that succeeded with a cursor minted for another list, filters or tenant.
+   */
+  readonly diagnosis?: string
 }
 
 /** What an endpoint tells the journal about the request and its answer. */
@@ -59,6 +66,8 @@ export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
 export class Journal {
   #entries: JournalEntry[] = []
   #seq = 0
+  /** The cursors handed out (cursor → endpoint, filters, tenant), to trace a misplaced one; kept by clear(). */
+  readonly cursors = new IssuedCursors()
 
   constructor(readonly capacity = 10_000) {}
 

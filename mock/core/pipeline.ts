@@ -18,6 +18,11 @@ import { gatewayPage, type FaultPlan, type FaultRule } from '../faults.js'
 import { VERDICT_OF, type PageNote, type SignatureVerdict } from '../journal.js'
 import { newRequestId, REQUEST_ID_HEADER, type Logger } from '../log.js'
 import { clip } from '../preview.js'
+import { diagnoseSignature } from '../diagnose/signature.js'
+import { diagnoseTimestamp } from '../diagnose/timestamp.js'
+import { diagnosePath } from '../diagnose/path.js'
+import { diagnoseCursor, filtersOf } from '../diagnose/cursor.js'
+import { ENDPOINT_PATHS } from '../diagnose/paths.js'
 
 const JSON_TYPE = 'application/json;charset=UTF-8'
 
@@ -36,7 +41,9 @@ export function serveUnknown(context: MockContext, request: Request): Response {
   log.log('route', `${method} ${path}: no such endpoint`)
   const error = new UpstreamError('notFound', `${method} ${path}`)
   const { status, code } = context.errors.render(error)
-  context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status })
+  const diagnosis = diagnosePath(path, ENDPOINT_PATHS())
+  log.log('diagnosis', diagnosis)
+  context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status, diagnosis })
   return errorResponse(context, request, error, requestId, log)
 }
 
@@ -46,8 +53,11 @@ const appIdOf = (request: Request): string | null => {
   return appId === null ? null : clip(appId, ECHO_CHARS)
 }
 
-/** One call of `endpoint`, through every step. */
-export async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request): Promise<Response> {
+/**
+ * One call of `endpoint`, through every step. `peers`: every tenant's context (this one's included),
+ * so a diagnosis can name another tenant's key or cursor.
+ */
+export async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request, peers: readonly MockContext[] = [context]): Promise<Response> {
   const { options } = context
   const requestId = newRequestId()
   const logger = context.logger.withRequest(requestId)
@@ -55,16 +65,19 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
   let appId: string | null = null
   let signature: SignatureVerdict = 'not-checked'
   let plan: FaultPlan | undefined
+  let raw: Uint8Array | undefined
+  let diagnosis: string | undefined
   const journal = (status: number, code: number | null) =>
     context.journal.record({
       requestId, time: context.clock.now(), method: clip(request.method, ECHO_CHARS), path: clip(new URL(request.url).pathname, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
       ...(plan && plan.hits.length > 0 ? { faults: plan.hits } : {}),
       ...(plan && plan.latencyMs > 0 ? { delayMs: plan.latencyMs } : {}),
+      ...(diagnosis === undefined ? {} : { diagnosis }),
     })
   try {
     if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
-    const raw = await requestBytes(request)
+    raw = await requestBytes(request)
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
     appId = appIdOf(request)
@@ -90,6 +103,9 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     const body = parseBody(raw, options.bodyDepthLimit, endpoint.emptyBody ?? true)
     const checked = endpoint.check(options, body, note, logger)
     const data = endpoint.serve({ context, request: checked, body, note, log: logger, plan })
+    if (note.nextCursor) context.journal.cursors.add(note.nextCursor, { endpoint: endpoint.path, filters: filtersOf(body), appId: appId ?? '' })
+    diagnosis = cursorDiagnosis(context, peers, endpoint, appId, body, false)
+    if (diagnosis !== undefined) logger.log('diagnosis', diagnosis)
     const late = plan && endpoint.hooks?.lateMs ? endpoint.hooks.lateMs(context, plan, note) : 0
     if (late > 0) {
       plan!.latencyMs += late
@@ -102,11 +118,58 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     return respond(request, 200, jsonHeaders(requestId), answer)
   } catch (error) {
     if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
+    if (error instanceof UpstreamError && raw !== undefined) {
+      diagnosis = diagnose(context, peers, endpoint, request, raw, error, appId)
+      if (diagnosis !== undefined) logger.log('diagnosis', diagnosis)
+    }
     const response = errorResponse(context, request, error, requestId, logger)
     const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
     journal(rendered.status, rendered.code)
     return response
   }
+}
+
+/**
+ * Why a call failed, in the vendor's terms (mock/diagnose/*), for the journal and the log: never in
+ * the answer, whose bytes stay the upstream's. A diagnosis that itself fails is our bug: logged, and none.
+ */
+function diagnose(context: MockContext, peers: readonly MockContext[], endpoint: Endpoint, request: Request, raw: Uint8Array, error: UpstreamError, appId: string | null): string | undefined {
+  try {
+    const { options } = context
+    switch (error.kind) {
+      case 'badSignature':
+        return diagnoseSignature({
+          headers: request.headers,
+          body: raw,
+          appKey: options.appKey,
+          tenants: peers.map((peer) => ({ appId: peer.options.appId, appKey: peer.options.appKey })),
+          anyCase: options.signCase === 'any',
+        })
+      case 'staleTimestamp':
+        return diagnoseTimestamp(request.headers.get('timestamp') ?? '', context.clock.state(), options.skewMs)
+      case 'validation': {
+        let body: unknown
+        try {
+          body = JSON.parse(Buffer.from(raw).toString('utf8'))
+        } catch {
+          return undefined
+        }
+        return cursorDiagnosis(context, peers, endpoint, appId, body, true)
+      }
+      default:
+        return undefined
+    }
+  } catch (bug) {
+    context.logger.internal(bug, `diagnosis of ${error.kind}`)
+    return undefined
+  }
+}
+
+/** The diagnosis of the call's cursor against the cursors this tenant and the others handed out. */
+function cursorDiagnosis(context: MockContext, peers: readonly MockContext[], endpoint: Endpoint, appId: string | null, body: unknown, failed: boolean): string | undefined {
+  if (body === null || typeof body !== 'object' || !('cursor' in body)) return undefined
+  const others = peers.filter((peer) => peer !== context).map((peer) => peer.journal.cursors)
+  return diagnoseCursor({ body, endpoint: endpoint.path, appId, failed }, context.journal.cursors, others)
 }
 
 /** The answer of a fault rule that replaces the endpoint's. */
