@@ -36,6 +36,14 @@ export interface JournalEntry {
   readonly offset?: number
   /** Body properties the endpoint does not know (ignored, or refused with `strictBody`): the first few names. */
   readonly unknownProperties?: readonly string[]
+  /** A validation error (40000): the top-level request field it names, when it names one. */
+  readonly field?: string
+  /** The answer's `data` was empty (`[]` or `null`) — list pages say it by `items: 0`. */
+  readonly emptyData?: boolean
+  /** A hash of the body bytes, kept while fault rules are in force (coverage: was the failed request repeated?). */
+  readonly bodyHash?: string
+  /** For cursor lists: how many world changes the tenant had seen when the page was served (coverage: a sweep during writes). */
+  readonly worldChanges?: number
 }
 
 /** What an endpoint tells the journal about the request and its answer. */
@@ -46,6 +54,10 @@ export interface PageNote {
   nextCursor?: string | null
   cursor?: string | null
   unknownProperties?: readonly string[]
+  field?: string
+  emptyData?: boolean
+  bodyHash?: string
+  worldChanges?: number
 }
 
 export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
@@ -59,12 +71,22 @@ export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
 export class Journal {
   #entries: JournalEntry[] = []
   #seq = 0
+  #dropped = 0
 
   constructor(readonly capacity = 10_000) {}
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
     this.#entries.push({ seq: ++this.#seq, ...entry })
-    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity)
+    if (this.#entries.length > this.capacity) {
+      const over = this.#entries.length - this.capacity
+      this.#dropped += over
+      this.#entries.splice(0, over)
+    }
+  }
+
+  /** Entries the bound (`journalSize`) dropped since the fake started (cleared ones do not count). */
+  get dropped(): number {
+    return this.#dropped
   }
 
   list(): readonly JournalEntry[] {

@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { MockContext } from './context.js'
-import type { Endpoint, JsonText } from './endpoint.js'
+import { requestFields, type Endpoint, type JsonText, type RequestSchema } from './endpoint.js'
 import { envelopeJson, SUCCESS_CODE, UpstreamError } from '../protocol/errors.js'
 import { verifySignature } from '../protocol/signing.js'
 import { requestBytes, respond, respondFault } from '../host-channel.js'
@@ -55,6 +55,7 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
   let appId: string | null = null
   let signature: SignatureVerdict = 'not-checked'
   let plan: FaultPlan | undefined
+  let raw: Uint8Array | undefined
   const journal = (status: number, code: number | null) =>
     context.journal.record({
       requestId, time: context.clock.now(), method: clip(request.method, ECHO_CHARS), path: clip(new URL(request.url).pathname, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
@@ -64,11 +65,12 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
   try {
     if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
-    const raw = await requestBytes(request)
+    raw = await requestBytes(request)
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
     appId = appIdOf(request)
     if (context.faults.active) {
+      note.bodyHash = bodyHash(raw)
       plan = context.faults.plan(endpoint.path, appId, context.clock.now())
       if (plan.hits.length > 0) logger.log('fault', `${plan.hits.join(', ')}${plan.latencyMs > 0 ? `: ${plan.latencyMs} ms late` : ''}`)
       if (plan.latencyMs > 0) await sleep(plan.latencyMs)
@@ -90,6 +92,7 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     const body = parseBody(raw, options.bodyDepthLimit, endpoint.emptyBody ?? true)
     const checked = endpoint.check(options, body, note, logger)
     const data = endpoint.serve({ context, request: checked, body, note, log: logger, plan })
+    if (endpoint.kind === 'read' && (data === '[]' || data === 'null')) note.emptyData = true
     const late = plan && endpoint.hooks?.lateMs ? endpoint.hooks.lateMs(context, plan, note) : 0
     if (late > 0) {
       plan!.latencyMs += late
@@ -102,6 +105,12 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     return respond(request, 200, jsonHeaders(requestId), answer)
   } catch (error) {
     if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
+    // What the journal needs to tell which variant this was: the cursor a list call came with, the field a validation error names.
+    if (raw && note.cursor === undefined) endpoint.hooks?.unserved?.(raw, note)
+    if (error instanceof UpstreamError && error.kind === 'validation' && note.field === undefined) {
+      const field = fieldNamed(error.detail, endpoint.schema(options))
+      if (field !== undefined) note.field = field
+    }
     const response = errorResponse(context, request, error, requestId, logger)
     const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
     journal(rendered.status, rendered.code)
@@ -130,6 +139,20 @@ function faultAnswer(context: MockContext, request: Request, rule: FaultRule, jo
       journal(0, null)
       return respondFault(request, { kind: 'reset' })
   }
+}
+
+/** A short hash of the body bytes (FNV-1a, 32 bits, as hex): enough to tell a repeated request. */
+function bodyHash(raw: Uint8Array): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < raw.length; i++) hash = Math.imul(hash ^ raw[i]!, 0x01000193)
+  return (hash >>> 0).toString(16).padStart(8, '0')
+}
+
+/** The top-level request field a validation message starts with (`qwUserId 不存在：…`), if any. */
+function fieldNamed(detail: string | undefined, schema: RequestSchema): string | undefined {
+  const name = detail?.match(/^([A-Za-z_$][\w$]*)/)?.[1]
+  if (name === undefined) return undefined
+  return requestFields(schema).includes(name) ? name : undefined
 }
 
 const ENVELOPE_END = Buffer.from('}')
