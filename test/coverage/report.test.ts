@@ -176,6 +176,28 @@ describe('a consumer that covers everything of the relation list, add-clue and t
 })
 
 describe('the report', () => {
+  it('a sweep resumed after its cursor page got a 1003 is a resumed sweep (the journal keeps the cursor of a failed call)', async () => {
+    const mock = await consumerMock()
+    const first = await send(mock, RELATIONS, '{"size":5}')
+    const body = JSON.stringify({ size: 5, cursor: first.json.data.nextCursor })
+    expect((await send(mock, RELATIONS, body, mock.sign(body, mock.clock.now() - 3_600_000))).json.code).toBe(1003)
+    expect(mock.context.journal.list().at(-1)).toMatchObject({ code: 1003, cursor: first.json.data.nextCursor })
+    let r = report(mock)
+    expect(covered(r, RELATIONS)).toEqual(['success', 'error:1003', 'paging:first'])
+    await send(mock, RELATIONS, body)
+    r = report(mock)
+    expect(covered(r, RELATIONS)).toEqual(['success', 'error:1003', 'paging:first', 'paging:cursor', 'paging:resumed'])
+  })
+
+  it('with endCursor empty-page the end is reached by following the last cursor to an empty page', async () => {
+    const mock = await consumerMock({ endCursor: 'empty-page' })
+    let page = (await send(mock, RELATIONS, '{"size":100}')).json.data
+    expect(page.nextCursor).toEqual(expect.any(String))
+    page = (await send(mock, RELATIONS, JSON.stringify({ size: 100, cursor: page.nextCursor }))).json.data
+    expect(page).toEqual({ list: [], nextCursor: null })
+    expect(covered(report(mock), RELATIONS)).toEqual(['success', 'empty', 'paging:first', 'paging:cursor', 'paging:end', 'paging:end-empty-page'])
+  })
+
   it('says when the bounded journal dropped entries', async () => {
     const mock = await consumerMock({ journalSize: 2 })
     for (let k = 0; k < 5; k++) await send(mock, RELATIONS, '{"size":5}')
