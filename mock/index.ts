@@ -24,6 +24,11 @@ import { isRecipe, parseFixture, readFixtureText, recipeSchema, type FixtureInpu
 import { fixturePath } from './package-files.js'
 import { PushDelivery, type PushDeliveryOptions } from './push/delivery.js'
 import { readFileSync } from 'node:fs'
+import { coverageReport } from './coverage/report.js'
+import { journalExport, type journalExportSchema } from './coverage/journal-export.js'
+import type { CoverageReport } from './coverage/schema.js'
+
+type JournalExportDocument = z.output<typeof journalExportSchema>
 
 /** A fixture from a document, a file (JSON or NDJSON) or a pack name: its records, or a recipe. */
 export function loadFixture(source: string | FixtureInput | Recipe): FixtureDocument | Recipe {
@@ -73,6 +78,13 @@ export interface Mock {
   readonly pushes: PushDelivery
   /** With several tenants (createTenants): every tenant, this one (the default) first. */
   readonly tenants?: readonly Mock[]
+  /**
+   * Consumer coverage (docs/coverage.md): what the journals show the consumer's tests exercised,
+   * item by item, for every tenant. `journalExport()`: the journals as one document (GET /__mock/journal)
+   * that `coverageFromJournal(file)` reads offline.
+   */
+  coverage(): CoverageReport
+  journalExport(): JournalExportDocument
   /** Headers `appId`, `timestamp`, `sign` for a body, at the mock's clock (or `nowMs`). */
   sign(body: BodyBytes, nowMs?: number): Record<'appId' | 'timestamp' | 'sign', string>
 }
@@ -121,6 +133,8 @@ export async function createMock(options: MockOptions = {}, hooks: MockHooks = {
     clock: context.clock,
     pushes,
     sign: (body, nowMs = context.clock.now()) => signHeaders(credentials, body, nowMs),
+    coverage: () => coverageReport(journalExport([context])),
+    journalExport: () => journalExport([context]),
   }
 }
 
@@ -164,7 +178,13 @@ export async function createTenants(config: TenantsConfig, shared: MockOptions =
   }
   const handlers = createHandlers(mocks.map((m) => ({ context: m.context, admin: m.admin })))
   const first = mocks[0]!
-  return Object.create(first, { handlers: { value: handlers }, tenants: { value: mocks } }) as Mock
+  const contexts = mocks.map((m) => m.context)
+  return Object.create(first, {
+    handlers: { value: handlers },
+    tenants: { value: mocks },
+    coverage: { value: () => coverageReport(journalExport(contexts)) },
+    journalExport: { value: () => journalExport(contexts) },
+  }) as Mock
 }
 
 export { startServer, type RunningServer, type ServerOptions } from './server.js'
@@ -180,3 +200,4 @@ export { encodeCursor, decodeCursor, compareKeys, type RelationKey } from './pro
 export { DEFAULT_ERRORS, ErrorCatalog, UpstreamError, type ErrorKind } from './protocol/errors.js'
 export { mintId, idMintedAt, ID_EPOCH_MS } from './protocol/ids.js'
 export { formatBeijing, parseBeijing } from './protocol/time.js'
+export { coverageReport, coverageFromJournal, journalExportSchema, coverageReportSchema, type CoverageReport, type JournalExport } from './coverage/index.js'

@@ -43,6 +43,14 @@ export interface JournalEntry {
    * Also on a call that succeeded with a cursor minted for another list, filters or tenant.
    */
   readonly diagnosis?: string
+  /** A validation error (40000): the top-level request field it names, when it names one. */
+  readonly field?: string
+  /** The answer's `data` was empty (`[]` or `null`) — list pages say it by `items: 0`. */
+  readonly emptyData?: boolean
+  /** A hash of the body bytes, kept while fault rules are in force (coverage: was the failed request repeated?). */
+  readonly bodyHash?: string
+  /** For cursor lists: how many world changes the tenant had seen when the page was served (coverage: a sweep during writes). */
+  readonly worldChanges?: number
 }
 
 /** What an endpoint tells the journal about the request and its answer. */
@@ -53,6 +61,10 @@ export interface PageNote {
   nextCursor?: string | null
   cursor?: string | null
   unknownProperties?: readonly string[]
+  field?: string
+  emptyData?: boolean
+  bodyHash?: string
+  worldChanges?: number
 }
 
 export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
@@ -68,12 +80,22 @@ export class Journal {
   #seq = 0
   /** The cursors handed out (cursor → endpoint, filters, tenant), to trace a misplaced one; kept by clear(). */
   readonly cursors = new IssuedCursors()
+  #dropped = 0
 
   constructor(readonly capacity = 10_000) {}
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
     this.#entries.push({ seq: ++this.#seq, ...entry })
-    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity)
+    if (this.#entries.length > this.capacity) {
+      const over = this.#entries.length - this.capacity
+      this.#dropped += over
+      this.#entries.splice(0, over)
+    }
+  }
+
+  /** Entries the bound (`journalSize`) dropped since the fake started (cleared ones do not count). */
+  get dropped(): number {
+    return this.#dropped
   }
 
   list(): readonly JournalEntry[] {

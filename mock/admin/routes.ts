@@ -13,6 +13,8 @@ import { PushStateError } from '../push/delivery.js'
 import { PushInputError } from '../push/messages.js'
 import { parseBeijing } from '../protocol/time.js'
 import { AdminError, type AdminFunctions } from './functions.js'
+import { coverageReport } from '../coverage/report.js'
+import { journalExport } from '../coverage/journal-export.js'
 import { adminPathPattern, guardAdmin } from './guard.js'
 import type { ClockChange, CustomerPatch, DepartmentChange, LeadPatch, MemberPatch, NewCustomer, NewDepartment, NewFollowUp, NewLead, NewMember, NewRelation, NewTag, TagPatch } from './schemas.js'
 
@@ -72,6 +74,7 @@ async function pushing(run: () => Promise<Answer>): Promise<Answer> {
 
 /** The admin routes of one scope, built once per handler. */
 function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: readonly { context: MockContext }[]): readonly Route[] {
+  const scopeContexts = tenants.length > 0 ? tenants.map((t) => t.context) : [context]
   return [
     ['GET', /^\/live$/, async () => [200, { status: 'ok' }]],
     ['GET', /^\/health$/, async () => [200, admin.health()]],
@@ -99,6 +102,9 @@ function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: reado
     ['DELETE', /^\/tags\/([^/]+)$/, async (match) => (admin.deleteTag(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
     ['GET', /^\/requests$/, async () => [200, admin.requests()]],
     ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), [200, { cleared: true }])],
+    // Consumer coverage (docs/coverage.md): the report, and the journals as one document for offline reports; every tenant on the default scope.
+    ['GET', /^\/coverage$/, async () => [200, coverageReport(journalExport(scopeContexts))]],
+    ['GET', /^\/journal$/, async () => [200, journalExport(scopeContexts)]],
     ['GET', /^\/faults$/, async () => [200, { rules: admin.faults() }]],
     ['POST', /^\/faults$/, async (_, body) => [200, { rules: admin.setFaults(await body()) }]],
     ['DELETE', /^\/faults$/, async () => (admin.clearFaults(), [200, { rules: [] }])],

@@ -39,7 +39,12 @@ export function checkRequest<S extends z.ZodObject | z.ZodArray<z.ZodObject>>(sc
     input = knownOnly(schema as z.ZodObject, options, body, note, log)
   }
   const result = schema.safeParse(input)
-  if (!result.success) throw new UpstreamError('validation', result.error.issues[0]!.message)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const field = issue.path[schema instanceof z.ZodArray ? 1 : 0]
+    if (typeof field === 'string') note.field = field
+    throw new UpstreamError('validation', issue.message)
+  }
   return result.data as z.output<S>
 }
 
@@ -77,7 +82,10 @@ function knownOnly(schema: z.ZodObject, options: ResolvedOptions, body: Record<s
     if (!hasOwn(body, key)) continue
     const value = body[key]
     if (value === null) {
-      if (options.nulls === 'error') throw new UpstreamError('validation', `${key} 不能为 null`)
+      if (options.nulls === 'error') {
+        note.field = key
+        throw new UpstreamError('validation', `${key} 不能为 null`)
+      }
       continue
     }
     input[key] = value

@@ -78,6 +78,7 @@ export function servePage(call: EndpointCall<CursorListRequest>, select: () => K
   note.size = size
   const body = call.body as { cursor?: unknown }
   note.cursor = typeof body.cursor === 'string' ? body.cursor : null
+  note.worldChanges = context.events.count
   note.items = 0
   note.nextCursor = null
 

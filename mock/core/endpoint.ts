@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import type { FaultPlan } from '../faults.js'
+import type { ErrorKind } from '../protocol/errors.js'
 import type { PageNote } from '../journal.js'
 import { SILENT, type Logger } from '../log.js'
 import type { ResolvedOptions } from '../options.js'
@@ -84,6 +85,11 @@ export interface EndpointModule<S extends RequestSchema = RequestSchema, D exten
   readonly message: 'ok' | 'success' | 'option' | (string & {})
   /** The success envelope has no `data` property at all (push-register: `{"code":0,"message":…}`); `serve`'s answer is ignored. */
   readonly withoutData?: boolean
+  /**
+   * The business errors `serve` throws besides validation (e.g. add-clue's `duplicateMobile`, 40417):
+   * the coverage model's error variants of the endpoint (mock/coverage/model.ts) beside the pipeline's.
+   */
+  readonly errors?: readonly ErrorKind[]
   /** The answer's `data` as JSON text; throws UpstreamError for business errors. */
   serve(call: EndpointCall<z.output<S>>): JsonText
   readonly hooks?: EndpointHooks
@@ -97,6 +103,11 @@ export interface Endpoint<S extends RequestSchema = RequestSchema, D extends z.Z
   check(options: ResolvedOptions, body: unknown, note?: PageNote, log?: Logger): z.output<S>
   /** Check the body and serve it: the pipeline's validate and handler steps, without HTTP or signature. */
   handle(context: MockContext, body: unknown, note?: PageNote, extras?: { readonly log?: Logger; readonly plan?: FaultPlan }): JsonText
+}
+
+/** The top-level fields of a request schema (of its elements, for an array body), in its order. */
+export function requestFields(schema: RequestSchema): readonly string[] {
+  return Object.keys((schema instanceof z.ZodArray ? schema.element : schema).shape)
 }
 
 export function defineEndpoint<S extends RequestSchema, D extends z.ZodType>(module: EndpointModule<S, D>): Endpoint<S, D> {

@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { MockContext } from './context.js'
-import type { Endpoint, JsonText } from './endpoint.js'
+import { requestFields, type Endpoint, type JsonText, type RequestSchema } from './endpoint.js'
 import { envelopeJson, SUCCESS_CODE, UpstreamError } from '../protocol/errors.js'
 import { verifySignature } from '../protocol/signing.js'
 import { requestBytes, respond, respondFault } from '../host-channel.js'
@@ -82,6 +82,7 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
 
     appId = appIdOf(request)
     if (context.faults.active) {
+      note.bodyHash = bodyHash(raw)
       plan = context.faults.plan(endpoint.path, appId, context.clock.now())
       if (plan.hits.length > 0) logger.log('fault', `${plan.hits.join(', ')}${plan.latencyMs > 0 ? `: ${plan.latencyMs} ms late` : ''}`)
       if (plan.latencyMs > 0) await sleep(plan.latencyMs)
@@ -106,6 +107,7 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     if (note.nextCursor) context.journal.cursors.add(note.nextCursor, { endpoint: endpoint.path, filters: filtersOf(body), appId: appId ?? '' })
     diagnosis = cursorDiagnosis(context, peers, endpoint, appId, body, false)
     if (diagnosis !== undefined) logger.log('diagnosis', diagnosis)
+    if (endpoint.kind === 'read' && (data === '[]' || data === 'null')) note.emptyData = true
     const late = plan && endpoint.hooks?.lateMs ? endpoint.hooks.lateMs(context, plan, note) : 0
     if (late > 0) {
       plan!.latencyMs += late
@@ -118,6 +120,12 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     return respond(request, 200, jsonHeaders(requestId), answer)
   } catch (error) {
     if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
+    // What the journal needs to tell which variant this was: the cursor a list call came with, the field a validation error names.
+    if (raw && note.cursor === undefined) endpoint.hooks?.unserved?.(raw, note)
+    if (error instanceof UpstreamError && error.kind === 'validation' && note.field === undefined) {
+      const field = fieldNamed(error.detail, endpoint.schema(options))
+      if (field !== undefined) note.field = field
+    }
     if (error instanceof UpstreamError && raw !== undefined) {
       diagnosis = diagnose(context, peers, endpoint, request, raw, error, appId)
       if (diagnosis !== undefined) logger.log('diagnosis', diagnosis)
@@ -193,6 +201,20 @@ function faultAnswer(context: MockContext, request: Request, rule: FaultRule, jo
       journal(0, null)
       return respondFault(request, { kind: 'reset' })
   }
+}
+
+/** A short hash of the body bytes (FNV-1a, 32 bits, as hex): enough to tell a repeated request. */
+function bodyHash(raw: Uint8Array): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < raw.length; i++) hash = Math.imul(hash ^ raw[i]!, 0x01000193)
+  return (hash >>> 0).toString(16).padStart(8, '0')
+}
+
+/** The top-level request field a validation message starts with (`qwUserId 不存在：…`), if any. */
+function fieldNamed(detail: string | undefined, schema: RequestSchema): string | undefined {
+  const name = detail?.match(/^([A-Za-z_$][\w$]*)/)?.[1]
+  if (name === undefined) return undefined
+  return requestFields(schema).includes(name) ? name : undefined
 }
 
 const ENVELOPE_END = Buffer.from('}')

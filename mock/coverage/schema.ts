@@ -53,6 +53,11 @@ export const tenantCoverageSchema = z.object({
   groups: z.array(coverageGroupSchema),
   diagnoses: z.array(diagnosisSchema),
   totals: totalsSchema,
+  /**
+   * Entries the journals' bounds dropped before the report was made (`journalSize`, `pushJournalSize`):
+   * when either is above 0, items the dropped entries covered may show as not covered. Absent: none dropped.
+   */
+  dropped: z.object({ requests: z.int().min(0), pushes: z.int().min(0) }).optional(),
 })
 
 export const coverageReportSchema = z.object({

@@ -55,6 +55,7 @@ export const addClue = defineEndpoint({
   /** The new lead's customer id. */
   data: idSchema,
   message: 'success',
+  errors: ['duplicateMobile'],
   serve({ context, request }) {
     try {
       const { customerId } = worldChanges(context).addLead({ customerName: request.customerName, mobiles: request.mobiles, fields: request.fields })

@@ -50,6 +50,7 @@ export const saveHighseas = defineEndpoint({
   request: requestSchema,
   data: newCustomerIdsSchema,
   message: 'success',
+  errors: ['duplicateMobile'],
   serve({ context, request }) {
     const world = context.world
     const items = request.map((item, k) =>

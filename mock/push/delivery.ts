@@ -174,6 +174,7 @@ export class PushDelivery {
   #nextMsgId = FIRST_MSG_ID
   readonly #messages = new Map<number, Message>()
   #journal: PushAttempt[] = []
+  #dropped = 0
   #seq = 0
   /** The tail of the one-at-a-time queue of attempts. */
   #chain: Promise<unknown> = Promise.resolve()
@@ -253,6 +254,11 @@ export class PushDelivery {
   /** The outgoing journal: every attempt, oldest first (bounded by `pushJournalSize`). */
   journal(): readonly PushAttempt[] {
     return this.#journal
+  }
+
+  /** Attempts the bound (`pushJournalSize`) dropped from the outgoing journal (cleared ones do not count). */
+  get dropped(): number {
+    return this.#dropped
   }
 
   clearJournal(): void {
@@ -434,7 +440,10 @@ export class PushDelivery {
       }
       this.#journal.push(attempt)
       const capacity = this.#context.options.pushJournalSize
-      if (this.#journal.length > capacity) this.#journal.splice(0, this.#journal.length - capacity)
+      if (this.#journal.length > capacity) {
+        this.#dropped += this.#journal.length - capacity
+        this.#journal.splice(0, this.#journal.length - capacity)
+      }
       this.#log(`${message.type} #${message.msgId} attempt ${message.attempts}${duplicate ? ' (duplicate)' : ''} → ${address || '(no address)'}: ${verdict}${status ? ` ${status}` : ''} ${latencyMs} ms`)
       return attempt
     }
