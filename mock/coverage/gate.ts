@@ -61,15 +61,16 @@ export function parseSpec(spec: string): Requirement[] {
     const segments = clause.split(':').map((s) => s.trim())
     let target: Target
     let rest: string[]
-    if (segments[0]! in SELECTORS) {
+    if ((segments[0] === 'push' || segments[0] === 'fault') && segments.length >= 3) {
+      // push:<type>:<variants>, fault:<rule id>:<variants> (push:<variants> alone is the target "every push type used")
+      target = { key: `${segments[0]}:${segments[1]}` }
+      rest = segments.slice(2)
+    } else if (segments[0]! in SELECTORS) {
       target = SELECTORS[segments[0]!]!
       rest = segments.slice(1)
     } else if (segments[0]!.startsWith('/')) {
       target = { key: segments[0]! }
       rest = segments.slice(1)
-    } else if ((segments[0] === 'push' || segments[0] === 'fault') && segments.length >= 3) {
-      target = { key: `${segments[0]}:${segments[1]}` }
-      rest = segments.slice(2)
     } else {
       throw new SpecError(`"${clause}": "${segments[0]}" is not a target: an endpoint path (/v3/…), push:<type>, fault:<rule id>, or one of ${Object.keys(SELECTORS).join(', ')}`)
     }
