@@ -138,11 +138,11 @@ table{border-collapse:collapse;margin:.4rem 0}td,th{text-align:left;padding:.15r
 tr.covered td.state{color:#2e9c5a}tr.uncovered td.state{color:#c62828;font-weight:600}
 body.only-uncovered tr.covered,body.only-uncovered details.done{display:none}
 `
-const SCRIPT = `
-const box = document.getElementById('only-uncovered');
-const apply = () => document.body.classList.toggle('only-uncovered', box.checked);
-box.addEventListener('change', apply); apply();
-`
+const SCRIPT = `{
+  const box = document.getElementById('only-uncovered');
+  const apply = () => document.body.classList.toggle('only-uncovered', box.checked);
+  box.addEventListener('change', apply); apply();
+}`
 
 function groupHtml(g: CoverageGroup): string {
   const covered = coveredIn(g)
