@@ -173,6 +173,8 @@ describe('tanma-mock coverage', { timeout: 120_000 }, () => {
       [['--url', await fakeCoverage({ version: 2 }, 't'), '--token', 't'], /^tanma-mock: the answer of GET .* is not a coverage report: version: /],
       [['--url', url, '--token', 'sekret', '--baseline', '/nonexistent/old.json'], /^tanma-mock: --baseline \/nonexistent\/old\.json: ENOENT/],
       [['--url', url, '--token', 'sekret', '--format', 'pdf'], /argument 'pdf' is invalid. Allowed choices are table, json, junit, html/],
+      // Before and after the report engine (mock/coverage/report.ts) is in the build: one line either way.
+      [['--journal', '/nonexistent/journal.json'], /^tanma-mock: --journal[: ]/],
     ]
     for (const [args, message] of cases) {
       const r = await coverage(args)
