@@ -6,10 +6,11 @@
  * (mock/options.ts): a flag beats its environment variable, which beats the config file, which
  * beats the default.
  */
+import { coverageFromJournal } from './coverage/report.js'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { lilconfigSync } from 'lilconfig'
 import { once } from 'node:events'
-import { createWriteStream, readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createMock, createTenants, startServer, type MockOptions, type TenantsConfig } from './index.js'
 import { stopOnSignals } from './server.js'
@@ -534,6 +535,84 @@ withSettings(
   if (answer.status !== 200 || envelope.code !== 0) throw new UsageError(`push register: ${answer.status} ${answer.text.slice(0, 300)}`)
   process.stdout.write(`registered ${flags.address} for appId ${credentials.appId}: ${String(envelope.message)}\n`)
 })
+
+// ── coverage: what the consumer's tests exercised, in the vendor's terms (issue 13; docs/coverage.md) ──
+program
+  .command('coverage')
+  .description("report what a consumer's tests exercised and never did, from a running fake or a journal file; --require gates CI")
+  .option('--url <origin>', "the running fake's origin (reads GET /__mock/coverage)", PUSH_ADMIN_URL)
+  .option('--journal <file>', 'an exported journal file instead of a running fake (offline)')
+  .addOption(new Option('--token <token>', "the admin token (the fake's --admin-token)").env('TANMA_ADMIN_TOKEN'))
+  .addOption(new Option('--format <format>', 'table for a terminal, json (the report: schema/coverage-report.schema.json), junit (XML for CI), html (one self-contained page)').choices(['table', 'json', 'junit', 'html']).default('table'))
+  .option('--out <file>', 'write the report there instead of stdout')
+  .option('--require <spec>', "exit 1 naming what is missing, e.g. 'used-endpoints:success,1002; cursor-lists:end' (docs/coverage.md)")
+  .option('--baseline <report.json>', 'a report from before (--format json): print the items gained and lost')
+  .action(async (flags) => {
+    const { coverageReportSchema } = await import('./coverage/schema.js')
+    const { renderTable, renderJunit, renderHtml } = await import('./coverage/render.js')
+    const { checkRequirements, diffBaseline, parseSpec, renderBaselineDiff, SpecError } = await import('./coverage/gate.js')
+    const checked = (json: unknown, where: string) => {
+      const parsed = coverageReportSchema.safeParse(json)
+      if (!parsed.success) throw new UsageError(`${where} is not a coverage report: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`)
+      return parsed.data
+    }
+    const readJson = (path: string, what: string): unknown => {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8'))
+      } catch (error) {
+        throw new UsageError(`${what} ${path}: ${(error as Error).message}`)
+      }
+    }
+    // The spec and the baseline are read before the report: a mistake in them is told at once.
+    let requirements: ReturnType<typeof parseSpec> | undefined
+    try {
+      requirements = flags.require === undefined ? undefined : parseSpec(flags.require)
+    } catch (error) {
+      throw error instanceof SpecError ? new UsageError(`--require: ${error.message}`) : error
+    }
+    const baseline = flags.baseline === undefined ? undefined : checked(readJson(flags.baseline, '--baseline'), `--baseline ${flags.baseline}`)
+    let report
+    if (flags.journal !== undefined) {
+      try {
+        report = checked(coverageFromJournal(flags.journal), `the report of --journal ${flags.journal}`)
+      } catch (error) {
+        throw error instanceof UsageError ? error : new UsageError(`--journal ${flags.journal}: ${(error as Error).message}`)
+      }
+    } else {
+      const url = `${(flags.url as string).replace(/\/+$/, '')}/__mock/coverage`
+      const answer = await pushFetch(url, { headers: flags.token ? { authorization: `Bearer ${flags.token}` } : {} })
+      if (answer.status !== 200) {
+        const body = (answer.json ?? {}) as { error?: unknown }
+        throw new UsageError(`GET ${url}: ${answer.status} ${typeof body.error === 'string' ? body.error : answer.text.slice(0, 300)}${answer.status === 401 ? ' (--token gives the admin token)' : ''}`)
+      }
+      report = checked(answer.json, `the answer of GET ${url}`)
+    }
+    const text = { table: () => renderTable(report, { color: flags.out === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR }), json: () => JSON.stringify(report, null, 2) + '\n', junit: () => renderJunit(report), html: () => renderHtml(report) }[flags.format as 'table' | 'json' | 'junit' | 'html']()
+    if (flags.out !== undefined) {
+      try {
+        writeFileSync(flags.out, text)
+      } catch (error) {
+        throw new UsageError(`--out ${flags.out}: cannot write there (${(error as Error).message})`)
+      }
+    } else process.stdout.write(text)
+    // The verdicts go where they do not spoil a machine format on stdout.
+    const say = (line: string) => (flags.out !== undefined || flags.format === 'table' ? process.stdout : process.stderr).write(line)
+    if (flags.out !== undefined) say(`wrote the coverage report (${flags.format}) to ${flags.out}: ${report.totals.covered} of ${report.totals.items} items covered\n`)
+    if (baseline) say(renderBaselineDiff(diffBaseline(baseline, report)))
+    if (requirements) {
+      let unmet
+      try {
+        unmet = checkRequirements(report, requirements)
+      } catch (error) {
+        throw error instanceof SpecError ? new UsageError(`--require: ${error.message}`) : error
+      }
+      if (unmet.length === 0) say(`✔ coverage requirements met: ${flags.require}\n`)
+      else {
+        process.stderr.write([`✘ coverage requirements not met (${unmet.length}):`, ...unmet.map((u) => `  ${u.message}`)].join('\n') + '\n')
+        process.exitCode = 1
+      }
+    }
+  })
 
 function readTenantsFile(path: string): TenantsConfig {
   try {

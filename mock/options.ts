@@ -28,7 +28,7 @@ export const DEMO_CREDENTIALS = {
 /** Hosts of the real service: in-process, unknown paths on them answer 404 in the envelope. */
 export const UPSTREAM_HOSTS = ['api.tanmarket.cn', 'account.tanmarket.cn'] as const
 
-export const COMMANDS = ['serve', 'export', 'sign', 'verify', 'push'] as const
+export const COMMANDS = ['serve', 'export', 'sign', 'verify', 'push', 'coverage'] as const
 export type CommandName = (typeof COMMANDS)[number]
 
 /** A value as given from outside code (a config file's JSON, or a flag's or variable's text after parsing). */

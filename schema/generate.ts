@@ -1,14 +1,22 @@
 /**
  * What `npm run schema` writes from the options schema (mock/options.ts): the config file's JSON
- * Schema (schema/tanma-mock.config.schema.json) and the options table of docs/cli.md. A test
- * (test/settings.test.ts) fails when either committed file differs from what this generates.
+ * Schema (schema/tanma-mock.config.schema.json) and the options table of docs/cli.md; and from
+ * mock/coverage/schema.ts the coverage report's (schema/coverage-report.schema.json). Tests
+ * (test/settings.test.ts, test/coverage/json-schema.test.ts) fail when a committed file differs from what this generates.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { configJsonSchema, SETTINGS } from '../mock/options.js'
+import { z } from 'zod'
+import { coverageReportSchema } from '../mock/coverage/schema.js'
 
 export const SCHEMA_FILE = fileURLToPath(new URL('./tanma-mock.config.schema.json', import.meta.url))
 export const DOCS_FILE = fileURLToPath(new URL('../docs/cli.md', import.meta.url))
+/** The coverage report's JSON Schema (`tanma-mock coverage --format json`, GET /__mock/coverage), from mock/coverage/schema.ts. */
+export const COVERAGE_SCHEMA_FILE = fileURLToPath(new URL('./coverage-report.schema.json', import.meta.url))
+export function coverageSchemaText(): string {
+  return JSON.stringify({ $id: 'https://unpkg.com/tanma-mock/schema/coverage-report.schema.json', title: 'tanma-mock coverage report', ...z.toJSONSchema(coverageReportSchema) }, null, 2) + '\n'
+}
 const START = '<!-- options table: generated from mock/options.ts by `npm run schema`; do not edit by hand -->'
 const END = '<!-- end of options table -->'
 
@@ -39,6 +47,7 @@ export function docsWithTable(docs: string): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(SCHEMA_FILE, configSchemaText())
+  writeFileSync(COVERAGE_SCHEMA_FILE, coverageSchemaText())
   writeFileSync(DOCS_FILE, docsWithTable(readFileSync(DOCS_FILE, 'utf8')))
-  process.stdout.write(`wrote ${SCHEMA_FILE} and the options table of ${DOCS_FILE}\n`)
+  process.stdout.write(`wrote ${SCHEMA_FILE}, ${COVERAGE_SCHEMA_FILE} and the options table of ${DOCS_FILE}\n`)
 }
