@@ -38,11 +38,16 @@ export class IssuedCursors {
 
 const sameOrigin = (a: CursorOrigin, b: CursorOrigin) => a.endpoint === b.endpoint && a.filters === b.filters && a.appId === b.appId
 
-/** The filters of a body: without `cursor` and `size`, keys sorted, as JSON (`{}` for a body that is not an object). */
+/**
+ * The filters of a body: without `cursor` and `size`, keys sorted, as JSON (`{}` for a body that is not
+ * an object). A value is written by the bounded, never-throwing preview (a body may nest 1,000 levels
+ * and be a megabyte: filters are scalars, anything else only has to differ when it differs).
+ */
 export function filtersOf(body: unknown): string {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return '{}'
   const entries = Object.entries(body).filter(([k]) => k !== 'cursor' && k !== 'size')
-  return JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
+  const sorted = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${sorted.map(([k, v]) => `${JSON.stringify(k)}:${v !== null && typeof v === 'object' ? preview(v, 200) : JSON.stringify(v)}`).join(',')}}`
 }
 
 /** Whether a text decodes as a cursor. */
