@@ -16,6 +16,9 @@ import { AdminError, type AdminFunctions } from './functions.js'
 import { coverageReport } from '../coverage/report.js'
 import { journalExport } from '../coverage/journal-export.js'
 import { adminPathPattern, guardAdmin } from './guard.js'
+import { worldQuery } from '../world/query.js'
+import { customerPage, membersByDepartment, searchCustomers, SEARCH_LIMIT } from '../console/view.js'
+import { consoleAsset, CONSOLE_ROUTE } from '../console/assets.js'
 import type { ClockChange, CustomerPatch, DepartmentChange, LeadPatch, MemberPatch, NewCustomer, NewDepartment, NewFollowUp, NewLead, NewMember, NewRelation, NewTag, TagPatch } from './schemas.js'
 
 /** A fixture sent over HTTP: a document or a recipe, never a path to read on the server. */
@@ -31,6 +34,14 @@ function id(text: string): number {
   return n
 }
 
+/** `?limit=`: 1 to 500, the search's default when absent. */
+function limitOf(text: string | null): number {
+  if (text === null) return SEARCH_LIMIT
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 1 || n > 500) throw new AdminError(400, `limit: expected an integer from 1 to 500 (got ${clip(text, 20)})`)
+  return n
+}
+
 /** A text segment of a route (`/members/<qwUserId>`), percent-decoded. */
 function segment(text: string): string {
   try {
@@ -43,7 +54,7 @@ function segment(text: string): string {
 /** What a route answers: a status and a JSON body. */
 type Answer = readonly [status: number, body: unknown]
 /** A route: its method, its path pattern, and what it does with the match and the request body. */
-type Route = readonly [method: string, pattern: RegExp, run: (match: RegExpMatchArray, body: () => Promise<unknown>) => Promise<Answer>]
+type Route = readonly [method: string, pattern: RegExp, run: (match: RegExpMatchArray, body: () => Promise<unknown>, url: URL) => Promise<Answer>]
 
 /** A push request's body: `{type, content?}` (trigger), `{since}` (redeliver). */
 function pushBody(input: unknown, keys: readonly string[]): Record<string, unknown> {
@@ -75,12 +86,22 @@ async function pushing(run: () => Promise<Answer>): Promise<Answer> {
 /** The admin routes of one scope, built once per handler. */
 function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: readonly { context: MockContext }[]): readonly Route[] {
   const scopeContexts = tenants.length > 0 ? tenants.map((t) => t.context) : [context]
+  const world = worldQuery(() => context.world)
   return [
     ['GET', /^\/live$/, async () => [200, { status: 'ok' }]],
     ['GET', /^\/health$/, async () => [200, admin.health()]],
     ['POST', /^\/reset$/, async () => (await admin.reset(), [200, admin.health()])],
     ['GET', /^\/world$/, async () => [200, admin.exportWorld()]],
     ['POST', /^\/world$/, async (_, body) => (await admin.loadWorld(fixtureBody(await body())), [200, admin.health()])],
+    // Read-only views for the console (mock/console/view.ts).
+    ['GET', /^\/departments$/, async () => [200, membersByDepartment(world)]],
+    ['GET', /^\/members$/, async () => [200, world.staff()]],
+    ['GET', /^\/customers$/, async (_, __, url) => [200, searchCustomers(world, url.searchParams.get('query') ?? '', limitOf(url.searchParams.get('limit')))]],
+    ['GET', /^\/customers\/([^/]+)$/, async (match) => {
+      const page = customerPage(world, id(match[1]!))
+      if (!page) throw new AdminError(404, `no customer ${match[1]}`)
+      return [200, page]
+    }],
     ['POST', /^\/customers$/, async (_, body) => [201, admin.addCustomer((await body()) as NewCustomer)]],
     ['PATCH', /^\/customers\/([^/]+)$/, async (match, body) => [200, admin.updateCustomer(id(match[1]!), (await body()) as CustomerPatch)]],
     ['DELETE', /^\/customers\/([^/]+)$/, async (match) => (admin.deleteCustomer(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
@@ -149,6 +170,14 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
       }
       try {
         const route = new URL(request.url).pathname.match(ADMIN_PATH)![1] ?? '/'
+        // The console's page and script: static code, no data (every data fetch it makes passes the guard below).
+        if (CONSOLE_ROUTE.test(route) && (request.method === 'GET' || request.method === 'HEAD')) {
+          const asset = consoleAsset(route)
+          if (asset) {
+            if (log.enabled) log.log('admin', `${request.method} ${clip(route, 200)} → ${asset.status}`)
+            return respond(request, asset.status, { ...asset.headers, [REQUEST_ID_HEADER]: requestId }, request.method === 'HEAD' ? (new Uint8Array(0) as Uint8Array<ArrayBuffer>) : asset.body)
+          }
+        }
         const raw = await requestBytes(request)
         const refused = guardAdmin(request, context.options, prefix, route, raw.byteLength)
         if (refused) throw new AdminError(refused.status, refused.message)
@@ -164,7 +193,7 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
         if (matching.length === 0) throw new AdminError(404, `no admin route ${route} (see the README's admin API)`)
         const hit = matching.find(([verb]) => verb === request.method)
         if (!hit) throw new AdminError(405, `${route} takes ${matching.map(([verb]) => verb).join(', ')}`)
-        const [status, answer] = await hit[2](route.match(hit[1])!, body)
+        const [status, answer] = await hit[2](route.match(hit[1])!, body, new URL(request.url))
         return json(status, answer)
       } catch (error) {
         if (error instanceof AdminError) return json(error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) })

@@ -1,0 +1,28 @@
+/** The console's stylesheet (served as /__mock/ui/app.css). */
+export const CONSOLE_CSS = `
+:root { font-family: system-ui, "Noto Sans CJK SC", "Noto Sans SC", sans-serif; color: #1f2328; background: #f6f8fa; }
+body { margin: 0; }
+header { display: flex; gap: 1rem; align-items: center; padding: .6rem 1rem; background: #24292f; color: #fff; }
+header h1 { font-size: 1.05rem; margin: 0 1rem 0 0; }
+header a { color: #d0d7de; text-decoration: none; }
+header a.active { color: #fff; font-weight: 600; }
+header .spacer { flex: 1; }
+header button { background: #57606a; color: #fff; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; }
+main { padding: 1rem; max-width: 1100px; }
+section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: .8rem 1rem; margin-bottom: 1rem; }
+h2 { font-size: 1.2rem; margin: .2rem 0 .6rem; }
+h3 { font-size: 1rem; margin: .2rem 0 .5rem; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+th { color: #57606a; font-weight: 600; }
+tr.hit { cursor: pointer; }
+tr.hit:hover { background: #f3f4f6; }
+input[type=search], input[type=password] { padding: .4rem .6rem; font-size: 1rem; width: 22rem; border: 1px solid #d0d7de; border-radius: 4px; }
+form button { padding: .4rem .8rem; margin-left: .4rem; }
+.tag { display: inline-block; background: #ddf4ff; color: #0969da; border-radius: 10px; padding: .05rem .6rem; margin: 0 .3rem .3rem 0; font-size: .85rem; }
+.muted { color: #6e7781; }
+.error { color: #cf222e; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dt { color: #57606a; }
+dd { margin: 0; }
+`
