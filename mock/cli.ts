@@ -269,6 +269,7 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
     `  signing    headers appId, timestamp (epoch ms), sign = hex(sha256(appId + timestamp + rawBody + appKey))`,
     `  try        npx tanma-mock sign${credentials} --body '{"size":2}' --url ${server.baseUrl}   (prints headers and a curl line)`,
     `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
+    `  console    ${server.origin}/__mock/ui/${mock.options.adminToken ? '   (asks for the admin token; or open …/__mock/ui/#token=<token>)' : ''}   (docs/console.md)`,
     `  pushes     npx tanma-mock push listen${credentials}   then   npx tanma-mock push register${credentials} --address http://127.0.0.1:20067/push --url ${server.origin}   (docs/pushes.md)`,
     ...(mock.context.faults.active ? [`  faults     ${mock.admin.faults().map((r) => r.id).join(', ')}   (GET/POST/DELETE ${server.origin}/__mock/faults)`] : []),
     `  members    ${members}${world.memberCount > 4 ? ', …' : ''}   (for {"qwUserId": …})`,

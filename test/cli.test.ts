@@ -47,6 +47,7 @@ describe('tanma-mock serve', () => {
     expect(banner).toContain('appKey     tanmaMockDemoKey2026ForLocalTest')
     expect(banner).toContain('sha256(appId + timestamp + rawBody + appKey)')
     expect(banner).toMatch(/50 customers/)
+    expect(banner).toContain(`console    ${origin}/__mock/ui/`)
 
     const body = '{"size": 3}'
     const headers = JSON.parse(sign(body, {}, ['--json'])) as Record<string, string>

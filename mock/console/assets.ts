@@ -30,7 +30,7 @@ const SCRIPT = `const __name = (f) => f;\n(${consoleApp.toString()})();\n`
 
 const security = {
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
   'cache-control': 'no-cache',
 }
 
