@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { getResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
 
@@ -76,6 +77,12 @@ describe('the console is served by the fake, its data behind the admin guard', (
     expect((await get(guardedServer, '/__mock/customers?query=1', { authorization: 'Bearer open-sesame-42', host: 'evil.example:80' })).status).toBe(200)
   })
 
+  it('in-process handlers serve the console too', async () => {
+    const response = await getResponse(mock.handlers, new Request('http://127.0.0.1/__mock/ui/'))
+    expect(response?.status).toBe(200)
+    expect(await response!.text()).toContain('<script type="module" src="app.js">')
+  })
+
   it('the page itself is static code and loads without the token (it asks for the token for its data)', async () => {
     const page = await get(guardedServer, '/__mock/ui/app.js')
     expect(page.status).toBe(200)
@@ -126,6 +133,28 @@ describe.skipIf(browserMissing)('the console in Chromium', () => {
     await expect.poll(() => page.locator('[data-test=nav-customers]').textContent()).toBe('Customers')
     expect(await page.locator('[data-test=customer-name]').textContent()).toBe(customer!.fieldValues.name)
     expect(await page.locator('html').getAttribute('lang')).toBe('en')
+  })
+
+  it('with an admin token, the console asks for it, then sends it on its requests; #token= fills it in', async () => {
+    const guarded = await createMock({ seed: 'console', customers: 10, staff: 2, now: () => NOW, adminToken: 'open-sesame-42' })
+    const guardedServer = await startServer(guarded, { port: 0, host: '127.0.0.1' })
+    try {
+      const tab = await browser.newPage()
+      await tab.goto(`${guardedServer.origin}/__mock/ui/#/members`)
+      await tab.locator('[data-test=token]').fill('open-sesame-42')
+      await tab.locator('[data-test=token]').press('Enter')
+      await tab.locator('[data-test=department]').first().waitFor()
+      expect(await tab.locator('main').textContent()).toContain(guarded.world.staff()[0]!.name)
+
+      const fresh = await browser.newPage() // a new tab: its own sessionStorage
+      await fresh.goto(`${guardedServer.origin}/__mock/ui/#token=open-sesame-42`)
+      await fresh.locator('[data-test=hit]').first().waitFor()
+      expect(new URL(fresh.url()).hash).toBe('') // the token leaves the address bar
+      await tab.close()
+      await fresh.close()
+    } finally {
+      await guardedServer.close()
+    }
   })
 
   it('lists members by department', async () => {
