@@ -242,7 +242,7 @@ describe('over HTTP under /__mock', () => {
       expect((await bad('POST', '/customers', '{nope')).json.error).toMatch(/not valid JSON/)
       expect((await bad('PATCH', '/customers/abc', '{}')).status).toBe(400)
       expect((await bad('GET', '/nothing-here')).status).toBe(404)
-      expect((await bad('GET', '/customers')).status).toBe(405)
+      expect((await bad('GET', '/relations')).status).toBe(405)
       expect((await bad('POST', '/world', '{"version": 9}')).status).toBe(400)
     })
   })
