@@ -287,6 +287,25 @@ describe('the stream in-process and its bound', () => {
     expect(mock.context.journal.listenerCount).toBe(0)
   })
 
+  it('streams through msw setupServer to a fetch in-process, and a fetch aborted unsubscribes', async () => {
+    const { setupServer } = await import('msw/node')
+    const mock = await createMock({ seed: 'stream-setup', customers: 5, staff: 2, now: () => NOW })
+    const msw = setupServer(...mock.handlers)
+    msw.listen({ onUnhandledRequest: 'bypass' })
+    try {
+      const s = await openStream('https://open.tanmarket.cn/__mock/stream')
+      expect(s.response.headers.get('content-type')).toMatch(/^text\/event-stream/)
+      const body = '{"size":2}'
+      await fetch('https://open.tanmarket.cn' + PATH, { method: 'POST', headers: { 'content-type': 'application/json', ...(mock.sign(body, NOW) as Record<string, string>) }, body })
+      const request = await s.next((e) => e.event === 'request')
+      expect(request.data).toMatchObject({ code: 0, signature: 'valid', items: 2 })
+      await s.close()
+      await until(() => mock.context.journal.listenerCount === 0)
+    } finally {
+      msw.close()
+    }
+  })
+
   it('a client that reads too slowly is sent a last error event and dropped', async () => {
     const mock = await createMock({ seed: 'stream-slow', customers: 5, staff: 2, now: () => NOW })
     const response = streamResponse(mock.context, new Request('http://tanma.test/__mock/stream'), {}, { queueLimit: 3 })
