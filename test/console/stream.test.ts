@@ -306,6 +306,17 @@ describe('the stream in-process and its bound', () => {
     }
   })
 
+  it('sends a heartbeat comment at the interval, and stops it when the client leaves', async () => {
+    const mock = await createMock({ seed: 'stream-beat', customers: 5, staff: 2, now: () => NOW })
+    const response = streamResponse(mock.context, new Request('http://tanma.test/__mock/stream'), {}, { heartbeatMs: 20 })
+    const reader = response.body!.getReader()
+    const decoder = new TextDecoder()
+    expect(decoder.decode((await reader.read()).value)).toMatch(/^: tanma-mock live stream\nretry: 2000\n\n$/)
+    expect(decoder.decode((await reader.read()).value)).toBe(': heartbeat\n\n')
+    await reader.cancel()
+    expect(mock.context.journal.listenerCount).toBe(0)
+  })
+
   it('a client that reads too slowly is sent a last error event and dropped', async () => {
     const mock = await createMock({ seed: 'stream-slow', customers: 5, staff: 2, now: () => NOW })
     const response = streamResponse(mock.context, new Request('http://tanma.test/__mock/stream'), {}, { queueLimit: 3 })
