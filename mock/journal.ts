@@ -111,6 +111,11 @@ export class Journal {
     return () => void this.#listeners.delete(listener)
   }
 
+  /** The seq of the latest entry recorded (0: none yet); clear() keeps it, so seqs are never given twice. */
+  get lastSeq(): number {
+    return this.#seq
+  }
+
   /** How many `onEntry` listeners are subscribed. */
   get listenerCount(): number {
     return this.#listeners.size

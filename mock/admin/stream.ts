@@ -4,7 +4,7 @@
  * `request` (a request journal entry, with its diagnosis; its `id` is the entry's seq), `push` (a
  * push attempt: plaintext, verdict), `world` (a world-change event, mock/world/events.ts), `clock`
  * (the clock's new state). `Last-Event-ID` (or `?since=<seq>`) first replays the journal entries
- * after that seq. A comment every HEARTBEAT_MS keeps proxies from timing the connection out.
+ * after that seq (all of them when the seq is past the journal's last: the fake restarted). A comment every HEARTBEAT_MS keeps proxies from timing the connection out.
  *
  * Each client has its own bounded queue: one that reads too slowly for STREAM_QUEUE_LIMIT events is
  * sent a last `error` event and dropped, so a stalled browser tab cannot make the fake hold events
@@ -43,7 +43,9 @@ export interface StreamOptions {
 
 /** The stream's answer to `request` (already past the guard), over `context`'s journal, pushes, world events and clock. */
 export function streamResponse(context: MockContext, request: Request, headers: Record<string, string>, { heartbeatMs = HEARTBEAT_MS, queueLimit = STREAM_QUEUE_LIMIT }: StreamOptions = {}): Response {
-  const since = resumeSeq(request)
+  const asked = resumeSeq(request)
+  // A seq this journal never gave: the client saw another run of the fake (it restarted), so all of this one's is new to it.
+  const since = asked > context.journal.lastSeq ? 0 : asked
   const replay: JournalEntry[] = context.journal.list().filter((entry) => entry.seq > since)
   const limit = queueLimit + replay.length + 1 // and the opening comment
   const unsubscribe: (() => void)[] = []

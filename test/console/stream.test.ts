@@ -195,6 +195,11 @@ describe('the live stream over HTTP', () => {
       expect(first.data.size).toBe(3)
       expect(s.events.filter((e) => e.event === 'request')).toHaveLength(1)
     }
+    // A seq past the journal's last: the client saw an earlier run of the fake; all of this run's entries are new to it.
+    const restarted = await stream('', { 'last-event-id': String(last!.seq + 1000) })
+    await restarted.next((e) => e.event === 'request' && e.id === String(last!.seq))
+    expect(restarted.events[0]!.data.seq).toBe(entries[0]!.seq)
+
     const bad = await fetch(`${server.origin}/__mock/stream?since=soon`)
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { error: string }).error).toMatch(/since/)
