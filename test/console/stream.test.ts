@@ -3,7 +3,7 @@
  * server-sent events for requests, pushes, world changes and the clock; resuming after a seq; the
  * admin guard (the token, also as ?token=); a client that leaves is unsubscribed.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http'
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
@@ -230,6 +230,43 @@ describe('the live stream over HTTP', () => {
     expect(mock.context.journal.listenerCount).toBe(0)
     await closing
   })
+})
+
+describe('a slow client over HTTP', () => {
+  /** Opens a stream, stops reading it, and makes clock events until the stream drops the client. */
+  async function stall(mock: Mock, server: RunningServer) {
+    // Keep-alive, as a browser's EventSource: the connection would outlive the answer.
+    const agent = new Agent({ keepAlive: true })
+    const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
+      httpRequest({ host: '127.0.0.1', port: server.port, path: '/__mock/stream', agent }, resolve).on('error', reject).end(),
+    )
+    res.pause() // a stalled tab: nothing more is read
+    await until(() => mock.context.journal.listenerCount === 1)
+    let sent = 0
+    while (mock.context.journal.listenerCount > 0 && sent < 2_000_000) {
+      for (let i = 0; i < 2000; i++) mock.context.clock.set(NOW + ++sent)
+      await new Promise((r) => setImmediate(r))
+    }
+    expect(mock.context.journal.listenerCount).toBe(0)
+    expect(mock.context.pushes.attemptListenerCount).toBe(0)
+    return res
+  }
+
+  it('one that stops reading is dropped: unsubscribed, and sent a last error event when it reads again', async () => {
+    const mock = await createMock({ seed: 'stream-stall', customers: 5, staff: 2, now: () => NOW })
+    const server = await startServer(mock, { port: 0, host: '127.0.0.1' })
+    try {
+      const res = await stall(mock, server)
+      const text = await new Promise<string>((resolve) => {
+        let all = ''
+        res.setEncoding('utf8').on('data', (c: string) => (all += c)).on('end', () => resolve(all)).on('close', () => resolve(all))
+        res.resume()
+      })
+      expect(text.trimEnd()).toMatch(/event: error\ndata: \{"error":"the client read too slowly[^\n]*\}$/)
+    } finally {
+      await server.close()
+    }
+  }, 30_000)
 })
 
 describe('the stream behind the admin guard', () => {
