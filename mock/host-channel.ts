@@ -13,6 +13,8 @@ export interface HostResponse {
   readonly body: Uint8Array
   /** A transport fault for the host to act out on the socket. */
   readonly fault?: TransportFault
+  /** A body that goes on until either side stops it (server-sent events): written as it comes, cancelled when the client leaves. */
+  readonly stream?: ReadableStream<Uint8Array>
 }
 
 /**
@@ -53,6 +55,17 @@ export function respond(request: Request, status: number, headers: Record<string
   const exchange = exchanges.get(request)
   if (!exchange) return new Response(body, { status, headers })
   exchange.response = { status, headers, body }
+  return new Response(null, { status, headers })
+}
+
+/**
+ * A streaming answer (server-sent events): to the host, the stream beside the Response, which the
+ * host writes out chunk by chunk and cancels when the connection closes; in-process, the Response's own body.
+ */
+export function respondStream(request: Request, status: number, headers: Record<string, string>, stream: ReadableStream<Uint8Array>): Response {
+  const exchange = exchanges.get(request)
+  if (!exchange) return new Response(stream, { status, headers })
+  exchange.response = { status, headers, body: new Uint8Array(0), stream }
   return new Response(null, { status, headers })
 }
 

@@ -81,16 +81,44 @@ export class Journal {
   /** The cursors handed out (cursor → endpoint, filters, tenant), to trace a misplaced one; kept by clear(). */
   readonly cursors = new IssuedCursors()
   #dropped = 0
+  readonly #listeners = new Set<(entry: JournalEntry) => void>()
 
   constructor(readonly capacity = 10_000) {}
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
-    this.#entries.push({ seq: ++this.#seq, ...entry })
+    const recorded: JournalEntry = { seq: ++this.#seq, ...entry }
+    this.#entries.push(recorded)
     if (this.#entries.length > this.capacity) {
       const over = this.#entries.length - this.capacity
       this.#dropped += over
       this.#entries.splice(0, over)
     }
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(recorded)
+      } catch {
+        // a listener's failure is its own: the request is journaled and answered all the same
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` with every entry once it is recorded, synchronously; answers a function that
+   * unsubscribes (the live stream, mock/admin/stream.ts).
+   */
+  onEntry(listener: (entry: JournalEntry) => void): () => void {
+    this.#listeners.add(listener)
+    return () => void this.#listeners.delete(listener)
+  }
+
+  /** The seq of the latest entry recorded (0: none yet); clear() keeps it, so seqs are never given twice. */
+  get lastSeq(): number {
+    return this.#seq
+  }
+
+  /** How many `onEntry` listeners are subscribed. */
+  get listenerCount(): number {
+    return this.#listeners.size
   }
 
   /** Entries the bound (`journalSize`) dropped since the fake started (cleared ones do not count). */

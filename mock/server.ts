@@ -142,6 +142,40 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   let origin = `http://${host}` // the listening address, once known
   let closing = false
   const hanging = new Set<Socket>()
+  /** Streaming answers in progress (server-sent events): ended when the server stops. */
+  const streaming = new Set<() => void>()
+
+  /** A streaming answer: headers at once, then each chunk as it comes; the stream is cancelled when the client leaves. */
+  const pipeStream = (res: ServerResponse, answer: HostResponse) => {
+    const reader = answer.stream!.getReader()
+    res.statusCode = answer.status
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value)
+    if (closing) res.setHeader('connection', 'close')
+    res.flushHeaders()
+    let done = false
+    const stop = () => {
+      if (done) return
+      done = true
+      streaming.delete(stop)
+      reader.cancel().catch(() => undefined)
+      // Once stopping, the connection goes with the answer (it began as keep-alive).
+      if (!res.writableEnded) res.end(() => (closing ? res.socket?.destroySoon() : undefined))
+    }
+    streaming.add(stop)
+    res.once('close', stop)
+    void (async () => {
+      try {
+        for (;;) {
+          const { value, done: ended } = await reader.read()
+          if (ended || done) break
+          if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve))
+        }
+      } catch {
+        // the stream failed: the answer ends here
+      }
+      stop()
+    })()
+  }
 
   /** Writes a host answer; after a cut-short upload or once stopping, the connection closes after it. */
   const send = (req: IncomingMessage, res: ServerResponse, answer: HostResponse, truncated: boolean) => {
@@ -177,6 +211,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${method} ${url.pathname}`))
     const answer = await hostResponse(request, response)
     if (answer.fault) return actOut(answer, res, hanging)
+    if (answer.stream) return pipeStream(res, answer)
     send(req, res, answer, truncated)
   }
 
@@ -256,6 +291,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
       })
       server.closeIdleConnections()
       for (const socket of hanging) socket.resetAndDestroy()
+      for (const stop of [...streaming]) stop()
     }))
   return { host: address.address, port: address.port, origin, baseUrl: `${origin}/api`, close }
 }

@@ -20,6 +20,13 @@ import type { ResolvedOptions } from '../options.js'
 /** The root of every admin scope: an admin path starts with it, it does not merely contain it. */
 export const ADMIN_ROOT = '/__mock'
 
+/**
+ * The live stream (server-sent events): the one route that also takes the token as `?token=`, since
+ * a browser's EventSource cannot set an Authorization header. Nowhere else: a token in a URL ends up
+ * in histories and logs.
+ */
+export const STREAM_ROUTE = '/stream'
+
 /** The liveness route: open to anyone, answers `{"status":"ok"}` and reveals nothing. */
 export const LIVENESS_ROUTE = '/live'
 
@@ -65,6 +72,12 @@ export function hasToken(request: Request, token: string): boolean {
   return isBearer(request.headers.get('authorization'), token)
 }
 
+/** Whether the URL carries `?token=<token>` (the live stream only), compared in constant time. */
+function hasQueryToken(request: Request, token: string): boolean {
+  const given = new URL(request.url).searchParams.get('token')
+  return given !== null && isBearer(`Bearer ${given}`, token)
+}
+
 /** Whether an `Authorization` header value is `Bearer <token>`, compared in constant time. */
 export function isBearer(authorization: string | null | undefined, token: string): boolean {
   // Equal-length digests: the time taken says nothing about the token, not even its length.
@@ -85,8 +98,8 @@ export function guardAdmin(request: Request, options: Pick<ResolvedOptions, 'adm
   if (prefix === ADMIN_ROOT && route === LIVENESS_ROUTE && request.method === 'GET') return undefined
 
   const token = options.adminToken
-  const authorised = token !== undefined && hasToken(request, token)
-  if (token !== undefined && !authorised) return { status: 401, message: 'the admin API needs the admin token: Authorization: Bearer <token>' }
+  const authorised = token !== undefined && (hasToken(request, token) || (route === STREAM_ROUTE && request.method === 'GET' && hasQueryToken(request, token)))
+  if (token !== undefined && !authorised) return { status: 401, message: `the admin API needs the admin token: Authorization: Bearer <token>${route === STREAM_ROUTE ? ' (or ?token=<token> on the stream)' : ''}` }
 
   if (bodyBytes > options.adminBodyLimit) {
     return { status: 413, message: `the body is over the admin body limit of ${options.adminBodyLimit} bytes: raise it with --admin-body-limit <bytes> (option adminBodyLimit)` }

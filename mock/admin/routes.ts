@@ -15,7 +15,8 @@ import { parseBeijing } from '../protocol/time.js'
 import { AdminError, type AdminFunctions } from './functions.js'
 import { coverageReport } from '../coverage/report.js'
 import { journalExport } from '../coverage/journal-export.js'
-import { adminPathPattern, guardAdmin } from './guard.js'
+import { adminPathPattern, guardAdmin, STREAM_ROUTE } from './guard.js'
+import { streamResponse } from './stream.js'
 import { worldQuery } from '../world/query.js'
 import { customerPage, membersByDepartment, searchCustomers, SEARCH_LIMIT } from '../console/view.js'
 import { consoleAsset, CONSOLE_ROUTE } from '../console/assets.js'
@@ -53,8 +54,8 @@ function segment(text: string): string {
 
 /** What a route answers: a status and a JSON body. */
 type Answer = readonly [status: number, body: unknown]
-/** A route: its method, its path pattern, and what it does with the match and the request body. */
-type Route = readonly [method: string, pattern: RegExp, run: (match: RegExpMatchArray, body: () => Promise<unknown>, url: URL) => Promise<Answer>]
+/** A route: its method, its path pattern, and what it does with the match, the request body and the request (a JSON answer, or a Response of its own: the live stream). */
+type Route = readonly [method: string, pattern: RegExp, run: (match: RegExpMatchArray, body: () => Promise<unknown>, url: URL, request: Request) => Promise<Answer | Response>]
 
 /** A push request's body: `{type, content?}` (trigger), `{since}` (redeliver). */
 function pushBody(input: unknown, keys: readonly string[]): Record<string, unknown> {
@@ -84,10 +85,12 @@ async function pushing(run: () => Promise<Answer>): Promise<Answer> {
 }
 
 /** The admin routes of one scope, built once per handler. */
-function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: readonly { context: MockContext }[]): readonly Route[] {
+function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: readonly { context: MockContext }[], requestId: (request: Request) => string): readonly Route[] {
   const scopeContexts = tenants.length > 0 ? tenants.map((t) => t.context) : [context]
   const world = worldQuery(() => context.world)
   return [
+    // The live stream (server-sent events, mock/admin/stream.ts): requests, pushes, world changes, clock.
+    ['GET', new RegExp(`^${STREAM_ROUTE}$`), async (_, __, ___, request) => streamResponse(context, request, { [REQUEST_ID_HEADER]: requestId(request) })],
     ['GET', /^\/live$/, async () => [200, { status: 'ok' }]],
     ['GET', /^\/health$/, async () => [200, admin.health()]],
     ['POST', /^\/reset$/, async () => (await admin.reset(), [200, admin.health()])],
@@ -158,11 +161,13 @@ function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: reado
  */
 export function createAdminHandler(context: MockContext, admin: AdminFunctions, prefix = '/__mock', tenants: readonly { context: MockContext }[] = []): HttpHandler {
   const ADMIN_PATH = adminPathPattern(prefix)
-  const routes = adminRoutes(context, admin, tenants)
+  const requestIds = new WeakMap<Request, string>()
+  const routes = adminRoutes(context, admin, tenants, (request) => requestIds.get(request) ?? newRequestId())
   return http.all(
     ({ request }) => ADMIN_PATH.test(new URL(request.url).pathname),
     async ({ request }) => {
       const requestId = newRequestId()
+      requestIds.set(request, requestId)
       const log = context.logger.withRequest(requestId)
       const json = (status: number, body: unknown) => {
         if (log.enabled) log.log('admin', `${request.method} ${clip(new URL(request.url).pathname, 200)} → ${status}`)
@@ -193,7 +198,12 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
         if (matching.length === 0) throw new AdminError(404, `no admin route ${route} (see the README's admin API)`)
         const hit = matching.find(([verb]) => verb === request.method)
         if (!hit) throw new AdminError(405, `${route} takes ${matching.map(([verb]) => verb).join(', ')}`)
-        const [status, answer] = await hit[2](route.match(hit[1])!, body, new URL(request.url))
+        const result = await hit[2](route.match(hit[1])!, body, new URL(request.url), request)
+        if (result instanceof Response) {
+          if (log.enabled) log.log('admin', `${request.method} ${clip(new URL(request.url).pathname, 200)} → ${result.status} (stream)`)
+          return result
+        }
+        const [status, answer] = result
         return json(status, answer)
       } catch (error) {
         if (error instanceof AdminError) return json(error.status, { error: error.message, ...(error.issues ? { issues: error.issues } : {}) })

@@ -182,6 +182,7 @@ export class PushDelivery {
   #holdTimer: NodeJS.Timeout | undefined
   #retryTimer: NodeJS.Timeout | undefined
   #unsubscribe: (() => void) | undefined
+  readonly #attemptListeners = new Set<(attempt: PushAttempt) => void>()
 
   constructor(context: MockContext, { drafts = draftsForEvent }: PushDeliveryOptions = {}) {
     this.#context = context
@@ -263,6 +264,20 @@ export class PushDelivery {
 
   clearJournal(): void {
     this.#journal = []
+  }
+
+  /**
+   * Calls `listener` with every attempt once it is in the outgoing journal, synchronously; answers a
+   * function that unsubscribes (the live stream, mock/admin/stream.ts).
+   */
+  onAttempt(listener: (attempt: PushAttempt) => void): () => void {
+    this.#attemptListeners.add(listener)
+    return () => void this.#attemptListeners.delete(listener)
+  }
+
+  /** How many `onAttempt` listeners are subscribed. */
+  get attemptListenerCount(): number {
+    return this.#attemptListeners.size
   }
 
   /** The messages kept (for resend), oldest first. */
@@ -443,6 +458,13 @@ export class PushDelivery {
       if (this.#journal.length > capacity) {
         this.#dropped += this.#journal.length - capacity
         this.#journal.splice(0, this.#journal.length - capacity)
+      }
+      for (const listener of [...this.#attemptListeners]) {
+        try {
+          listener(attempt)
+        } catch (error) {
+          this.#context.logger.internal(error, 'a listener of push attempts')
+        }
       }
       this.#log(`${message.type} #${message.msgId} attempt ${message.attempts}${duplicate ? ' (duplicate)' : ''} → ${address || '(no address)'}: ${verdict}${status ? ` ${status}` : ''} ${latencyMs} ms`)
       return attempt
