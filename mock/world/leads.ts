@@ -175,6 +175,25 @@ export function leadAsCustomer(lead: Lead): Customer {
   }
 }
 
+/** What a record is found by in customer/search and the duplicate-mobile check: its name and its mobiles. */
+export interface SearchKeys {
+  readonly name: string | null
+  readonly mobiles: readonly string[]
+}
+
+/** The search keys of a record's profile values. */
+export function searchKeysOf(fields: readonly ProfileValue[]): SearchKeys {
+  return { name: fields.find((f) => f.field === 'name')?.valueAsText ?? null, mobiles: mobilesOf(fields) }
+}
+
+/** The hashes a name-and-mobile HashIndex holds for a record. */
+export function searchKeyHashes(keys: SearchKeys): number[] {
+  return [...(keys.name ? [hashText(keys.name)] : []), ...keys.mobiles.map(hashText)]
+}
+
+/** Whether `key` is the record's name or one of its mobiles. */
+export const hasSearchKey = (keys: SearchKeys, key: string): boolean => keys.name === key || keys.mobiles.includes(key)
+
 /** What the book reads of its world. */
 export interface LeadWorld {
   readonly shape: WorldShape
@@ -285,35 +304,24 @@ export class LeadBook {
   }
 
   /** The name and mobiles of lead `index` as it is now (a generated one without drawing its whole record). */
-  #keysOf(index: number): { name: string | null; mobiles: string[] } {
+  #keysOf(index: number): SearchKeys {
     const explicit = this.#explicit.get(index)
     if (!explicit) return { name: leadName(this.world.shape.seed, index).name, mobiles: leadMobiles(this.world.shape.seed, index) }
-    return { name: explicit.fields.find((f) => f.field === 'name')?.valueAsText ?? null, mobiles: mobilesOf(explicit.fields) }
+    return searchKeysOf(explicit.fields)
   }
 
   #keyIndex(): HashIndex {
-    return (this.#keys ??= HashIndex.build(this.#count, (j, add) => {
-      const { name, mobiles } = this.#keysOf(j)
-      if (name) add(hashText(name))
-      for (const m of mobiles) add(hashText(m))
-    }))
+    return (this.#keys ??= HashIndex.build(this.#count, (j, add) => searchKeyHashes(this.#keysOf(j)).forEach(add)))
   }
 
   /** Indexes a new or changed record's name and mobiles (the index checks each find against the record). */
   #indexKeys(index: number, lead: Lead): void {
-    if (!this.#keys) return
-    const name = lead.fields.find((f) => f.field === 'name')?.valueAsText
-    if (name) this.#keys.add(hashText(name), index)
-    for (const m of mobilesOf(lead.fields)) this.#keys.add(hashText(m), index)
+    for (const hash of this.#keys ? searchKeyHashes(searchKeysOf(lead.fields)) : []) this.#keys!.add(hash, index)
   }
 
   /** Live leads and waiting customers whose name or one of whose mobiles is exactly `key`, by index. */
   byKey(key: string): number[] {
-    return this.#keyIndex().candidates(hashText(key)).filter((j) => {
-      if (this.#removed.has(j)) return false
-      const { name, mobiles } = this.#keysOf(j)
-      return name === key || mobiles.includes(key)
-    })
+    return this.#keyIndex().candidates(hashText(key)).filter((j) => !this.#removed.has(j) && hasSearchKey(this.#keysOf(j), key))
   }
 
   /** A page in key order, of one customer type or all. */

@@ -17,7 +17,7 @@ import { HashIndex, hashId, hashText } from './hash-index.js'
 import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
-import { LEADS_PER_CUSTOMER, LeadBook, mobilesOf, type FollowUp, type Lead } from './leads.js'
+import { hasSearchKey, LEADS_PER_CUSTOMER, LeadBook, searchKeyHashes, searchKeysOf, type FollowUp, type Lead, type SearchKeys } from './leads.js'
 import { generateMembers } from './generate/members.js'
 import { resolveStaff, type Staff } from './generate/staff.js'
 import { Rng, worldSeed } from './generate/rng.js'
@@ -427,8 +427,7 @@ export class World {
 
   /** Whether a live customer, a lead or a waiting customer has this mobile number (add-clue's 电话号码重复). */
   mobileTaken(mobile: string): boolean {
-    for (const i of this.customersByKey(mobile)) if (this.#searchKeysOf(i).mobiles.includes(mobile)) return true
-    return this.leads().hasMobile(mobile)
+    return this.#customersWithKey(mobile, (keys) => keys.mobiles.includes(mobile)).length > 0 || this.leads().hasMobile(mobile)
   }
 
   /** A new id minted at `epochMs`, unique among this world's customer and company ids. */
@@ -543,23 +542,20 @@ export class World {
    * own streams: no whole record is drawn), then a lookup is a binary search.
    */
   customersByKey(key: string): readonly number[] {
-    this.#searchKeys ??= HashIndex.build(this.#customerCount, (i, add) => {
-      const { name, mobiles } = this.#searchKeysOf(i)
-      if (name) add(hashText(name))
-      for (const m of mobiles) add(hashText(m))
-    })
-    return this.#searchKeys.candidates(hashText(key)).filter((i) => {
-      if (this.#deleted.has(i)) return false
-      const { name, mobiles } = this.#searchKeysOf(i)
-      return name === key || mobiles.includes(key)
-    })
+    return this.#customersWithKey(key, (keys) => hasSearchKey(keys, key))
+  }
+
+  /** Live customers found under `key`'s hash whose search keys, as they are now, pass `match`. */
+  #customersWithKey(key: string, match: (keys: SearchKeys) => boolean): number[] {
+    this.#searchKeys ??= HashIndex.build(this.#customerCount, (i, add) => searchKeyHashes(this.#searchKeysOf(i)).forEach(add))
+    return this.#searchKeys.candidates(hashText(key)).filter((i) => !this.#deleted.has(i) && match(this.#searchKeysOf(i)))
   }
 
   /** The name and mobiles of customer `i` as it is now. */
-  #searchKeysOf(i: number): { name: string | null; mobiles: string[] } {
+  #searchKeysOf(i: number): SearchKeys {
     const explicit = this.#explicit.get(i)
     if (!explicit) return { name: generatedName(this.shape.seed, i).name, mobiles: generatedMobiles(this.shape.seed, i) }
-    return { name: explicit.fields.find((f) => f.field === 'name')?.valueAsText ?? null, mobiles: mobilesOf(explicit.fields) }
+    return searchKeysOf(explicit.fields)
   }
 
   /** The WeCom identity of customer `i` as it is now (a generated one without drawing the whole record). */
@@ -571,11 +567,7 @@ export class World {
   /** Adds what a new or changed record is found by to the indexes already built (they check each find). */
   #indexRecord(index: number, customer: Customer): void {
     this.#indexIds(index, customer)
-    if (this.#searchKeys) {
-      const name = customer.fields.find((f) => f.field === 'name')?.valueAsText
-      if (name) this.#searchKeys.add(hashText(name), index)
-      for (const m of mobilesOf(customer.fields)) this.#searchKeys.add(hashText(m), index)
-    }
+    for (const hash of this.#searchKeys ? searchKeyHashes(searchKeysOf(customer.fields)) : []) this.#searchKeys!.add(hash, index)
     if (this.#byExternal && customer.externalUserId !== null) this.#byExternal.add(hashText(customer.externalUserId), index)
   }
 
