@@ -14,6 +14,10 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createMock, createTenants, startServer, type MockOptions, type TenantsConfig } from './index.js'
 import { stopOnSignals } from './server.js'
+import cluster from 'node:cluster'
+import { availableParallelism } from 'node:os'
+import { runPrimary } from './cluster/primary.js'
+import { clusterWorker, type ClusterWorker } from './cluster/worker.js'
 import { ENDPOINTS } from './endpoints/index.js'
 import { COMMANDS, configFileSchema, DEMO_CREDENTIALS, optionsFromSettings, resolvePaths, SETTINGS, SettingError, SettingsError, settingByKey, settingIssues, type CommandName, type Setting, type SettingIssue } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
@@ -208,11 +212,13 @@ const program = new Command('tanma-mock')
   // commander's own errors (a wrong flag value, an unknown flag) read like ours; commands inherit it.
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'tanma-mock: ')) })
 
-/** The fake the settings describe (one tenant, or several with --config), with a progress bar for big worlds. */
-async function mockFrom(resolved: ReturnType<typeof resolveSettings>) {
-  const { mock: options, commandLine } = resolved
-  const progress = (options.customers ?? 0) >= 100_000 ? progressBar('building world') : undefined
-  return commandLine.config ? createTenants(readTenantsFile(commandLine.config), options, { onProgress: progress }) : createMock(options, { onProgress: progress })
+/** The fake the settings describe (one tenant, or several with --config), with a progress bar for big worlds (one worker's of several). */
+async function mockFrom(resolved: ReturnType<typeof resolveSettings>, worker?: ClusterWorker) {
+  const { commandLine } = resolved
+  const options = worker ? worker.options(resolved.mock) : resolved.mock
+  const progress = (options.customers ?? 0) >= 100_000 && (worker?.lead ?? true) ? progressBar('building world') : undefined
+  const hooks = { ...worker?.hooks, onProgress: progress }
+  return commandLine.config ? createTenants(readTenantsFile(commandLine.config), options, hooks) : createMock(options, hooks)
 }
 
 /** What world a command runs on, in a few words. */
@@ -245,10 +251,13 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
   }
   const resolved = resolveSettings(command, 'serve')
   const { port, host, config } = resolved.commandLine
+  const workers = resolved.mock.workers === 'auto' ? availableParallelism() : (resolved.mock.workers ?? 1)
+  if (workers > 1 && cluster.isPrimary) return runPrimary(workers)
+  const worker = cluster.isWorker ? clusterWorker() : undefined
   const started = performance.now()
-  const mock = await mockFrom(resolved)
+  const mock = await mockFrom(resolved, worker)
   const built = performance.now() - started
-  const server = await startServer(mock, { port, host })
+  const server = await startServer(mock, { port, host, ...(worker ? { intercept: worker.intercept } : {}) })
   const { world } = mock
   const members = world.members().slice(0, 4).map((m) => m.qwUserId).join(', ')
   const worldLine = (m: typeof mock) => `${m.world.customerCount.toLocaleString('en')} customers, ${m.world.relationCount.toLocaleString('en')} follow relations, ${m.world.memberCount} members`
@@ -275,6 +284,7 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
     `  members    ${members}${world.memberCount > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
     `  Ctrl-C stops the server`,
   ]
+  if (worker) return void (worker.join(mock, server, lines.join('\n')), stopOnSignals(server, () => undefined))
   process.stdout.write(lines.join('\n') + '\n')
   stopOnSignals(server)
 })

@@ -93,6 +93,8 @@ export interface Mock {
 export interface MockHooks {
   onProgress?: ProgressListener
   pushDrafts?: PushDeliveryOptions['drafts']
+  /** Whether push attempts go out (`--workers`: one worker sends). */
+  pushSends?: PushDeliveryOptions['sends']
 }
 
 export async function createMock(options: MockOptions = {}, hooks: MockHooks = {}): Promise<Mock> {
@@ -119,7 +121,7 @@ export async function createMock(options: MockOptions = {}, hooks: MockHooks = {
       return pushes!
     },
   }
-  pushes = new PushDelivery(context, hooks.pushDrafts ? { drafts: hooks.pushDrafts } : {})
+  pushes = new PushDelivery(context, { ...(hooks.pushDrafts ? { drafts: hooks.pushDrafts } : {}), ...(hooks.pushSends ? { sends: hooks.pushSends } : {}) })
   const credentials = { appId: resolved.appId, appKey: resolved.appKey }
   const admin = createAdmin(context, startingWorld, fromFixture)
   return {

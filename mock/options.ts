@@ -171,6 +171,12 @@ export const mockOptionsSchema = z
       { commands: ['serve'], value: 'bytes' }),
     allowedHosts: setting(z.array(z.string().min(1)).default([]).describe('Host names the admin API accepts without the token besides loopback names and the listening address (DNS-rebinding guard; `.example.test` takes subdomains too); repeatable, or comma-separated'),
       { commands: ['serve'], flag: 'allowed-host', value: 'host', parse: (text: string, previous: string[] = []) => [...previous, ...text.split(',').map((h) => h.trim()).filter(Boolean)] }),
+    workers: setting(z.union([z.number().int().min(1).max(256), z.literal('auto')]).default(1).describe('processes serving the one world on the one port (`auto`: one per core); every worker answers alike and sees every write before it is answered (docs/performance.md, "Workers")'),
+      { commands: ['serve'], value: 'n|auto', parse: (text: string) => {
+        if (text.trim() === 'auto') return 'auto'
+        if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 256) throw new SettingError('expected a whole number from 1 to 256, or auto')
+        return Number(text)
+      } }),
     shutdownGraceMs: setting(z.number().int().min(0).default(10_000).describe('on SIGTERM/SIGINT (and close()), how long in-flight requests may finish before connections are closed, ms'), { commands: ['serve'], value: 'ms' }),
     bodyLimit: setting(z.number().int().min(1).default(1024 * 1024).describe('largest accepted request body, bytes'), { commands: SERVE_AND_VERIFY, value: 'bytes' }),
     errors: setting(z.partialRecord(z.enum(ERROR_KINDS as [ErrorKind, ...ErrorKind[]]), errorOverride).default({}).describe(`codes and messages by error kind, replacing the defaults (kinds: ${ERROR_KINDS.join(', ')}); the flag is repeatable`),

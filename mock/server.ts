@@ -22,6 +22,8 @@ export interface ServerOptions {
   readonly port?: number
   /** Default 127.0.0.1. */
   readonly host?: string
+  /** Answers a request before the handlers do (`--workers`: a write goes to every worker first, mock/cluster/worker.ts); undefined: the handlers answer. */
+  readonly intercept?: (request: Request) => Promise<Response | undefined> | undefined
 }
 
 export interface RunningServer {
@@ -37,6 +39,8 @@ export interface RunningServer {
    * the `shutdownGraceMs` option) is closed. Hanging transport faults are cut at once.
    */
   close(graceMs?: number): Promise<void>
+  /** A request through the handlers, as the server answers it (without `intercept`). */
+  answer(request: Request): Promise<Response>
 }
 
 /**
@@ -124,7 +128,7 @@ function actOut(answer: HostResponse, res: ServerResponse, hanging: Set<Socket>)
   socket.once('close', () => (clearTimeout(timer), hanging.delete(socket)))
 }
 
-export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1' }: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1', intercept }: ServerOptions = {}): Promise<RunningServer> {
   const scopes = mock.tenants ?? [mock]
   const open = scopes.filter((m) => m.options.adminToken === undefined)
   if (!isLoopback(host) && open.length > 0) {
@@ -192,6 +196,9 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     send(req, res, await hostResponse(request, errorResponse(mock.context, request, error)), false)
   }
 
+  const handle = async (request: Request) =>
+    (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${request.method} ${new URL(request.url).pathname}`))
+
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET'
     const url = requestUrl(req.url ?? '', origin)
@@ -208,7 +215,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     const { body, truncated, gone } = withBody ? await readBody(req, limit) : { body: undefined, truncated: false, gone: false }
     if (gone) return void res.destroy()
     const request = hostRequest(url, method, toFetchHeaders(req.headersDistinct), body)
-    const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${method} ${url.pathname}`))
+    const response = (await intercept?.(request)) ?? (await handle(request))
     const answer = await hostResponse(request, response)
     if (answer.fault) return actOut(answer, res, hanging)
     if (answer.stream) return pipeStream(res, answer)
@@ -293,7 +300,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
       for (const socket of hanging) socket.resetAndDestroy()
       for (const stop of [...streaming]) stop()
     }))
-  return { host: address.address, port: address.port, origin, baseUrl: `${origin}/api`, close }
+  return { host: address.address, port: address.port, origin, baseUrl: `${origin}/api`, close, answer: handle }
 }
 
 /**

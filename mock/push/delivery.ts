@@ -163,11 +163,14 @@ interface Held {
 export interface PushDeliveryOptions {
   /** The pushes a world change causes (default: mock/push/messages.ts draftsForEvent); tests inject their own. */
   readonly drafts?: (context: MockContext, event: WorldEvent) => PushDraft[]
+  /** Whether attempts go out (default: always). `--workers`: only one worker sends; the others record each attempt as acked, unsent. */
+  readonly sends?: () => boolean
 }
 
 export class PushDelivery {
   readonly #context: MockContext
   readonly #drafts: (context: MockContext, event: WorldEvent) => PushDraft[]
+  readonly #sends: () => boolean
   readonly #schedule: readonly number[]
   readonly #delay: readonly [number, number]
   #registration: Registration | undefined
@@ -184,9 +187,10 @@ export class PushDelivery {
   #unsubscribe: (() => void) | undefined
   readonly #attemptListeners = new Set<(attempt: PushAttempt) => void>()
 
-  constructor(context: MockContext, { drafts = draftsForEvent }: PushDeliveryOptions = {}) {
+  constructor(context: MockContext, { drafts = draftsForEvent, sends = () => true }: PushDeliveryOptions = {}) {
     this.#context = context
     this.#drafts = drafts
+    this.#sends = sends
     const { pushRetries, pushDelayMs } = context.options
     this.#schedule = parseRetrySchedule(pushRetries)
     const [min, max = min] = pushDelayMs.split('-').map(Number) as [number, number?]
@@ -469,6 +473,7 @@ export class PushDelivery {
       this.#log(`${message.type} #${message.msgId} attempt ${message.attempts}${duplicate ? ' (duplicate)' : ''} → ${address || '(no address)'}: ${verdict}${status ? ` ${status}` : ''} ${latencyMs} ms`)
       return attempt
     }
+    if (!this.#sends()) return record(0, 'not sent: another worker sends it', 0, 'acked')
     if (!registration || registration.offline) return record(0, registration ? 'not sent: the address is offline until it registers again' : 'not sent: no address registered', 0, 'offline')
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
