@@ -58,6 +58,19 @@ function call(origin: string, method: string, path: string, body?: unknown, head
   })
 }
 
+/** A live stream (server-sent events) on a connection of its own: the worker that took it, the text so far. */
+function openStream(origin: string): Promise<{ worker: string; text: () => string; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${origin}/__mock/stream`, { agent: false }, (res) => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (c: string) => (text += c))
+      resolve({ worker: String(res.headers[WORKER_HEADER]), text: () => text, close: () => req.destroy() })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 const signed = (origin: string, path: string, body: unknown) => call(origin, 'POST', `/api${path}`, body, signHeaders(DEMO_CREDENTIALS, JSON.stringify(body), Date.now()))
 
 /** The same request on `n` connections at once: every answer, and which workers gave them. */
@@ -132,6 +145,43 @@ describe('--workers 2', () => {
     const list = Array.isArray(entries) ? entries : (entries.entries ?? [])
     expect(list.filter((e) => e.path.endsWith('/v3/echo'))).toHaveLength(12)
     await sameFromBoth(() => call(fake.origin, 'GET', '/__mock/coverage'), withoutRealTime)
+  }, 60_000)
+
+  it('streams every request to /__mock/stream, whichever worker holds the stream and whichever served the request', async () => {
+    const streams = await Promise.all([0, 1].map(() => openStream(fake.origin)))
+    try {
+      expect(new Set(streams.map((s) => s.worker)).size).toBe(2)
+      const echoes = (text: string) => (text.match(/"path":"\/api\/v3\/echo"/g) ?? []).length
+      // A new stream first replays the journal: what comes after it is counted.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const before = streams.map((s) => echoes(s.text()))
+      const served = await fanOut(6, () => signed(fake.origin, '/v3/echo', { hello: 'stream' }))
+      expect(served.workers.size).toBe(2)
+      for (const [k, stream] of streams.entries()) await expect.poll(() => echoes(stream.text()), { timeout: 10_000 }).toBe(before[k]! + 6)
+    } finally {
+      for (const stream of streams) stream.close()
+    }
+  }, 60_000)
+
+  it('counts calls for fault rules once per tenant, not once per worker', async () => {
+    const rules = [{ kind: 'error', id: 'every-third', code: -1, message: '系统繁忙', calls: { every: 3 } }]
+    expect((await call(fake.origin, 'POST', '/__mock/faults', rules)).status).toBe(200)
+    try {
+      const answers: Answer[] = []
+      for (let k = 0; k < 9; k++) answers.push(await signed(fake.origin, '/v3/echo', { call: k }))
+      expect(new Set(answers.map((a) => a.worker)).size).toBe(2)
+      expect(answers.map((a) => (JSON.parse(a.body) as { code: number }).code)).toEqual([0, 0, -1, 0, 0, -1, 0, 0, -1])
+      // A write the rule refuses changes nothing on any worker; one it lets through reaches both.
+      const writes = []
+      for (const k of [1, 2, 3]) writes.push(JSON.parse((await signed(fake.origin, '/v3/add-clue', { customerName: `故障线索${k}`, mobiles: [`1370000000${k}`] })).body) as { code: number })
+      expect(writes.map((w) => w.code)).toEqual([0, 0, -1])
+      expect((await call(fake.origin, 'DELETE', '/__mock/faults')).status).toBe(200)
+      const search = (mobile: string) => sameFromBoth(() => signed(fake.origin, '/v3/customer/search', { searchKey: mobile, pageNo: 1, pageSize: 10 }))
+      expect((await search('13700000002')).body).toContain('13700000002')
+      expect((await search('13700000003')).body).not.toContain('13700000003')
+    } finally {
+      await call(fake.origin, 'DELETE', '/__mock/faults')
+    }
   }, 60_000)
 
   it('sends each push once, however many workers apply the change', async () => {
