@@ -129,8 +129,9 @@ async function buildMix(port: number, members: string[]): Promise<{ mix: Record<
   return { mix, deepFiltered }
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
+/** CPU seconds (user + system) a process (or several: a primary and its workers) has used so far. */
+function cpuSeconds(pid: number | number[]): number {
+  if (Array.isArray(pid)) return pid.reduce((sum, p) => sum + cpuSeconds(p), 0)
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
 }
@@ -145,7 +146,7 @@ interface Load {
   bytes: number
 }
 
-async function load(pid: number, port: number, bodies: Record<string, unknown>[], sign: boolean, seconds = duration, path = PATH): Promise<Load> {
+async function load(pid: number | number[], port: number, bodies: Record<string, unknown>[], sign: boolean, seconds = duration, path = PATH): Promise<Load> {
   const requests = bodies.map((b) => {
     const body = JSON.stringify(b)
     return { method: 'POST' as const, path, body, headers: { 'content-type': 'application/json', ...(sign ? signHeaders(DEMO_CREDENTIALS, body) : {}) } }
@@ -235,6 +236,42 @@ async function measureSize(customers: number) {
     deepFiltered,
     leadPage,
     searchByMobile,
+  }
+}
+
+/**
+ * `--workers`: the same page mix against one worker and two (one process each, plus the primary),
+ * and the floor, in one run: throughput ratios, and CPU per request (all processes' CPU) alike.
+ */
+async function measureWorkers(customers: number) {
+  process.stderr.write(`\n— workers: 1 and 2 at ${customers.toLocaleString('en')} customers —\n`)
+  const run = async (workers: number) => {
+    const started = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', '--customers', String(customers), '--seed', 'bench', '--workers', String(workers)], /listening\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*members\s+(.*)\n/)
+    const pids = [started.child.pid!, ...(/\(pids ([\d, ]+)\)/.exec(started.banner)?.[1]!.split(', ').map(Number) ?? [])]
+    const members = started.match[2]!.split('(')[0]!.split(',').map((m) => m.trim()).filter((m) => m && m !== '…')
+    const { mix } = await buildMix(started.port, members)
+    await load(pids, started.port, mix, true, 2)
+    const result = await load(pids, started.port, mix, true)
+    await stop(started.child)
+    return { result, mix }
+  }
+  const one = await run(1)
+  const two = await run(2)
+  const floorFile = join(tmpdir(), `tanma-floor-workers-${process.pid}.json`)
+  const probe = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', '--customers', String(customers), '--seed', 'bench'], /listening\s+http:\/\/127\.0\.0\.1:(\d+)/)
+  const items: Record<string, unknown[]> = {}
+  for (const body of one.mix) items[keyOf(body)] = (await signedPost(probe.port, JSON.stringify(body))).data.list
+  await stop(probe.child)
+  writeFileSync(floorFile, JSON.stringify({ items }))
+  const floorProc = await startProcess(['--import', 'tsx', 'bench/floor.ts', floorFile], /^(\d+)\n/)
+  await load(floorProc.child.pid!, floorProc.port, one.mix, false, 2)
+  const floor = await load(floorProc.child.pid!, floorProc.port, one.mix, false)
+  await stop(floorProc.child)
+  return {
+    customers, one: one.result, two: two.result, floor,
+    ratio: +(two.result.rps / one.result.rps).toFixed(2),
+    twoVsFloor: +(two.result.rps / floor.rps).toFixed(2),
+    cpuPerRequestRatio: +(one.result.perCpuSecond / two.result.perCpuSecond).toFixed(2),
   }
 }
 
@@ -330,10 +367,12 @@ async function main() {
   const searchFlatness = +(largest.searchByMobile.p99 / Math.max(1, smallest.searchByMobile.p99)).toFixed(2)
   process.stdout.write(`deep lead page of 100 (clue/list-by-create-time-asc), p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.leadPage.p99} ms (${r.leadPage.rps} req/s)`).join(', ')} → ${leadFlatness}×\n`)
   process.stdout.write(`customer/search by mobile, p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.searchByMobile.p99} ms (${r.searchByMobile.rps} req/s)`).join(', ')} → ${searchFlatness}×\n`)
+  const workers = await measureWorkers(sizes.includes(100_000) ? 100_000 : sizes[0]!)
+  process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers: 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
   const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors + r.leadPage.errors + r.searchByMobile.errors, 0)
   if (errors) process.stdout.write(`! ${errors} failed requests during the runs\n`)
   const file = `bench/results/${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`
-  writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, deepFilteredP99Flatness: flatness, leadPageP99Flatness: leadFlatness, searchByMobileP99Flatness: searchFlatness }, null, 2) + '\n')
+  writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, workers, deepFilteredP99Flatness: flatness, leadPageP99Flatness: leadFlatness, searchByMobileP99Flatness: searchFlatness }, null, 2) + '\n')
   process.stdout.write(`results: ${file}\n`)
 }
 
