@@ -63,13 +63,13 @@ export function clusterWorker(): ClusterWorker {
   const readyPromise = new Promise<void>((resolve) => (whenReady = resolve))
 
   let nextId = 1
-  const waiting = new Map<number, { resolve: (answer: WireAnswer) => void; stream?: ReadableStreamDefaultController<Uint8Array> }>()
+  /** Answers awaited; for a relayed stream, its controller once made (chunks that come before it wait in `early`). */
+  const waiting = new Map<number, { resolve: (answer: WireAnswer) => void; stream?: ReadableStreamDefaultController<Uint8Array>; early?: Uint8Array[]; ended?: boolean }>()
   /** Requests the lead serves for others: their live streams, to cancel when the client leaves. */
   const serving = new Map<number, ReadableStreamDefaultReader<Uint8Array>>()
 
-  const ask = (t: 'write' | 'lead', request: WireRequest) =>
+  const ask = (t: 'write' | 'lead', request: WireRequest, id = nextId++) =>
     new Promise<WireAnswer>((resolve) => {
-      const id = nextId++
       waiting.set(id, { resolve })
       send({ t, id, request })
     })
@@ -92,10 +92,15 @@ export function clusterWorker(): ClusterWorker {
     if (route === 'write') return reply(request, await ask('write', wire))
     // A lead request: its answer, or its stream, relayed.
     const id = nextId++
-    const answer = await new Promise<WireAnswer>((resolve) => (waiting.set(id, { resolve }), send({ t: 'lead', id, request: wire })))
+    const answer = await ask('lead', wire, id)
     if (!answer.stream) return reply(request, answer)
     const stream = new ReadableStream<Uint8Array>({
-      start: (controller) => void (waiting.get(id) ? (waiting.get(id)!.stream = controller) : controller.close()),
+      start: (controller) => {
+        const entry = waiting.get(id)!
+        for (const chunk of entry.early ?? []) controller.enqueue(chunk)
+        if (entry.ended) return void (waiting.delete(id), controller.close())
+        entry.stream = controller
+      },
       cancel: () => {
         waiting.delete(id)
         send({ t: 'cancel', id })
@@ -159,12 +164,17 @@ export function clusterWorker(): ClusterWorker {
         if (!message.answer.stream) waiting.delete(message.id)
         return entry?.resolve(message.answer)
       }
-      case 'chunk':
-        return waiting.get(message.id)?.stream?.enqueue(message.data)
+      case 'chunk': {
+        const entry = waiting.get(message.id)
+        if (entry?.stream) return entry.stream.enqueue(message.data)
+        if (entry) (entry.early ??= []).push(message.data)
+        return
+      }
       case 'end': {
         const entry = waiting.get(message.id)
+        if (!entry?.stream) return void (entry && (entry.ended = true))
         waiting.delete(message.id)
-        return entry?.stream?.close()
+        return entry.stream.close()
       }
       case 'journal': {
         const { seq: _seq, ...entry } = message.entry
