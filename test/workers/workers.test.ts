@@ -216,5 +216,13 @@ describe('--workers 2', () => {
     // A write after the restart reaches it too, with the same id on both.
     const next = await call(fake.origin, 'POST', '/__mock/customers', { followers: [{ qwUserId: member }] })
     await sameFromBoth(() => call(fake.origin, 'GET', `/__mock/customers/${(JSON.parse(next.body) as { customerId: number }).customerId}`))
-  }, 90_000)
+    // The lead too: writes go on meanwhile, and it comes back with them.
+    process.kill(fake.pids[0]!, 'SIGKILL')
+    await expect.poll(() => fake.stderr(), { timeout: 10_000, interval: 100 }).toMatch(/worker 1 \(pid \d+\) exited/)
+    const during = await call(fake.origin, 'POST', '/__mock/customers', { followers: [{ qwUserId: member }], wechatNickname: 'while the lead was down' })
+    expect(during.status, during.body).toBe(201)
+    await expect.poll(() => fake.stderr(), { timeout: 60_000, interval: 200 }).toMatch(/worker 1 is back/)
+    await sameFromBoth(() => call(fake.origin, 'GET', `/__mock/customers/${(JSON.parse(during.body) as { customerId: number }).customerId}`))
+    expect((await call(fake.origin, 'GET', '/__mock/requests')).status).toBe(200)
+  }, 120_000)
 })
