@@ -203,13 +203,16 @@ async function endOfData(context: ProbeContext): Promise<Measured> {
 const DOCUMENTED_ITEM = Object.keys(followedCustomerObject.shape).filter((k) => k !== 'companyInfo')
 const QW_DETAIL_NAMED = ['qwUserId', 'externalUserId', 'unionId', 'qwCustomerTime', 'mobiles', 'wechatNickname', 'wechatAvatar']
 
+/** A page size every tenant takes: within the largest measured. */
+const pageSize = (context: ProbeContext, wanted: number) => (typeof context.values.sizeMax === 'number' ? Math.min(wanted, context.values.sizeMax) : wanted)
+
 const firstItem = (a: Answer, where: (item: Record<string, unknown>) => boolean = () => true) => (listOf(a) ?? []).find((i): i is Record<string, unknown> => i !== null && typeof i === 'object' && where(i as Record<string, unknown>))
 
 const defaults = mockOptionsSchema.parse({})
 export const fakeDefault = (key: string): unknown => (key.startsWith('errors.') ? DEFAULT_ERRORS[key.slice(7) as ErrorKind] && { code: DEFAULT_ERRORS[key.slice(7) as ErrorKind].code, message: DEFAULT_ERRORS[key.slice(7) as ErrorKind].message } : (defaults as Record<string, unknown>)[key])
 
 /** Reads whose answers give the tenant's configuration, messages, id layout and drift. */
-function readProbe(id: string, behaviour: string, endpoint: Endpoint, requests: StepRequests, use?: (answers: readonly Answer[], context: ProbeContext) => unknown, maxRequests = 1): Probe {
+function readProbe(id: string, behaviour: string, endpoint: Endpoint, requests: StepRequests | ((context: ProbeContext) => StepRequests), use?: (answers: readonly Answer[], context: ProbeContext) => unknown, maxRequests = 1): Probe {
   return {
     id,
     behaviour,
@@ -217,7 +220,7 @@ function readProbe(id: string, behaviour: string, endpoint: Endpoint, requests: 
     maxRequests,
     run: async (context) => {
       // `use` turns what is kept of the tenant into summaries (no personal value passes it).
-      const result = await step(context, id, requests, (answers) => ({ reads: answers.map((a, k) => summarise(k === answers.length - 1 ? endpoint : undefined, a)), kept: use?.(answers, context) }))
+      const result = await step(context, id, typeof requests === 'function' ? requests(context) : requests, (answers) => ({ reads: answers.map((a, k) => summarise(k === answers.length - 1 ? endpoint : undefined, a)), kept: use?.(answers, context) }))
       const last = result.reads[result.reads.length - 1]
       noteRead(context, endpoint, last)
       if (result.kept !== undefined) Object.assign(context.tenant, (result.kept as { tenant?: object }).tenant ?? {}), Object.assign(context.idLayout, (result.kept as { idLayout?: object }).idLayout ?? {})
@@ -370,9 +373,9 @@ export const PROBES: readonly Probe[] = [
     switch: 'qwUserIdListDrops',
     maxRequests: 2,
     run: async (context) => {
-      const s = await step(context, 'qw-user-id-list', [{ path: LIST, body: { size: 20 } }, (p) => {
+      const s = await step(context, 'qw-user-id-list', [{ path: LIST, body: { size: pageSize(context, 20) } }, (p) => {
         const item = firstItem(p[0]!)
-        return item ? { path: listByQwUserId.path, body: { qwUserId: item.qwUserId, size: 20 } } : undefined
+        return item ? { path: listByQwUserId.path, body: { qwUserId: item.qwUserId, size: pageSize(context, 20) } } : undefined
       }], (answers) => ({ reads: answers.map((a, k) => summarise(k === 0 ? listByRelationCreateTimeAsc : listByQwUserId, a)), relationKeys: [...new Set((listOf(answers[0]!) ?? []).flatMap(keysOf))], qwKeys: answers[1] ? [...new Set((listOf(answers[1]) ?? []).flatMap(keysOf))] : [] }))
       noteRead(context, listByQwUserId, s.reads[1])
       if (!s.reads[1]?.ok || s.qwKeys.length === 0) return { note: 'no member with followed customers to list' }
@@ -386,7 +389,7 @@ export const PROBES: readonly Probe[] = [
     switch: 'qwDetailsExtra',
     maxRequests: 2,
     run: async (context) => {
-      const s = await step(context, 'qw-details', [{ path: LIST, body: { size: 50 } }, (p) => {
+      const s = await step(context, 'qw-details', [{ path: LIST, body: { size: pageSize(context, 50) } }, (p) => {
         const item = firstItem(p[0]!, (i) => typeof i.externalUserId === 'string')
         return item ? { path: qwDetails.path, body: { externalUserId: item.externalUserId, qwUserId: item.qwUserId } } : undefined
       }], (answers) => ({ read: answers[1] ? summarise(qwDetails, answers[1]) : undefined, keys: answers[1] && Array.isArray(answers[1].data) ? keysOf(answers[1].data[0]) : [] }))
@@ -422,7 +425,7 @@ export const PROBES: readonly Probe[] = [
     const ids = Array.isArray(a!.data) ? a!.data.flatMap((g: { tags?: { id?: unknown }[] }) => (Array.isArray(g?.tags) ? g.tags.map((t) => Number(t?.id)) : [])) : []
     return { tenant: { tagGroups: tagGroupsOf(a!.data) }, idLayout: { tagIds: ids.every((id) => isTanmaId(id)) } }
   }),
-  readProbe('members', 'members and departments (get-users)', getUsers, { path: getUsers.path, body: { pageNo: 1, pageSize: 100 } }, ([a]) => {
+  readProbe('members', 'members and departments (get-users)', getUsers, (context) => ({ path: getUsers.path, body: { pageNo: 1, pageSize: pageSize(context, 100) } }), ([a]) => {
     const data = a!.data as { total?: unknown; result?: { departments?: { departmentId?: unknown }[] }[] } | null
     const departments = new Set((data?.result ?? []).flatMap((m) => (m.departments ?? []).map((d) => d.departmentId)))
     return { tenant: { ...(typeof data?.total === 'number' ? { members: data.total } : {}), ...(departments.size > 0 ? { departments: departments.size } : {}) } }
@@ -439,7 +442,7 @@ export const PROBES: readonly Probe[] = [
     const lead = firstItem(p[0]!)
     return lead ? { path: listClueFollowUps.path, body: { customerId: lead.customerId } } : undefined
   }], undefined, 2),
-  readProbe('qw-follow-records', "a WeChat contact's follow records (qw-list-by-customer)", qwListByCustomer, [{ path: LIST, body: { size: 50 } }, (p) => {
+  readProbe('qw-follow-records', "a WeChat contact's follow records (qw-list-by-customer)", qwListByCustomer, (context) => [{ path: LIST, body: { size: pageSize(context, 50) } }, (p) => {
     const item = firstItem(p[0]!, (i) => typeof i.externalUserId === 'string')
     return item ? { path: qwListByCustomer.path, body: { externalUserId: item.externalUserId } } : undefined
   }], undefined, 2),

@@ -176,9 +176,9 @@ export class ProbeRunner {
 
   /** Waits until the rate allows the next request. */
   async #pace(): Promise<void> {
-    const gap = 1000 / (this.#options.qps ?? 2)
-    const wait = this.#lastStart + gap - performance.now()
-    if (wait > 0) await sleep(wait)
+    const due = this.#lastStart + 1000 / (this.#options.qps ?? 2)
+    // Timers may fire a fraction of a millisecond early: wait until the time is really due.
+    for (let wait = due - performance.now(); wait > 0; wait = due - performance.now()) await sleep(Math.ceil(wait))
     this.#lastStart = performance.now()
   }
 
