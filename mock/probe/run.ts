@@ -66,7 +66,7 @@ export interface RunnerOptions {
   readonly fetch?: typeof fetch
   readonly now?: () => number
   /** Told after each step: steps done (answered or replayed), and retries so far. */
-  readonly onStep?: (done: number, info: { retries: number; replayed: boolean; key: string }) => void
+  readonly onStep?: (done: number, info: { retries: number; replayed: boolean; key: string; requests: number }) => void
   readonly onRetry?: (info: { key: string; attempt: number; delayMs: number; reason: string }) => void
 }
 
@@ -121,7 +121,7 @@ export class ProbeRunner {
   async ask<T>(key: string, requests: StepRequests, extract: (answers: readonly Answer[]) => T): Promise<Recorded<T>> {
     const known = this.#steps[key] as Recorded<T> | undefined
     if (known) {
-      this.#options.onStep?.(++this.#done, { retries: this.retries, replayed: true, key })
+      this.#options.onStep?.(++this.#done, { retries: this.retries, replayed: true, key, requests: this.requests })
       return known
     }
     const answers: Answer[] = []
@@ -148,7 +148,7 @@ export class ProbeRunner {
     const recorded: Recorded<T> = { evidence, summary: extract(answers) }
     this.#steps[key] = recorded
     this.#save()
-    this.#options.onStep?.(++this.#done, { retries: this.retries, replayed: false, key })
+    this.#options.onStep?.(++this.#done, { retries: this.retries, replayed: false, key, requests: this.requests })
     return recorded
   }
 

@@ -191,3 +191,8 @@ describe('pace and faults', () => {
 it('the error kinds it measures are the catalog\'s', () => {
   expect(Object.keys(OTHER_ERRORS).every((k) => ERROR_KINDS.includes(k as never))).toBe(true)
 })
+
+it('schema/calibration.schema.json is what `npm run schema` generates from the calibration schema', async () => {
+  const { CALIBRATION_SCHEMA_FILE, calibrationSchemaText } = await import('../../schema/generate.js')
+  expect(readFileSync(CALIBRATION_SCHEMA_FILE, 'utf8')).toBe(calibrationSchemaText())
+})
