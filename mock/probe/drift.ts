@@ -28,6 +28,7 @@ const def = (schema: z.ZodType) => (schema as unknown as { _zod: { def: { type: 
 /** What a leaf schema expects, in JSON words. */
 function expectedOf(schema: z.ZodType): string {
   const type = def(schema).type
+  if (type === 'number' && (schema as unknown as { isInt?: boolean }).isInt) return 'integer'
   return ({ int: 'integer', number: 'number', string: 'string', boolean: 'boolean', literal: 'literal', enum: 'enum', union: 'union', object: 'object', array: 'array' } as Record<string, string>)[type] ?? type
 }
 
@@ -60,13 +61,11 @@ function walk(schema: z.ZodType, value: unknown, path: string, out: Map<string, 
     const record = value as Record<string, unknown>
     for (const [key, field] of Object.entries(shape)) walk(field, record[key], path ? `${path}.${key}` : key, out)
     for (const key of Object.keys(record)) {
-      if (!(key in shape)) {
-        // Keys that are ids (custom fields by id) are one entry, and no id leaves the tenant.
-        const name = /^\d+$/.test(key) ? '<id>' : key
-        const extra = path ? `${path}.${name}` : name
-        const k = `${extra}\u0000extra`
-        if (!out.has(k)) out.set(k, { path: extra, kind: 'extra', expected: '(none)', got: jsonType(record[key]) })
-      }
+      // Keys that are ids are custom fields by id (customer/search: documented by clients), no drift.
+      if (key in shape || /^\d+$/.test(key)) continue
+      const extra = path ? `${path}.${key}` : key
+      const k = `${extra}\u0000extra`
+      if (!out.has(k)) out.set(k, { path: extra, kind: 'extra', expected: '(none)', got: jsonType(record[key]) })
     }
     return
   }
@@ -79,7 +78,7 @@ function walk(schema: z.ZodType, value: unknown, path: string, out: Map<string, 
   // Same JSON type as some accepted value: the form changed; else the type did.
   const expected = expectedOf(schema)
   const got = jsonType(value)
-  const sameType = expected === got || (expected === 'number' && got === 'integer') || ((expected === 'literal' || expected === 'enum' || expected === 'union') && got !== 'object' && got !== 'array' && sameLiteralType(schema, value))
+  const sameType = expected === got || (expected === 'number' && got === 'integer') || (expected === 'integer' && got === 'number') || ((expected === 'literal' || expected === 'enum' || expected === 'union') && got !== 'object' && got !== 'array' && sameLiteralType(schema, value))
   add(sameType ? 'invalid' : 'retyped', expected)
 }
 
