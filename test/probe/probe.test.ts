@@ -196,3 +196,7 @@ it('schema/calibration.schema.json is what `npm run schema` generates from the c
   const { CALIBRATION_SCHEMA_FILE, calibrationSchemaText } = await import('../../schema/generate.js')
   expect(readFileSync(CALIBRATION_SCHEMA_FILE, 'utf8')).toBe(calibrationSchemaText())
 })
+
+it("docs/probe.md and docs/cli.md state the battery's budget", () => {
+  for (const page of ['docs/probe.md', 'docs/cli.md']) expect(readFileSync(new URL(`../../${page}`, import.meta.url), 'utf8').replace(/\s+/g, ' ')).toContain(`at most ${BUDGET} `)
+})
