@@ -59,6 +59,15 @@ const SKEW_RESOLUTION_MS = 100
 const END_WINDOWS = 13
 const END_PAGES = 10
 const OVERSIZE = 1000
+/** One wrong value per field of the relation list (our own values: nothing of the tenant's in the messages). */
+const VALIDATION_CASES: readonly (readonly [string, object])[] = [
+  ['since', { since: 'yesterday' }],
+  ['before', { before: '2024-13-45 99:99:99' }],
+  ['type', { type: 3 }],
+  ['size', { size: 0 }],
+  ['cursor', { cursor: 'not-a-cursor' }],
+  ['qwUserId', { qwUserId: 5 }],
+]
 
 const isOk = (a: Answer) => a.code === 0
 /** A measured error: its code, and the message (the part before the detail for the kinds that carry one). */
@@ -279,6 +288,20 @@ export const PROBES: readonly Probe[] = [
       if (!s.error) return { note: s.ok ? 'accepted' : `no envelope (HTTP ${s.status})` }
       context.errors.validation = s.error
       return { value: s.error }
+    },
+  },
+  {
+    id: 'validation-messages',
+    behaviour: "the list's validation message per field",
+    switch: null,
+    maxRequests: VALIDATION_CASES.length,
+    run: async (context) => {
+      const messages: Record<string, string> = {}
+      for (const [field, body] of VALIDATION_CASES) {
+        const s = await step(context, `validation.${field}`, { path: LIST, body, note: `a wrong ${field}` }, ([a]) => summarise(undefined, a!))
+        messages[field] = s.ok ? '(accepted)' : `${s.code ?? `HTTP ${s.status}`} ${s.message ?? ''}`.trim()
+      }
+      return { value: messages, note: Object.entries(messages).map(([f, m]) => `${f}: ${m}`).join('; ') }
     },
   },
   {

@@ -15,9 +15,10 @@ const flagOf = (key: string | null) => (key === null ? '' : key.startsWith('erro
 
 export function renderReport(calibration: Calibration): string {
   const rows = calibration.findings.map((f) => {
-    const measured = f.measured === undefined ? `not measured${f.note ? ` (${f.note})` : ''}` : show(f.measured)
+    const listed = f.switch === null && f.measured !== null && typeof f.measured === 'object'
+    const measured = f.measured === undefined ? `not measured${f.note ? ` (${f.note})` : ''}` : listed ? '(below)' : show(f.measured)
     const differs = f.switch !== null && f.measured !== undefined && JSON.stringify(f.measured) !== JSON.stringify(f.fakeDefault)
-    return [f.behaviour, f.switch === null ? '' : show(f.fakeDefault), `${differs ? '* ' : ''}${f.switch === null ? (f.note ?? measured) : measured}`, flagOf(f.switch)].map((c) => cut(c))
+    return [f.behaviour, f.switch === null ? '' : show(f.fakeDefault), `${differs ? '* ' : ''}${f.switch === null && !listed ? (f.note ?? measured) : measured}`, flagOf(f.switch)].map((c) => cut(c))
   })
   const header = ['behaviour', "the fake's default", 'this tenant', 'switch']
   const widths = header.map((h, k) => Math.min(57, Math.max(width(h), ...rows.map((r) => width(r[k]!)))))
@@ -33,6 +34,7 @@ export function renderReport(calibration: Calibration): string {
     calibration.clock.offsetMs === undefined ? '' : `clock: the server's clock is ${calibration.clock.offsetMs} ms from ours (skew accepted ${calibration.clock.behindMs} ms behind, ${calibration.clock.aheadMs} ms ahead)`,
     `id layout: ${Object.entries(calibration.idLayout).map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`).join(', ') || '—'}`,
     `success messages: ${Object.entries(calibration.messages).map(([p, m]) => `${p} ${m}`).join(', ')}`,
+    ...calibration.findings.filter((f) => f.switch === null && f.measured !== null && typeof f.measured === 'object').flatMap((f) => [`${f.behaviour}:`, ...Object.entries(f.measured as object).map(([k, v]) => `  ${k}: ${show(v)}`)]),
     '',
     calibration.drift.length === 0 ? 'drift: none — every answer has the documented shape' : `drift (${calibration.drift.length}): where answers differ from the documented shapes`,
     ...calibration.drift.map((d) => `  ${d.endpoint}  ${d.path}  ${d.kind}  expected ${d.expected}, got ${d.got}`),
