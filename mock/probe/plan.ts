@@ -55,8 +55,8 @@ const LIST = listByRelationCreateTimeAsc.path
 /** The furthest the skew bisection looks, each way; and where it stops, ms. */
 const SKEW_LIMIT_MS = 3_600_000
 const SKEW_RESOLUTION_MS = 100
-/** Window starts the end-of-data sweep tries: 1, 2, 4, … 4096 days back; then pages it follows. */
-const END_WINDOWS = 13
+/** Window starts the end-of-data sweep tries: 1, 2, 4, … 65536 hours (7.5 years) back, the first with relations is swept; and the pages it follows. */
+const END_WINDOWS = 17
 const END_PAGES = 10
 const OVERSIZE = 1000
 /** One wrong value per field of the relation list (our own values: nothing of the tenant's in the messages). */
@@ -181,7 +181,7 @@ async function endOfData(context: ProbeContext): Promise<Measured> {
   const size = typeof context.values.sizeMax === 'number' ? Math.min(context.values.sizeMax, OVERSIZE) : 100
   const now = Math.floor(Date.now() / 1000)
   for (let k = 0; k < END_WINDOWS; k++) {
-    const since = formatBeijing(now - 86_400 * 2 ** k)
+    const since = formatBeijing(now - 3600 * 2 ** k)
     // One step per window: the sweep follows the cursor within it (cursors never leave the step).
     const pages = await step(
       context,
@@ -206,7 +206,7 @@ async function endOfData(context: ProbeContext): Promise<Measured> {
     if ((last.length ?? 0) === 0 && pages.length > 1) return { value: 'empty-page' }
     return { note: `the window since ${since} did not end within ${END_PAGES + 1} pages` }
   }
-  return { note: 'no relation in the last 4096 days' }
+  return { note: `no relation in the last ${2 ** (END_WINDOWS - 1)} hours` }
 }
 
 const DOCUMENTED_ITEM = Object.keys(followedCustomerObject.shape).filter((k) => k !== 'companyInfo')
@@ -246,7 +246,7 @@ export const PROBES: readonly Probe[] = [
     maxRequests: 1,
     run: async (context) => {
       const s = await step(context, 'echo', echoRequest(), ([a]) => ({ ...summarise(echo, a!), same: JSON.stringify(a!.data) === JSON.stringify(ECHO_BODY), isNull: a!.data === null }))
-      if (!s.ok) throw new Error(`echo answered ${s.code ?? `HTTP ${s.status}`} ${s.message ?? ''}: check --base-url (up to …/api), --app-id and --app-key`)
+      if (!s.ok) throw new Error(`echo answered ${s.code ?? `HTTP ${s.status}`} ${s.message ?? ''}: check --base-url (up to …/api), --app-id, --app-key and this machine's clock`)
       if (s.message !== null) context.messages[echo.path] = s.message
       return s.same ? { value: 'body' } : s.isNull ? { value: 'null' } : { note: 'neither the body nor null' }
     },
