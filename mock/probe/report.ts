@@ -5,7 +5,8 @@
 import type { Calibration } from './calibration.js'
 
 const show = (value: unknown): string => (value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value))
-const width = (s: string) => [...s].reduce((n, c) => n + (/[\u1100-\uffff]/.test(c) ? 2 : 1), 0)
+/** Columns a terminal gives the text: East Asian wide characters take two. */
+const width = (s: string) => [...s].reduce((n, c) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0)
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)))
 /** A cell cut to `n` columns. */
 const cut = (s: string, n = 56) => (width(s) <= n ? s : `${[...s].reduce((out, c) => (width(out + c) < n ? out + c : out), '')}…`)
