@@ -200,3 +200,13 @@ it('schema/calibration.schema.json is what `npm run schema` generates from the c
 it("docs/probe.md and docs/cli.md state the battery's budget", () => {
   for (const page of ['docs/probe.md', 'docs/cli.md']) expect(readFileSync(new URL(`../../${page}`, import.meta.url), 'utf8').replace(/\s+/g, ' ')).toContain(`at most ${BUDGET} `)
 })
+
+it('a tenant too small to show a setting: not measured, with the reason, and the rest still measured', async () => {
+  const { calibration } = await probed({ customers: 3, staff: 2, sizeMax: 50 })
+  const size = calibration.findings.find((f) => f.id === 'size-max')!
+  expect(size.measured).toBeUndefined()
+  expect(size.note).toMatch(/the tenant has \d+ follow relations, fewer than the largest page/)
+  expect(calibration.settings.sizeMax).toBeUndefined()
+  expect(calibration.settings).toMatchObject({ skewMs: 300_000, signCase: 'lower', endCursor: 'null' })
+  expect(renderReport(calibration)).toMatch(/largest page size.*\| not measured \(the tenant has/)
+})
