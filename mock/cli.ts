@@ -10,7 +10,7 @@ import { coverageFromJournal } from './coverage/report.js'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { lilconfigSync } from 'lilconfig'
 import { once } from 'node:events'
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
+import { createWriteStream, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createMock, createTenants, startServer, type MockOptions, type TenantsConfig } from './index.js'
 import { stopOnSignals } from './server.js'
@@ -22,6 +22,7 @@ import { ENDPOINTS } from './endpoints/index.js'
 import { COMMANDS, configFileSchema, DEMO_CREDENTIALS, optionsFromSettings, resolvePaths, SETTINGS, SettingError, SettingsError, settingByKey, settingIssues, type CommandName, type Setting, type SettingIssue } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
 import { signHeaders } from './protocol/signing.js'
+import { calibratedOptions, readCalibration, type Calibration } from './probe/calibration.js'
 import { WORLD_DEFAULTS } from './world/world.js'
 
 const VERSION = PACKAGE_VERSION
@@ -197,9 +198,23 @@ function describeIssues(issues: readonly SettingIssue[], sources: Map<string, st
 
 /** createMock's options and the command line's own settings for a command, or a UsageError naming each wrong one. */
 function resolveSettings(command: Command, name: CommandName) {
-  const { settings, sources } = gatherSettings(command, name)
+  const gathered = gatherSettings(command, name)
+  const { sources } = gathered
+  let settings = gathered.settings
+  // A calibration's measured settings, under whatever the flags, variables and config file set.
+  let calibration: Calibration | undefined
+  if (typeof settings.calibration === 'string') {
+    try {
+      calibration = readCalibration(settings.calibration)
+    } catch (error) {
+      throw new UsageError(`${settingLabel('calibration', sources)}: ${(error as Error).message}`)
+    }
+    const calibrated = calibratedOptions(calibration, settings)
+    for (const key of Object.keys(calibration.settings)) if (!sources.has(key)) sources.set(key, `${key} in ${settings.calibration}`)
+    settings = calibrated
+  }
   try {
-    return { ...optionsFromSettings(settings), sources }
+    return { ...optionsFromSettings(settings), sources, calibration }
   } catch (error) {
     if (error instanceof SettingsError) throw new UsageError(describeIssues(error.issues, sources))
     throw error
@@ -280,6 +295,7 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
     `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
     `  console    ${server.origin}/__mock/ui/${mock.options.adminToken ? '   (asks for the admin token; or open …/__mock/ui/#token=<token>)' : ''}   (docs/console.md)`,
     `  pushes     npx tanma-mock push listen${credentials}   then   npx tanma-mock push register${credentials} --address http://127.0.0.1:20067/push --url ${server.origin}   (docs/pushes.md)`,
+    ...(resolved.calibration ? [`  calibrated ${resolved.commandLine.calibration}: ${Object.keys(resolved.calibration.settings).filter((k) => k !== 'errors' && resolved.sources.get(k) === `${k} in ${resolved.commandLine.calibration}`).length} measured settings${resolved.calibration.settings.errors ? ` and ${Object.keys(resolved.calibration.settings.errors).length} error codes` : ''} of ${resolved.calibration.baseUrl} (measured ${resolved.calibration.measuredAt.slice(0, 10)}); field definitions and tags are the world's own   (docs/probe.md)`] : []),
     ...(mock.context.faults.active ? [`  faults     ${mock.admin.faults().map((r) => r.id).join(', ')}   (GET/POST/DELETE ${server.origin}/__mock/faults)`] : []),
     `  members    ${members}${world.memberCount > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
     `  Ctrl-C stops the server`,
@@ -624,6 +640,75 @@ program
       }
     }
   })
+
+// ── probe: measure a real tenant's unknowns (issue 16; docs/probe.md) ──
+withSettings(
+  program
+    .command('probe')
+    .description("measure a real tenant's behaviour with a fixed battery of read-only calls (echo and reads, never a write) and write it as a calibration for `serve --calibration`")
+    .requiredOption('--base-url <url>', 'the base URL your consumer uses, up to …/api (e.g. https://api.tanmarket.cn:20066/api)')
+    .option('--out <file>', 'where to write the calibration (JSON; schema/calibration.schema.json)', 'calibration.json')
+    .option('--qps <n>', 'requests per second, at most', (text: string) => {
+      const n = Number(text)
+      if (!Number.isFinite(n) || n <= 0 || n > 1000) throw new InvalidArgumentError('expected requests per second, more than 0 and at most 1000')
+      return n
+    }, 2)
+    .option('--yes', 'go ahead without asking (required off a terminal)', false)
+    .option('--resume', 'continue an interrupted probe from its state file', false)
+    .option('--state <file>', 'the state file: the answers so far (default: <out>.state.json; deleted when the probe completes)')
+    .option('--json', 'print the calibration as JSON instead of the table', false),
+  'probe',
+).action(async (flags, command: Command) => {
+  const { BUDGET, ProbeError, probe, renderReport } = await import('./probe/index.js')
+  const { mock: options, sources } = resolveSettings(command, 'probe')
+  if (!sources.has('appId') || !sources.has('appKey')) throw new UsageError('probe: give the tenant\'s --app-id and --app-key (or TANMA_APP_ID and TANMA_APP_KEY)')
+  let base: URL
+  try {
+    base = new URL(flags.baseUrl)
+  } catch {
+    throw new UsageError(`--base-url ${flags.baseUrl} is not a URL`)
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UsageError(`--base-url ${flags.baseUrl}: expected an http or https URL`)
+  const out = flags.out as string
+  const stateFile = (flags.state as string | undefined) ?? `${out}.state.json`
+  const qps = flags.qps as number
+  process.stderr.write(`probe ${base.href}: at most ${BUDGET} requests (plus retries), ${qps} a second (about ${Math.ceil(BUDGET / qps)} s); echo and reads only, never a write\n`)
+  if (!flags.yes) {
+    if (!process.stdin.isTTY) throw new UsageError('probe: not on a terminal; give --yes to go ahead')
+    const { createInterface } = await import('node:readline/promises')
+    const rl = createInterface({ input: process.stdin, output: process.stderr })
+    const answer = await rl.question('go ahead? [y/N] ')
+    rl.close()
+    if (!/^y(es)?$/i.test(answer.trim())) return void process.stderr.write('probe: nothing asked\n')
+  }
+  const progress = progressBar('probing')
+  let calibration
+  try {
+    calibration = await probe({
+      baseUrl: base.href,
+      appId: options.appId!,
+      appKey: options.appKey!,
+      qps,
+      stateFile,
+      resume: flags.resume as boolean,
+      onStep: (_done, { requests }) => progress(Math.min(requests, BUDGET), BUDGET),
+      onRetry: ({ key, delayMs, reason }) => process.stderr.write(`\n${reason} at ${key}: waiting ${delayMs} ms\n`),
+    })
+  } catch (error) {
+    if (error instanceof ProbeError) throw new UsageError(`probe: ${error.message}${flags.resume ? '' : ` (the answers so far are in ${stateFile})`}`)
+    throw new UsageError(`probe: ${(error as Error).message}; the answers so far are in ${stateFile}: --resume continues`)
+  }
+  progress(BUDGET, BUDGET)
+  try {
+    writeFileSync(out, JSON.stringify({ $schema: 'https://unpkg.com/tanma-mock/schema/calibration.schema.json', ...calibration }, null, 2) + '\n')
+  } catch (error) {
+    throw new UsageError(`--out ${out}: cannot write there (${(error as Error).message})`)
+  }
+  rmSync(stateFile, { force: true })
+  process.stdout.write(flags.json ? JSON.stringify(calibration, null, 2) + '\n' : renderReport(calibration))
+  const measured = Object.keys(calibration.settings).filter((k) => k !== 'errors').length
+  process.stderr.write(`wrote ${out}: ${measured} settings and ${Object.keys(calibration.settings.errors ?? {}).length} error codes measured, ${calibration.drift.length} drift entries, ${calibration.requests} requests\n  serve it   npx tanma-mock serve --calibration ${shellWord(out)}\n`)
+})
 
 function readTenantsFile(path: string): TenantsConfig {
   try {

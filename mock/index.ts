@@ -203,3 +203,4 @@ export { DEFAULT_ERRORS, ErrorCatalog, UpstreamError, type ErrorKind } from './p
 export { mintId, idMintedAt, ID_EPOCH_MS } from './protocol/ids.js'
 export { formatBeijing, parseBeijing } from './protocol/time.js'
 export { coverageReport, coverageFromJournal, journalExportSchema, coverageReportSchema, type CoverageReport, type JournalExport } from './coverage/index.js'
+export { probe, calibratedOptions, readCalibration, calibrationSchema, renderReport, BUDGET as PROBE_BUDGET, ProbeError, type Calibration, type RunnerOptions as ProbeOptions } from './probe/index.js'

@@ -28,7 +28,7 @@ export const DEMO_CREDENTIALS = {
 /** Hosts of the real service: in-process, unknown paths on them answer 404 in the envelope. */
 export const UPSTREAM_HOSTS = ['api.tanmarket.cn', 'account.tanmarket.cn'] as const
 
-export const COMMANDS = ['serve', 'export', 'sign', 'verify', 'push', 'coverage'] as const
+export const COMMANDS = ['serve', 'export', 'sign', 'verify', 'push', 'coverage', 'probe'] as const
 export type CommandName = (typeof COMMANDS)[number]
 
 /** A value as given from outside code (a config file's JSON, or a flag's or variable's text after parsing). */
@@ -123,7 +123,7 @@ export const PUSH_RETRIES_PATTERN = /^(none|\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m
 
 const SERVE_AND_VERIFY = ['serve', 'verify'] as const satisfies readonly CommandName[]
 const WORLD_COMMANDS = ['serve', 'export', 'verify'] as const satisfies readonly CommandName[]
-const CREDENTIAL_COMMANDS = ['serve', 'sign', 'verify', 'push'] as const satisfies readonly CommandName[]
+const CREDENTIAL_COMMANDS = ['serve', 'sign', 'verify', 'push', 'probe'] as const satisfies readonly CommandName[]
 
 export const mockOptionsSchema = z
   .strictObject({
@@ -231,6 +231,8 @@ export const mockOptionsSchema = z
 export const commandLineSchema = z.strictObject({
   port: setting(z.number().int().min(0).max(65_535).default(20066).describe('port to listen on (the real service\'s); `0` picks a free one'), { commands: ['serve'], value: 'port', env: ['PORT'] }),
   host: setting(z.string().min(1).default('127.0.0.1').describe('interface to listen on'), { commands: ['serve'], value: 'host', env: ['HOST'] }),
+  calibration: setting(z.string().min(1).optional().describe('apply a calibration measured by `tanma-mock probe` (docs/probe.md): each measured setting and error code, unless a flag, variable or config key sets it'),
+    { commands: SERVE_AND_VERIFY, value: 'calibration.json', path: true }),
   config: setting(z.string().min(1).optional().describe('serve several tenants: {"tenants":[{"appId","appKey", "seed"|"fixtures", …}], "shared":{…}} (docs/tenants.md)'), { commands: SERVE_AND_VERIFY, value: 'tenants.json', path: true }),
   fault: setting(z.array(z.unknown()).optional().describe('one fault rule as JSON, e.g. \'{"kind":"error","code":-1,"message":"系统繁忙","calls":{"every":10}}\'; repeatable'),
     { commands: SERVE_AND_VERIFY, value: 'json', flagOnly: true, parse: (text: string, previous: unknown[] = []) => [...previous, parseJson(text)], apply: (rules: unknown[], options) => addFaults(options, rules) }),

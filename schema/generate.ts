@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { configJsonSchema, SETTINGS } from '../mock/options.js'
 import { z } from 'zod'
 import { coverageReportSchema } from '../mock/coverage/schema.js'
+import { calibrationJsonSchema } from '../mock/probe/calibration.js'
 
 export const SCHEMA_FILE = fileURLToPath(new URL('./tanma-mock.config.schema.json', import.meta.url))
 export const DOCS_FILE = fileURLToPath(new URL('../docs/cli.md', import.meta.url))
@@ -16,6 +17,11 @@ export const DOCS_FILE = fileURLToPath(new URL('../docs/cli.md', import.meta.url
 export const COVERAGE_SCHEMA_FILE = fileURLToPath(new URL('./coverage-report.schema.json', import.meta.url))
 export function coverageSchemaText(): string {
   return JSON.stringify({ $id: 'https://unpkg.com/tanma-mock/schema/coverage-report.schema.json', title: 'tanma-mock coverage report', ...z.toJSONSchema(coverageReportSchema) }, null, 2) + '\n'
+}
+/** calibration.json's JSON Schema (`tanma-mock probe --out`), from mock/probe/calibration.ts. */
+export const CALIBRATION_SCHEMA_FILE = fileURLToPath(new URL('./calibration.schema.json', import.meta.url))
+export function calibrationSchemaText(): string {
+  return JSON.stringify({ $id: 'https://unpkg.com/tanma-mock/schema/calibration.schema.json', title: 'tanma-mock calibration', ...calibrationJsonSchema() }, null, 2) + '\n'
 }
 const START = '<!-- options table: generated from mock/options.ts by `npm run schema`; do not edit by hand -->'
 const END = '<!-- end of options table -->'
@@ -48,6 +54,7 @@ export function docsWithTable(docs: string): string {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(SCHEMA_FILE, configSchemaText())
   writeFileSync(COVERAGE_SCHEMA_FILE, coverageSchemaText())
+  writeFileSync(CALIBRATION_SCHEMA_FILE, calibrationSchemaText())
   writeFileSync(DOCS_FILE, docsWithTable(readFileSync(DOCS_FILE, 'utf8')))
-  process.stdout.write(`wrote ${SCHEMA_FILE}, ${COVERAGE_SCHEMA_FILE} and the options table of ${DOCS_FILE}\n`)
+  process.stdout.write(`wrote ${SCHEMA_FILE}, ${COVERAGE_SCHEMA_FILE}, ${CALIBRATION_SCHEMA_FILE} and the options table of ${DOCS_FILE}\n`)
 }

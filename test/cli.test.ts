@@ -272,7 +272,7 @@ describe('CLI errors a new user meets', () => {
     ])
     expect(size.stderr.trim()).toBe('tanma-mock: --size-default: 500 exceeds the largest page size, 100 (see --size-max)')
     expect(token.stderr.trim()).toBe('tanma-mock: --admin-token: Too small: expected string to have >=8 characters')
-    expect(serv.stderr.trim()).toBe('tanma-mock: unknown command "serv" (did you mean serve?); commands: serve, export, sign, verify, push, coverage (tanma-mock --help)')
+    expect(serv.stderr.trim()).toBe('tanma-mock: unknown command "serv" (did you mean serve?); commands: serve, export, sign, verify, push, coverage, probe (tanma-mock --help)')
     expect(fixtures.stderr.trim()).toMatch(/^tanma-mock: --fixtures: no fixture file "nope", .*a pack: (.+)$/)
     expect(fixtures.stderr.trim().split('a pack: ')[1]!.split(', ')).toEqual(fixturePacks())
     expect(fixturePacks()).toEqual(expect.arrayContaining(['demo', 'documented-example', 'edge', 'small']))
