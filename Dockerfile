@@ -24,9 +24,11 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-# msw is a peer dependency (the lockfile has it as a dev one): the standalone server needs it, at the locked version.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm install --no-save --omit=dev --ignore-scripts --no-audit --no-fund "msw@$(node -p "require('./package-lock.json').packages['node_modules/msw'].version")" \
+# msw is a peer dependency the standalone server needs, and the lockfile lists it as a dev one (it is in
+# devDependencies too), so `npm ci --omit=dev` would leave it out. Without devDependencies, npm installs
+# it as a peer: every package at its locked version, msw included; optional peers (Pact) are left out.
+RUN npm pkg delete devDependencies \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 COPY --from=build /src/dist dist
 COPY fixtures fixtures
