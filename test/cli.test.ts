@@ -4,33 +4,21 @@ import { createServer } from 'node:net'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { signHeaders } from '../mock/protocol/signing.js'
 import { DEMO_CREDENTIALS } from '../mock/options.js'
 import { fixturePacks } from '../mock/package-files.js'
+import { CLI, serveCli } from './cli-support.js'
 
-/** Absolute paths: some tests run the CLI in another working directory (where its config file is). */
-const CLI = ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href, fileURLToPath(new URL('../mock/cli.ts', import.meta.url))]
 const PATH = '/v3/customer-relation/list-by-relation-create-time-asc'
 const running: ChildProcess[] = []
 afterEach(() => running.splice(0).forEach((p) => p.kill()))
 
 /** Starts `serve` and resolves with its banner once it listens (`--port 0` unless `port: false`, for a port from elsewhere). */
-function serve(args: string[], env: Record<string, string> = {}, { cwd, port = true }: { cwd?: string; port?: boolean } = {}): Promise<{ banner: string; origin: string }> {
-  const child = spawn(process.execPath, [...CLI, 'serve', ...(port ? ['--port', '0'] : []), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function serve(args: string[], env: Record<string, string> = {}, options: { cwd?: string; port?: boolean } = {}): Promise<{ banner: string; origin: string }> {
+  const { child, ready } = serveCli(args, env, options)
   running.push(child)
-  return new Promise((resolve, reject) => {
-    let out = ''
-    let err = ''
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c
-      const m = /listening\s+(http:\/\/\S+)/.exec(out)
-      if (m && out.includes('Ctrl-C')) resolve({ banner: out, origin: m[1]! })
-    })
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c))
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)))
-  })
+  return ready
 }
 
 function sign(body: string, env: Record<string, string> = {}, extra: string[] = []) {
