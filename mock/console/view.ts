@@ -16,8 +16,8 @@ export interface CustomerPage {
   createTime: string
   lastUpdateTime: string
   company: CustomerRecord['company']
-  /** Every profile field, in definition order: its label (the tenant's, Chinese) and its value as shown (a select's option name). */
-  fields: { key: string; label: string; value: string | null }[]
+  /** Every profile field: its label (the tenant's, Chinese), its value as shown (a select's option name), its type, a select's option names (else null). */
+  fields: { key: string; label: string; value: string | null; type: number | null; options: string[] | null }[]
   tags: { id: number; name: string; group: string | null }[]
   relations: { relationId: number; qwUserId: string; memberName: string | null; remark: string | null; createTime: string }[]
   followUps: FollowUpRecord[]
@@ -31,7 +31,7 @@ export function customerPage(world: WorldQuery, customerId: number): CustomerPag
   const c = world.customer(customerId)
   if (!c) return undefined
   const definitions = world.fieldDefinitions()
-  const labelOf = new Map(definitions.flatMap((d) => (d.outerField === null ? [] : [[d.outerField, d.name] as const])))
+  const definitionOf = new Map(definitions.flatMap((d) => (d.outerField === null ? [] : [[d.outerField, d] as const])))
   const tagById = new Map(world.tags().map((t) => [t.id, t]))
   return {
     customerId: c.customerId,
@@ -40,7 +40,10 @@ export function customerPage(world: WorldQuery, customerId: number): CustomerPag
     createTime: c.createTime,
     lastUpdateTime: c.lastUpdateTime,
     company: c.company,
-    fields: Object.entries(c.fieldValues).map(([key, value]) => ({ key, label: labelOf.get(key) ?? key, value: text(value) })),
+    fields: Object.entries(c.fieldValues).map(([key, value]) => {
+      const d = definitionOf.get(key)
+      return { key, label: d?.name ?? key, value: text(value), type: d?.type ?? null, options: d && d.items.length > 0 ? d.items.map((o) => o.name) : null }
+    }),
     tags: c.tagIds.map((id) => {
       const tag = tagById.get(id) as { name: string; groupName?: string | null } | undefined
       return { id, name: tag?.name ?? String(id), group: tag?.groupName ?? null }

@@ -14,6 +14,9 @@ import { restart } from './stream.js'
 import { Members } from './world/members.js'
 import { Customers } from './world/customers.js'
 import { Customer } from './world/customer.js'
+import { Tenants } from './world/tenants.js'
+import { Lead, Leads } from './world/leads.js'
+import { Charts } from './world/charts.js'
 
 /** A page: the hash route it answers (a regex source; groups are its params), its nav label if it is listed. */
 export interface PageDefinition {
@@ -27,6 +30,10 @@ export const PAGES: PageDefinition[] = [
   { route: 'customers', nav: 'customers', view: Customers },
   { route: 'customer/(\\d+)', view: Customer },
   { route: 'members', nav: 'members', view: Members },
+  { route: 'leads', nav: 'leads', view: Leads },
+  { route: 'lead/(\\d+)', view: Lead },
+  { route: 'charts', nav: 'charts', view: Charts },
+  { route: 'tenants', nav: 'tenants', view: Tenants },
 ]
 
 const DEFAULT_ROUTE = 'customers'
