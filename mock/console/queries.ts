@@ -5,9 +5,10 @@
  *
  * What scans and what does not: an exact customer id, and a full mobile number, are answered by
  * the world's hash indexes (World.customerIndex, World.customersByKey: a binary search); a member
- * filter walks that member's relations only (its keyset list); anything else (a part of a name or
- * mobile, a stage, source or tag filter alone) scans the customers in world order from the cursor,
- * testing each raw record (option ids compared, no record formatted), and stops at `limit` hits.
+ * filter walks that member's relations only (its keyset list); anything else scans the customers in
+ * world order from the cursor and stops at `limit` hits: a part of a name or mobile is tested on the
+ * search keys alone (World.searchKeysAt: no record drawn), a stage, source or tag on the raw record
+ * (option ids compared, nothing formatted).
  */
 import type { MockContext } from '../core/context.js'
 import { formatBeijing } from '../protocol/time.js'
@@ -120,24 +121,30 @@ export function searchCustomers(world: World, q: CustomerQuery): HitPage<Custome
 
   const needle = text.toLowerCase()
   const digits = /^\d{3,}$/.test(text)
-  const passes = (index: number, c: Customer, byKey: boolean): boolean =>
+  // Longer than a mobile: only an id (the index) can match.
+  const idOnly = /^\d{12,}$/.test(text)
+  /** The text test on the name and mobiles alone (World.searchKeysAt: no record drawn). */
+  const textMatches = (index: number): boolean => {
+    if (text === '') return true
+    const keys = world.searchKeysAt(index)
+    return (digits && keys.mobiles.some((m) => m.includes(text))) || (keys.name ?? '').toLowerCase().includes(needle)
+  }
+  const passes = (index: number, c: Customer): boolean =>
     (q.type === undefined || c.type === q.type) &&
     (stageId === undefined || valueOf(c, STAGE) === stageId) &&
     (sourceId === undefined || valueOf(c, SOURCE) === sourceId) &&
     (q.tag === undefined || c.tagIds.includes(q.tag)) &&
-    (member === undefined || world.slotsOf(index).some((slot) => world.relations.member[slot] === member)) &&
-    (byKey || text === '' || (digits && mobilesOf(c).some((m) => m.includes(text))) || (valueOf(c, 'name') ?? '').toLowerCase().includes(needle))
+    (member === undefined || world.slotsOf(index).some((slot) => world.relations.member[slot] === member))
 
   // The exact id, on the first page only, ahead of the rest (and not again among them).
   const exact = /^\d+$/.test(text) ? world.customerIndex(Number(text)) : undefined
-  if (start === 0 && exact !== undefined && passes(exact, world.customer(exact), true)) hits.push(hitOf(world, exact, world.customer(exact)))
+  if (start === 0 && exact !== undefined && passes(exact, world.customer(exact))) hits.push(hitOf(world, exact, world.customer(exact)))
+  if (idOnly) return { hits, next: null }
 
   let candidates: Candidates
-  let byKey = false
   if (FULL_MOBILE.test(text)) {
     const found = world.customersByKey(text)
     candidates = { length: found.length, at: (p) => found[p]! }
-    byKey = true
   } else if (member !== undefined) {
     const { slots } = world.page({ member, ...(q.type === undefined ? {} : { type: q.type }) }, { size: Number.MAX_SAFE_INTEGER })
     candidates = { length: slots.length, at: (p) => world.relations.customer[slots[p]!]! }
@@ -146,9 +153,9 @@ export function searchCustomers(world: World, q: CustomerQuery): HitPage<Custome
   }
   for (let p = start; p < candidates.length; p++) {
     const index = candidates.at(p)
-    if (index === exact || world.isDeleted(index)) continue
+    if (index === exact || world.isDeleted(index) || !textMatches(index)) continue
     const c = world.customer(index)
-    if (!passes(index, c, byKey)) continue
+    if (!passes(index, c)) continue
     if (hits.length >= limit) return { hits, next: p }
     hits.push(hitOf(world, index, c))
   }
@@ -179,44 +186,66 @@ export interface WorldAggregates {
   computedMs: number
 }
 
-/** Counts by option id → by option name, the options in definition order, then anything else, then unset (null). */
+/** Counts by served value → by option name: the options in definition order, then any other value, then unset (null). */
 function byOption(world: World, field: string, counts: Map<string | null, number>): { label: string | null; count: number }[] {
   const items = world.catalog.fields.find((f) => f.outerField === field)?.items ?? []
   const out: { label: string | null; count: number }[] = items.map((o) => ({ label: o.name, count: counts.get(String(o.id)) ?? 0 }))
   const known = new Set(items.map((o) => String(o.id)))
-  for (const [id, count] of counts) if (id !== null && !known.has(id)) out.push({ label: id, count })
-  if (counts.has(null)) out.push({ label: null, count: counts.get(null)! })
+  for (const [id, count] of counts) if (id !== null && !known.has(id) && count > 0) out.push({ label: id, count })
+  if ((counts.get(null) ?? 0) > 0) out.push({ label: null, count: counts.get(null)! })
   return out
 }
 
-const aggregatesCache = new WeakMap<World, WorldAggregates>()
-
 /**
- * The aggregates of the world `context` serves, computed once per world version: the world object
- * (reset and loading replace it) and its change count (every change emits an event). On a world of
- * millions the first call draws every customer once (see docs/console.md for the time measured).
+ * One field's value per customer, as a small code (Uint16Array by world index; the codes' values in
+ * `values`): counting is a pass over the array, and a changed customer updates its one code.
  */
-export function worldAggregates(context: MockContext): WorldAggregates {
-  const world = context.world
-  const version = context.events.count
-  const known = aggregatesCache.get(world)
-  if (known && known.version === version) return known
-  const began = performance.now()
-  const stages = new Map<string | null, number>()
-  const sources = new Map<string | null, number>()
-  let customers = 0
-  for (let i = 0; i < world.customerCount; i++) {
-    if (world.isDeleted(i)) continue
-    customers++
-    const c = world.customer(i)
-    const stage = valueOf(c, STAGE)
-    const source = valueOf(c, SOURCE)
-    stages.set(stage, (stages.get(stage) ?? 0) + 1)
-    sources.set(source, (sources.get(source) ?? 0) + 1)
+class FieldColumn {
+  readonly values: (string | null)[] = []
+  readonly #codeOf = new Map<string | null, number>()
+  codes = new Uint16Array(0)
+
+  constructor(readonly field: string) {}
+
+  set(index: number, value: string | null): void {
+    let code = this.#codeOf.get(value)
+    if (code === undefined) {
+      code = this.values.push(value) - 1
+      this.#codeOf.set(value, code)
+    }
+    if (index >= this.codes.length) {
+      const grown = new Uint16Array(Math.max(index + 1, Math.ceil(this.codes.length * 1.25)))
+      grown.set(this.codes)
+      this.codes = grown
+    }
+    this.codes[index] = code
   }
+
+  counts(world: World): Map<string | null, number> {
+    const byCode = new Float64Array(this.values.length)
+    for (let i = 0; i < world.customerCount; i++) if (!world.isDeleted(i)) byCode[this.codes[i]!]!++
+    return new Map(this.values.map((v, code) => [v, byCode[code]!]))
+  }
+}
+
+/** What the aggregates of one context keep between versions. */
+interface AggregateState {
+  world: World
+  stage: FieldColumn
+  source: FieldColumn
+  /** Customers changed since the last computation (ids); `all`: recount every one (the world was replaced). */
+  dirty: Set<number>
+  all: boolean
+  result?: WorldAggregates
+}
+
+const aggregateStates = new WeakMap<MockContext, AggregateState>()
+
+/** Relations per `yyyy-MM` (Beijing), from the relation table: no record drawn. */
+function relationsPerMonth(world: World): { months: { month: string; count: number }[]; relations: number } {
   const months = new Map<string, number>()
   const { slots } = world.page({}, { size: Number.MAX_SAFE_INTEGER })
-  // Month boundaries change rarely along the key order: format a second only when it leaves the month at hand.
+  // Format a second only when it leaves the month at hand (the key order keeps months together).
   let month = ''
   let from = Infinity
   let until = -Infinity
@@ -230,17 +259,59 @@ export function worldAggregates(context: MockContext): WorldAggregates {
     }
     months.set(month, (months.get(month) ?? 0) + 1)
   }
-  const result: WorldAggregates = {
-    customers,
-    relations: slots.length,
-    perStage: byOption(world, STAGE, stages),
-    perSource: byOption(world, SOURCE, sources),
-    perMonth: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([m, count]) => ({ month: m, count })),
+  return { months: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([m, count]) => ({ month: m, count })), relations: slots.length }
+}
+
+/**
+ * The aggregates of the world `context` serves, computed once per world version (its change count:
+ * every change emits an event). The first call draws every customer once and keeps its stage and
+ * source as codes (3 MB at 1M customers); after that a change re-reads only the customers it names
+ * (the events say which), and a replaced world (reset, a fixture) is read again whole. Relations per
+ * month come from the relation table each version (no record drawn).
+ */
+export function worldAggregates(context: MockContext): WorldAggregates {
+  let state = aggregateStates.get(context)
+  if (!state) {
+    const fresh: AggregateState = { world: context.world, stage: new FieldColumn(STAGE), source: new FieldColumn(SOURCE), dirty: new Set(), all: true }
+    context.events.onAny((event) => {
+      if (event.type === 'world.replaced') fresh.all = true
+      else if ('customerId' in event) fresh.dirty.add(event.customerId)
+    })
+    aggregateStates.set(context, (state = fresh))
+  }
+  const world = context.world
+  const version = context.events.count
+  if (state.result && state.world === world && state.result.version === version) return state.result
+  const began = performance.now()
+  const read = (i: number) => {
+    const c = world.customer(i)
+    state.stage.set(i, valueOf(c, STAGE))
+    state.source.set(i, valueOf(c, SOURCE))
+  }
+  if (state.all || state.world !== world) {
+    state.world = world
+    state.stage = new FieldColumn(STAGE)
+    state.source = new FieldColumn(SOURCE)
+    for (let i = 0; i < world.customerCount; i++) if (!world.isDeleted(i)) read(i)
+  } else {
+    for (const id of state.dirty) {
+      const i = world.customerIndex(id)
+      if (i !== undefined && !world.isDeleted(i)) read(i)
+    }
+  }
+  state.all = false
+  state.dirty.clear()
+  const { months, relations } = relationsPerMonth(world)
+  state.result = {
+    customers: world.liveCustomerCount,
+    relations,
+    perStage: byOption(world, STAGE, state.stage.counts(world)),
+    perSource: byOption(world, SOURCE, state.source.counts(world)),
+    perMonth: months,
     version,
     computedMs: Math.round(performance.now() - began),
   }
-  aggregatesCache.set(world, result)
-  return result
+  return state.result
 }
 
 /** A lead (or waiting customer) as a list line. */

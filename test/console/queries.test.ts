@@ -120,6 +120,18 @@ describe('world aggregates', () => {
     const count = (a: typeof first, label: string | null) => a.perStage.find((r: { label: string | null }) => r.label === label)?.count ?? 0
     expect(count(after, '成交')).toBe(count(first, '成交') + 1)
     expect(count(after, (target.fieldValues.customer_stage as string | null) ?? null)).toBe(count(first, (target.fieldValues.customer_stage as string | null) ?? null) - 1)
+
+    // A customer added and one deleted count at once; back to the starting world, the first counts again.
+    const added = await admin(mock, 'POST', '/customers', { fields: { name: '新客户', customer_stage: '成交' }, followers: [{ qwUserId: mock.world.members()[0]!.qwUserId }] })
+    expect(added.status).toBe(201)
+    expect((await admin(mock, 'DELETE', `/customers/${target.customerId}`)).status).toBe(200)
+    const { json: later } = await admin(mock, 'GET', '/aggregates')
+    expect(later.customers).toBe(customers.length)
+    expect(count(later, '成交')).toBe(count(after, '成交')) // +1 added, -1 deleted (the target was 成交 by then)
+    expect(later.relations).toBe((await admin(mock, 'GET', '/health')).json.relations)
+    expect((await admin(mock, 'POST', '/reset')).status).toBe(200)
+    const { json: reset } = await admin(mock, 'GET', '/aggregates')
+    expect({ ...reset, version: 0, computedMs: 0 }).toEqual({ ...first, version: 0, computedMs: 0 })
   })
 })
 
