@@ -74,6 +74,19 @@ describe.skipIf(browserMissing)('the world pages in Chromium', () => {
     }
   })
 
+  it('shows members by department with counts, and a member who left as left, in English too', async () => {
+    const leaver = ui.mock.world.staff().at(-1)!
+    ui.mock.admin.deleteMember(leaver.qwUserId)
+    const page = await ui.open('#/members')
+    const row = page.locator('[data-test=members] tr', { hasText: leaver.qwUserId })
+    await expect.poll(() => row.textContent()).toContain('已离职')
+    const department = page.locator('[data-test=department]', { has: row })
+    expect(await department.locator('h3').textContent()).toContain('1 已离职')
+    await page.locator('[data-test=lang]').click()
+    await expect.poll(() => row.textContent()).toContain('left')
+    expect(await page.locator('[data-test=nav-members]').textContent()).toBe('Members')
+  })
+
   it('lists leads, opens one and adds a follow-up record', async () => {
     const [lead] = ui.mock.world.leads({ limit: 1 })
     const page = await ui.open('#/leads')
