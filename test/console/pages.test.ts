@@ -60,6 +60,17 @@ describe.skipIf(browserMissing)('the world pages in Chromium', () => {
     expect(ui.mock.world.relationsOf(customer.customerId).map((r) => r.qwUserId)).toContain(newcomer.qwUserId)
   })
 
+  it('deletes a customer after asking, and goes back to the search', async () => {
+    const [, , victim] = ui.mock.world.customers({ limit: 3 })
+    const page = await ui.open(`#/customer/${victim!.customerId}`)
+    await page.locator('[data-test=delete]').click()
+    await page.locator('[data-test=delete-confirm]').click()
+    await page.locator('[data-test=search]').waitFor()
+    expect(ui.mock.world.customer(victim!.customerId)).toBeUndefined()
+    await page.goto(`${ui.server.origin}/__mock/ui/#/customer/${victim!.customerId}`)
+    await page.locator('[data-test=not-found]').waitFor()
+  })
+
   it('filters customers by stage on the server and pages through them', async () => {
     const stage = '成交'
     const expected = [...ui.mock.world.customers()].filter((c) => c.fieldValues.customer_stage === stage)
