@@ -106,10 +106,13 @@ export function readCalibration(path: string): Calibration {
   return parsed.data
 }
 
-/** createMock options a calibration sets; `given` (flags, the config file) wins over it. */
+/** Whether a calibration holds field definitions or tag groups for a generated world. */
+export const hasTenantCatalog = (calibration: Calibration): boolean => calibration.tenant.fields !== undefined || calibration.tenant.tagGroups !== undefined
+
+/** createMock options a calibration sets (its settings, and the tenant's configuration for a generated world); `given` (flags, the config file) wins over it. */
 export function calibratedOptions(calibration: Calibration, given: Record<string, unknown> = {}): Record<string, unknown> {
   const { errors, ...settings } = calibration.settings
-  const out: Record<string, unknown> = { ...settings, ...given }
+  const out: Record<string, unknown> = { ...settings, ...(hasTenantCatalog(calibration) ? { tenant: calibration.tenant } : {}), ...given }
   if (errors || given.errors) out.errors = { ...(errors ?? {}), ...((given.errors as object | undefined) ?? {}) }
   return out as MockOptions as Record<string, unknown>
 }

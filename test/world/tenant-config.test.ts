@@ -35,3 +35,72 @@ describe('tenant configuration', () => {
     })
   })
 })
+
+/** A measured tenant unlike ours: an unknown select, text, date and multi-select field, a field without a key, three stages, other tag groups (one empty). */
+const ID = 401_244_897_314_880
+const opts = (base: number, names: string[]) => names.map((name, k) => ({ id: base + k * 2048, name }))
+const TENANT = {
+  fields: [
+    { id: ID, name: '姓名', type: 1, outerField: 'name', stable: true, customerImportRequired: true },
+    { id: ID + 2048 * 20, name: '手机号', type: 8, outerField: 'mobile' },
+    { id: ID + 2048 * 40, name: '客户阶段', type: 2, outerField: 'customer_stage', options: opts(ID + 2048 * 41, ['新线索', '跟进中', '已成交']) },
+    { id: ID + 2048 * 60, name: '性别', type: 2, outerField: 'gender', options: [{ id: 0, name: '未知' }, { id: 1, name: '男' }, { id: 2, name: '女' }] },
+    { id: ID + 2048 * 80, name: '所属行业', type: 2, outerField: 'industry', options: opts(ID + 2048 * 81, ['教培', '医美', '汽车', '地产']) },
+    { id: ID + 2048 * 100, name: '微信备注', type: 1, outerField: 'wx_note', stable: false },
+    { id: ID + 2048 * 120, name: '签约日期', type: 3, outerField: 'sign_date' },
+    { id: ID + 2048 * 140, name: '兴趣', type: 6, outerField: 'interests', options: opts(ID + 2048 * 141, ['直播', '社群', '短视频']) },
+    { id: ID + 2048 * 160, name: '备用', type: 1, outerField: null },
+  ],
+  tagGroups: [
+    { name: '渠道', tags: ['抖音', '小红书', '视频号'] },
+    { name: '会员等级', tags: ['白银', '黄金', '钻石'] },
+    { name: '待整理', tags: [] },
+  ],
+}
+const WORLD = { seed: 'tenant', customers: 300, staff: 6, tenant: TENANT } as const
+
+describe('a generated world with a tenant configuration', () => {
+  it("serves the tenant's field definitions and tag tree as measured", async () => {
+    const mock = await createMock(WORLD)
+    const { fields } = JSON.parse(text(mock, listFields, {})) as { fields: { id: number; name: string; type: number; outerField: string | null; items?: unknown[]; stable: boolean; customerImportRequired: boolean }[] }
+    expect(fields.map((f) => [f.id, f.name, f.type, f.outerField])).toEqual(TENANT.fields.map((f) => [f.id, f.name, f.type, f.outerField]))
+    expect(fields.map((f) => f.items)).toEqual(TENANT.fields.map((f) => ([2, 6].includes(f.type) ? f.options : undefined)))
+    expect(fields[0]!.customerImportRequired).toBe(true)
+    expect(fields[5]!.stable).toBe(false)
+    const tree = JSON.parse(text(mock, listTagTree, {})) as { name: string; tags: { name: string }[] }[]
+    expect(tree.map((g) => ({ name: g.name, tags: g.tags.map((t) => t.name) }))).toEqual(TENANT.tagGroups)
+    expect(JSON.parse(text(mock, profileFields, {})).map((f: { id: number }) => f.id)).toEqual(TENANT.fields.map((f) => f.id))
+  })
+
+  it("gives generated customers and leads the tenant's fields: documented keys as drawn, the others by type, tags from the tenant's", async () => {
+    const mock = await createMock(WORLD)
+    const world = mock.context.world
+    const keys = TENANT.fields.map((f) => f.outerField ?? f.name)
+    const optionIds = (k: number) => new Set((TENANT.fields[k]!.options ?? []).map((o) => String(o.id)))
+    const tagIds = new Set(world.catalog.tags.map((t) => t.id))
+    const seen = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]))
+    const records = [...Array.from({ length: 300 }, (_, i) => world.customer(i)), ...(JSON.parse(text(mock, listCluesByCreateTimeAsc, { size: 100 })).list as typeof world.customer extends (i: number) => infer C ? C[] : never)]
+    for (const record of records) {
+      expect(record.fields.map((f) => f.field)).toEqual(keys)
+      expect(record.fields.map((f) => f.type)).toEqual(TENANT.fields.map((f) => f.type))
+      for (const id of record.tagIds) expect(tagIds.has(id)).toBe(true)
+      record.fields.forEach((f, k) => f.valueAsText !== null && seen.get(f.field)!.add(f.valueAsText))
+    }
+    for (const k of [2, 3, 4]) expect([...seen.get(keys[k]!)!].every((v) => optionIds(k).has(v))).toBe(true)
+    expect(seen.get('customer_stage')!.size).toBe(3) // every stage, none of ours
+    expect(seen.get('industry')!.size).toBe(4)
+    expect([...seen.get('wx_note')!].every((v) => /^[\u4e00-\u9fff0-9，、·A-Za-z（）()-]+$/u.test(v) && v.length <= 40)).toBe(true)
+    expect(seen.get('wx_note')!.size).toBeGreaterThan(20)
+    expect([...seen.get('sign_date')!].every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))).toBe(true)
+    expect([...seen.get('interests')!].every((v) => (JSON.parse(v) as string[]).every((id) => optionIds(7).has(id)))).toBe(true)
+    expect(seen.get('name')!.size).toBeGreaterThan(100)
+    expect([...seen.get('mobile')!].some((v) => /^\["1\d{10}"\]$/.test(v))).toBe(true)
+    expect(records.filter((r) => r.tagIds.length > 0).length).toBeGreaterThan(50)
+  })
+
+  it('same seed and configuration, same bytes; the configuration changes the world', async () => {
+    const a = await digests(WORLD)
+    expect(await digests({ ...WORLD, tenant: structuredClone(TENANT) })).toEqual(a)
+    expect(a.export).not.toBe((await digests({ seed: 'tenant', customers: 300, staff: 6 })).export)
+  })
+})
