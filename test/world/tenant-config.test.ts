@@ -2,7 +2,10 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createMock, type Mock, type MockOptions } from '../../mock/index.js'
-import { customerSearch, listCluesByCreateTimeAsc, listFields, listTagTree, profileFields } from '../../mock/endpoints/index.js'
+import { customerSearch, editRelationField, importCustomer, listCluesByCreateTimeAsc, listFields, listTagTree, profileFields, updateCustomerById } from '../../mock/endpoints/index.js'
+import { customerPage } from '../../mock/console/view.js'
+import { calibratedOptions } from '../../mock/probe/index.js'
+import { probed } from '../probe/helpers.js'
 import type { Endpoint } from '../../mock/core/endpoint.js'
 import { sweep } from '../support.js'
 
@@ -102,5 +105,37 @@ describe('a generated world with a tenant configuration', () => {
     const a = await digests(WORLD)
     expect(await digests({ ...WORLD, tenant: structuredClone(TENANT) })).toEqual(a)
     expect(a.export).not.toBe((await digests({ seed: 'tenant', customers: 300, staff: 6 })).export)
+  })
+
+  it("the reads and writes that use the catalog work with the tenant's: import, update, edit-field, search, the console's customer page", async () => {
+    const mock = await createMock(WORLD)
+    const qwUserId = mock.context.world.memberList[0]!.qwUserId
+    const imported = JSON.parse(text(mock, importCustomer, { qwUserId, fields: [{ alias: 'name', values: ['周晓岚'] }, { alias: 'mobile', values: ['13912345678'] }, { alias: '所属行业', values: ['汽车'] }, { alias: 'wx_note', values: ['展会认识'] }, { alias: '客户阶段', values: ['跟进中'] }] })) as number
+    text(mock, updateCustomerById, { customerId: imported, fields: [{ alias: '兴趣', values: ['直播', '社群'] }, { alias: '签约日期', values: ['2026-03-01'] }] })
+    expect(() => text(mock, updateCustomerById, { customerId: imported, fields: [{ alias: '客户阶段', values: ['谈判'] }] })).toThrow(/谈判/) // one of our stages, not the tenant's
+    text(mock, editRelationField, { customerId: imported, qwUserId, field: '备注', valueAsText: '周总' })
+    const found = JSON.parse(text(mock, customerSearch, { searchKey: '周晓岚', pageNo: 1, pageSize: 10 })) as { data: { customerId: number; customerStage: unknown }[] }
+    expect(found.data.map((c) => c.customerId)).toEqual([imported])
+    expect(JSON.stringify(found.data[0])).toContain('跟进中')
+    const page = customerPage(mock.world, imported)!
+    const value = (key: string) => page.fields.find((f) => f.key === key)
+    expect(value('industry')).toMatchObject({ label: '所属行业' })
+    expect(value('industry')!.value).toMatch(/汽车|^\d+$/)
+    expect(value('wx_note')).toEqual({ key: 'wx_note', label: '微信备注', value: '展会认识' })
+    expect(value('sign_date')!.value).toBe('2026-03-01')
+    // A generated customer's page too: labels are the tenant's field names.
+    const generated = customerPage(mock.world, mock.context.world.customerIdAt(0))!
+    expect(generated.fields.map((f) => f.label)).toEqual(expect.arrayContaining(['姓名', '客户阶段', '所属行业', '微信备注']))
+  })
+
+  it("round trip: a probe of a fake serving the tenant's configuration reports it back, and a fake serving that calibration does too", async () => {
+    const first = await probed(WORLD)
+    const strip = (fields: typeof TENANT.fields) => fields.map(({ id, name, type, outerField, options }) => ({ id, name, type, outerField, ...(options ? { options } : {}) }))
+    expect(strip(first.calibration.tenant.fields as typeof TENANT.fields)).toEqual(strip(TENANT.fields))
+    expect(first.calibration.tenant.tagGroups).toEqual(TENANT.tagGroups)
+    expect(first.calibration.tenant.fields![5]).toMatchObject({ stable: false })
+    const second = await probed({ ...calibratedOptions(first.calibration), seed: 'other' })
+    expect(second.calibration.tenant.fields).toEqual(first.calibration.tenant.fields)
+    expect(second.calibration.tenant.tagGroups).toEqual(TENANT.tagGroups)
   })
 })
