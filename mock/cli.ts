@@ -22,7 +22,7 @@ import { ENDPOINTS } from './endpoints/index.js'
 import { COMMANDS, configFileSchema, DEMO_CREDENTIALS, optionsFromSettings, resolvePaths, SETTINGS, SettingError, SettingsError, settingByKey, settingIssues, type CommandName, type Setting, type SettingIssue } from './options.js'
 import { PACKAGE_VERSION } from './package-files.js'
 import { signHeaders } from './protocol/signing.js'
-import { calibratedOptions, readCalibration, type Calibration } from './probe/calibration.js'
+import { calibratedOptions, readCalibration, type Calibration, type TenantConfig } from './probe/calibration.js'
 import { WORLD_DEFAULTS } from './world/world.js'
 
 const VERSION = PACKAGE_VERSION
@@ -214,7 +214,9 @@ function resolveSettings(command: Command, name: CommandName) {
     settings = calibrated
   }
   try {
-    return { ...optionsFromSettings(settings), sources, calibration }
+    const options = optionsFromSettings(settings)
+    // The tenant's configuration is an option of createMock, not a setting: it comes only from the calibration.
+    return { ...options, mock: settings.tenant ? { ...options.mock, tenant: settings.tenant as TenantConfig } : options.mock, sources, calibration }
   } catch (error) {
     if (error instanceof SettingsError) throw new UsageError(describeIssues(error.issues, sources))
     throw error
@@ -226,6 +228,13 @@ const program = new Command('tanma-mock')
   .version(VERSION)
   // commander's own errors (a wrong flag value, an unknown flag) read like ours; commands inherit it.
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'tanma-mock: ')) })
+
+/** What of a calibration's tenant configuration the world uses, for the banner. */
+function tenantLine({ fields, tagGroups }: TenantConfig, fixture: boolean): string {
+  const used = [fields && `its ${fields.length} field definitions`, tagGroups && `its ${tagGroups.length} tag groups (${tagGroups.reduce((n, g) => n + g.tags.length, 0)} tags)`].filter(Boolean)
+  if (used.length === 0) return "it holds no field definitions or tags: the world's are its own"
+  return `generated worlds use ${used.join(' and ')}${fixture ? ' (a fixture of records keeps its own)' : ''}`
+}
 
 /** The fake the settings describe (one tenant, or several with --config), with a progress bar for big worlds (one worker's of several). */
 async function mockFrom(resolved: ReturnType<typeof resolveSettings>, worker?: ClusterWorker) {
@@ -295,7 +304,7 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
     `  admin      ${server.origin}/__mock/health · /reset · /world · /customers · /relations · /requests · /clock${mock.options.adminToken ? '   (Authorization: Bearer <token>)' : ''}`,
     `  console    ${server.origin}/__mock/ui/${mock.options.adminToken ? '   (asks for the admin token; or open …/__mock/ui/#token=<token>)' : ''}   (docs/console.md)`,
     `  pushes     npx tanma-mock push listen${credentials}   then   npx tanma-mock push register${credentials} --address http://127.0.0.1:20067/push --url ${server.origin}   (docs/pushes.md)`,
-    ...(resolved.calibration ? [`  calibrated ${resolved.commandLine.calibration}: ${Object.keys(resolved.calibration.settings).filter((k) => k !== 'errors' && resolved.sources.get(k) === `${k} in ${resolved.commandLine.calibration}`).length} measured settings${resolved.calibration.settings.errors ? ` and ${Object.keys(resolved.calibration.settings.errors).length} error codes` : ''} of ${resolved.calibration.baseUrl} (measured ${resolved.calibration.measuredAt.slice(0, 10)}); field definitions and tags are the world's own   (docs/probe.md)`] : []),
+    ...(resolved.calibration ? [`  calibrated ${resolved.commandLine.calibration}: ${Object.keys(resolved.calibration.settings).filter((k) => k !== 'errors' && resolved.sources.get(k) === `${k} in ${resolved.commandLine.calibration}`).length} measured settings${resolved.calibration.settings.errors ? ` and ${Object.keys(resolved.calibration.settings.errors).length} error codes` : ''} of ${resolved.calibration.baseUrl} (measured ${resolved.calibration.measuredAt.slice(0, 10)}); ${tenantLine(resolved.calibration.tenant, resolved.mock.fixtures !== undefined)}   (docs/probe.md)`] : []),
     ...(mock.context.faults.active ? [`  faults     ${mock.admin.faults().map((r) => r.id).join(', ')}   (GET/POST/DELETE ${server.origin}/__mock/faults)`] : []),
     `  members    ${members}${world.memberCount > 4 ? ', …' : ''}   (for {"qwUserId": …})`,
     `  Ctrl-C stops the server`,

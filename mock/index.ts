@@ -99,12 +99,12 @@ export interface MockHooks {
 
 export async function createMock(options: MockOptions = {}, hooks: MockHooks = {}): Promise<Mock> {
   const resolved = resolveOptions(options)
-  const { seed, customers, staff, from, until } = resolved
+  const { seed, customers, staff, from, until, tenant } = resolved
   const fromFixture = (fixture: string | FixtureInput | Recipe) => {
     const loaded = loadFixture(fixture)
-    return 'generate' in loaded ? World.build({ from, until, ...loaded.generate }, hooks.onProgress) : World.fromFixture(loaded, { seed, from, until })
+    return 'generate' in loaded ? World.build({ from, until, tenant, ...loaded.generate }, hooks.onProgress) : World.fromFixture(loaded, { seed, from, until })
   }
-  const startingWorld = () => (resolved.fixtures === undefined ? World.build({ seed, customers, staff, from, until }, hooks.onProgress) : fromFixture(resolved.fixtures))
+  const startingWorld = () => (resolved.fixtures === undefined ? World.build({ seed, customers, staff, from, until, tenant }, hooks.onProgress) : fromFixture(resolved.fixtures))
   const world = await startingWorld()
   const logger = createLogger(resolved.log)
   let pushes: PushDelivery | undefined

@@ -16,6 +16,7 @@ import { faultRuleList, REALISTIC_FAULTS } from './faults.js'
 import { fixturePath } from './package-files.js'
 import { WORLD_DEFAULTS } from './world/world.js'
 import { WORLD_LIMITS } from './world/limits.js'
+import { tenantConfigSchema } from './world/tenant-config.js'
 import type { LogSink } from './log.js'
 import type { FixtureInput } from './world/fixture.js'
 
@@ -133,6 +134,7 @@ export const mockOptionsSchema = z
     staff: setting(z.number().int().min(1).max(WORLD_LIMITS.staff).default(WORLD_DEFAULTS.staff).describe('sales members in the world'), { commands: WORLD_COMMANDS }),
     from: z.string().default(WORLD_DEFAULTS.from).describe('earliest time in a generated world (Beijing time)'),
     until: z.string().default(WORLD_DEFAULTS.until).describe('latest time in a generated world (Beijing time)'),
+    tenant: tenantConfigSchema.optional().describe("a tenant's field definitions and tag groups for a generated world, instead of its own (a calibration's `tenant`: `calibratedOptions` and `--calibration` set it)"),
     fixtures: setting(z.union([z.string(), z.custom<FixtureInput>((v) => typeof v === 'object' && v !== null)]).optional().describe('serve this fixture instead of a generated world: a file (JSON or NDJSON) or a pack in fixtures/'),
       { commands: WORLD_COMMANDS, value: 'name-or-path', external: z.string().min(1), path: true, apply: (name: string, options) => (fixturePath(name), { ...options, fixtures: name }) }),
     // Credentials

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { mockOptionsSchema, type MockOptions } from '../options.js'
+import { tenantConfigSchema } from '../world/tenant-config.js'
 
 /** The switches the probe measures, in the report's order. */
 export const MEASURED_SWITCHES = [
@@ -67,13 +68,7 @@ export const driftEntrySchema = z.strictObject({
   got: z.string(),
 })
 
-export const tenantConfigSchema = z.strictObject({
-  fields: z.array(z.strictObject({ id: z.number(), name: z.string(), type: z.number(), outerField: z.string().nullable().optional(), options: z.array(z.strictObject({ id: z.number(), name: z.string() })).optional() })).optional(),
-  tagGroups: z.array(z.strictObject({ name: z.string(), tags: z.array(z.string()) })).optional(),
-  members: z.number().int().optional(),
-  departments: z.number().int().optional(),
-})
-export type TenantConfig = z.infer<typeof tenantConfigSchema>
+export { tenantConfigSchema, type TenantConfig } from '../world/tenant-config.js'
 
 export const calibrationSchema = z
   .strictObject({
@@ -111,10 +106,13 @@ export function readCalibration(path: string): Calibration {
   return parsed.data
 }
 
-/** createMock options a calibration sets; `given` (flags, the config file) wins over it. */
+/** Whether a calibration holds field definitions or tag groups for a generated world. */
+export const hasTenantCatalog = (calibration: Calibration): boolean => calibration.tenant.fields !== undefined || calibration.tenant.tagGroups !== undefined
+
+/** createMock options a calibration sets (its settings, and the tenant's configuration for a generated world); `given` (flags, the config file) wins over it. */
 export function calibratedOptions(calibration: Calibration, given: Record<string, unknown> = {}): Record<string, unknown> {
   const { errors, ...settings } = calibration.settings
-  const out: Record<string, unknown> = { ...settings, ...given }
+  const out: Record<string, unknown> = { ...settings, ...(hasTenantCatalog(calibration) ? { tenant: calibration.tenant } : {}), ...given }
   if (errors || given.errors) out.errors = { ...(errors ?? {}), ...((given.errors as object | undefined) ?? {}) }
   return out as MockOptions as Record<string, unknown>
 }

@@ -24,7 +24,7 @@ export const KEPT = [
   'settings measured (the switches of mockOptionsSchema) with the evidence: each request (identifying values replaced) and the answer\'s HTTP status, code, message and time',
   'error codes and messages the tenant answers',
   'the shapes of answers (property names and JSON types: the drift report), never their values',
-  "the field definitions (list-fields: ids, names, types, option ids and names) and the tag groups' and tags' names",
+  "the field definitions (list-fields: ids, names, types, keys, option ids and names, stable and import-required flags) and the tag groups' and tags' names",
   'how many members and departments the tenant has',
   'not kept: customer or member names, mobiles, WeChat ids (externalUserId, unionId, qwUserId), remarks, nicknames, avatars, addresses, appId and appKey',
 ] as const
@@ -35,6 +35,8 @@ interface FieldDefinitionLike {
   type: number
   outerField?: string | null
   items?: { id: number; name: string }[]
+  stable?: unknown
+  customerImportRequired?: unknown
 }
 
 /** list-fields' `data` → the field definitions kept (configuration, not people). */
@@ -49,6 +51,8 @@ export function fieldsOf(data: unknown): TenantConfig['fields'] {
       type: f.type,
       ...(typeof f.outerField === 'string' || f.outerField === null ? { outerField: f.outerField } : {}),
       ...(Array.isArray(f.items) ? { options: f.items.filter((o) => typeof o?.id === 'number' && typeof o?.name === 'string').map((o) => ({ id: o.id, name: o.name })) } : {}),
+      ...(typeof f.stable === 'boolean' ? { stable: f.stable } : {}),
+      ...(typeof f.customerImportRequired === 'boolean' ? { customerImportRequired: f.customerImportRequired } : {}),
     }))
 }
 

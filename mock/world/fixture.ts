@@ -12,6 +12,7 @@
 import { z } from 'zod'
 import { formatBeijing, parseBeijing } from '../protocol/time.js'
 import { WORLD_LIMITS } from './limits.js'
+import { tenantConfigSchema } from './tenant-config.js'
 import type { FollowUp, Lead } from './leads.js'
 import { companySchema, customerTypeSchema, departmentSchema, fieldAliasSchema, fieldDefinitionSchema, memberSchema, profileValueSchema, tagGroupSchema, tagSchema, type Customer } from './schema.js'
 
@@ -204,6 +205,8 @@ export const recipeSchema = z.strictObject({
     staff: z.number().int().min(1).max(WORLD_LIMITS.staff),
     from: z.string().optional(),
     until: z.string().optional(),
+    /** The tenant's field definitions and tag groups (a calibration's `tenant`), instead of the generator's own. */
+    tenant: tenantConfigSchema.optional(),
   }),
 })
 export type Recipe = z.output<typeof recipeSchema>

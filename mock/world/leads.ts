@@ -16,7 +16,7 @@
 import { mintId } from '../protocol/ids.js'
 import { formatBeijingDate } from '../protocol/time.js'
 import type { Catalog } from './generate/catalog.js'
-import { companyName, drawMobile, type WorldShape } from './generate/customers.js'
+import { companyName, drawMobile, genderValue, profileValues, type WorldShape } from './generate/customers.js'
 import { ALNUM, DESCRIPTIONS, FEMALE_NAMES, LAST_NAMES, MALE_NAMES } from './generate/pools.js'
 import { cumulative, hashString, stream, type Rng } from './generate/rng.js'
 import { HashIndex, hashId, hashText } from './hash-index.js'
@@ -74,6 +74,8 @@ const S = {
   record: hashString('lead.record'),
   mobile: hashString('lead.mobile'),
   followUps: hashString('lead.follow-ups'),
+  /** A tenant's field that has no generator of its own (sub-stream: the field's id). */
+  field: hashString('lead.field'),
 }
 
 const FOLLOW_UP_COUNTS = cumulative([30, 30, 20, 12, 8])
@@ -367,10 +369,10 @@ export class LeadBook {
       corp_name: company?.name ?? null,
       name,
       purchase_intention: intention,
-      gender: String(gender),
+      gender: genderValue(catalog, gender),
       customer_stage: null,
     }
-    const fields: ProfileValue[] = Object.entries(values).map(([field, valueAsText]) => ({ field, type: FIELD_TYPE_OF[field]!, valueAsText }))
+    const fields = profileValues(catalog, values, (field) => stream(shape.seed, S.field, j, field.id), createTime, shape.untilSec)
     return {
       customerId: t.id[j]!,
       isClue,
@@ -536,9 +538,4 @@ export class LeadBook {
   forgetItems(): void {
     this.#itemCache?.clear()
   }
-}
-
-/** Field types of the generated fields, by key (as the generated catalog defines them). */
-const FIELD_TYPE_OF: Record<string, ProfileValue['type']> = {
-  customer_source: 2, description: 1, mobile: 8, address: 1, birthday: 3, corp_name: 1, name: 1, purchase_intention: 2, gender: 2, customer_stage: 2,
 }

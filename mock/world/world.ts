@@ -13,6 +13,7 @@ import type { RelationKey } from '../protocol/cursor.js'
 import { catalogOf, generateCatalog, type Catalog } from './generate/catalog.js'
 import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_MEMBER_KEYS, type FixtureDocument, type FixtureVersion, type NdjsonRecord } from './fixture.js'
 import { FieldAliases } from './field-aliases.js'
+import type { TenantConfig } from './tenant-config.js'
 import { HashIndex, hashId, hashText } from './hash-index.js'
 import {
   companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
@@ -39,6 +40,8 @@ export interface WorldOptions {
   /** Customers are created in [from, until), Beijing time `yyyy-MM-dd HH:mm:ss`. */
   readonly from?: string
   readonly until?: string
+  /** The tenant's field definitions and tag groups (a calibration's `tenant`), instead of the generator's own. */
+  readonly tenant?: TenantConfig
 }
 
 export const WORLD_DEFAULTS = {
@@ -47,7 +50,7 @@ export const WORLD_DEFAULTS = {
   staff: 20,
   from: '2019-01-01 00:00:00',
   until: '2026-11-01 00:00:00',
-} as const satisfies Required<WorldOptions>
+} as const satisfies Required<Omit<WorldOptions, 'tenant'>>
 
 export type ProgressListener = (done: number, total: number) => void
 
@@ -164,7 +167,7 @@ export class World {
     const shape: WorldShape = { seed, customers: o.customers, staff: o.staff, fromSec, untilSec }
     const minter = new IdMinter()
     // The tenant was set up a month before its first customer.
-    const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter))
+    const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter, o.tenant))
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
     await world.#generateRelations(minter, onProgress)
     return world

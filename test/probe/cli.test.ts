@@ -61,6 +61,7 @@ it('probes a fake, prints the table, writes a calibration that serve applies', a
   const served = await run(['serve', '--port', '0', '--calibration', out, '--success-message', 'ok'], { until: /Ctrl-C/ })
   try {
     expect(served.stdout).toMatch(/calibrated .*calibration\.json: \d+ measured settings and 8 error codes of http:\/\/127\.0\.0\.1:\d+\/api/)
+    expect(served.stdout).toMatch(/; generated worlds use its 10 field definitions and its 4 tag groups \(14 tags\)/)
     const base = /base URL +(\S+)/.exec(served.stdout)![1]!
     const call = async (offsetMs: number, path: string, body: object) => {
       const text = JSON.stringify(body)

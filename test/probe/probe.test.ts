@@ -86,8 +86,12 @@ describe('a fake serving the calibration', () => {
   })
 
   it('flags and config keys given win over it', () => {
-    const calibration = { settings: { skewMs: 60_000, errors: { validation: { code: 1, message: 'x' }, notFound: { code: 2, message: 'y' } } } } as unknown as Calibration
+    const calibration = { settings: { skewMs: 60_000, errors: { validation: { code: 1, message: 'x' }, notFound: { code: 2, message: 'y' } } }, tenant: {} } as unknown as Calibration
     expect(calibratedOptions(calibration, { skewMs: 1000, errors: { notFound: { code: 3 } } })).toEqual({ skewMs: 1000, errors: { validation: { code: 1, message: 'x' }, notFound: { code: 3 } } })
+    // The tenant's field definitions and tags go to the world, unless the options give their own.
+    const tenant = { fields: [{ id: 1, name: '姓名', type: 1, outerField: 'name' }], tagGroups: [], members: 3 }
+    expect(calibratedOptions({ ...calibration, tenant })).toMatchObject({ skewMs: 60_000, tenant })
+    expect(calibratedOptions({ ...calibration, tenant }, { tenant: { tagGroups: [] } })).toMatchObject({ tenant: { tagGroups: [] } })
   })
 })
 

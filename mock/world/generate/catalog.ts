@@ -1,11 +1,13 @@
 /**
  * A tenant's configuration: the ten documented profile fields (in the documented order) with their
  * option lists, and a tag tree. Option lists for stage, source and intention are per tenant
- * (docs/upstream.md §4, our choice of realistic ones).
+ * (docs/upstream.md §4, our choice of realistic ones). A measured tenant configuration (`tenant`,
+ * from a calibration) replaces the fields and the tag tree with the tenant's own.
  */
 import { IdMinter } from '../../protocol/ids.js'
 import { FIELD_TYPES, type FieldDefinition, type FieldType, type Tag, type TagGroup } from '../schema.js'
 import { tagTree, type TagTreeGroup } from '../tag-groups.js'
+import type { TenantConfig } from '../tenant-config.js'
 import { hashString, stream } from './rng.js'
 import { URL_SAFE } from './pools.js'
 
@@ -66,24 +68,43 @@ export interface Catalog {
 }
 
 const TAG_STREAM = hashString('catalog.tag')
+const GROUP_STREAM = hashString('catalog.tenantGroup')
+const DOCUMENTED_TYPES: ReadonlySet<number> = new Set(Object.values(FIELD_TYPES))
 
-/** The catalog of a tenant created at `tenantCreatedMs`: ids minted a few ms apart from then. */
-export function generateCatalog(seed: number, tenantCreatedMs: number, minter: IdMinter): Catalog {
+/**
+ * The catalog of a tenant created at `tenantCreatedMs`: ids minted a few ms apart from then. With a
+ * tenant configuration, its fields (ids, option ids and order as measured; a type the docs do not
+ * list served as text) and its tag groups (in its order, ids minted as ours) instead of ours.
+ */
+export function generateCatalog(seed: number, tenantCreatedMs: number, minter: IdMinter, tenant: TenantConfig = {}): Catalog {
   let clock = tenantCreatedMs
-  const fields: FieldDefinition[] = PROFILE_FIELDS.map((spec) => {
-    const fieldId = minter.mint((clock += 17))
-    const items = (spec.options ?? []).map((name, k) => ({ id: spec.fixedIds?.[k] ?? minter.mint((clock += 3)), name }))
-    return { id: fieldId, name: spec.name, type: spec.type, outerField: spec.key, items, stable: true, customerImportRequired: spec.importRequired ?? false }
-  })
+  const fields: FieldDefinition[] = tenant.fields
+    ? tenant.fields.map((f) => {
+        const items = f.options ?? []
+        if (!Number.isSafeInteger(f.id) || f.id <= 0 || items.some((o) => !Number.isSafeInteger(o.id) || o.id < 0)) {
+          throw new RangeError(`tenant field ${JSON.stringify(f.name)}: ids must be whole numbers (the field's positive), got ${[f.id, ...items.map((o) => o.id)].join(', ')}`)
+        }
+        for (const id of [f.id, ...items.map((o) => o.id)]) minter.reserve(id)
+        const type = (DOCUMENTED_TYPES.has(f.type) ? f.type : FIELD_TYPES.text) as FieldType
+        return { id: f.id, name: f.name, type, outerField: f.outerField ?? null, items, stable: f.stable ?? true, customerImportRequired: f.customerImportRequired ?? f.outerField === 'name' }
+      })
+    : PROFILE_FIELDS.map((spec) => {
+        const fieldId = minter.mint((clock += 17))
+        const items = (spec.options ?? []).map((name, k) => ({ id: spec.fixedIds?.[k] ?? minter.mint((clock += 3)), name }))
+        return { id: fieldId, name: spec.name, type: spec.type, outerField: spec.key, items, stable: true, customerImportRequired: spec.importRequired ?? false }
+      })
   const tags: Tag[] = []
-  for (const [groupName, names] of TAG_GROUPS) {
+  const groups: TagGroup[] = []
+  for (const [groupName, names] of tenant.tagGroups?.map((g) => [g.name, g.tags] as const) ?? TAG_GROUPS) {
     clock += 86_400_000 // each group added on another day
+    // The tenant's groups are given with their ids (an empty group stays in the tree); ours are derived from their tags.
+    if (tenant.tagGroups) groups.push({ id: minter.mint(clock), name: groupName, qwTagId: `et${stream(seed, GROUP_STREAM, groups.length).chars(URL_SAFE, 30)}` })
     for (const name of names) {
       const rng = stream(seed, TAG_STREAM, tags.length)
       tags.push({ id: minter.mint((clock += 1000 + rng.int(5000))), name, groupName, qwTagId: `et${rng.chars(URL_SAFE, 30)}` })
     }
   }
-  return catalogOf(fields, tags)
+  return catalogOf(fields, tags, groups)
 }
 
 /** A catalog of given definitions. Kept apart from generateCatalog so its closure does not hold on to the id minter. */

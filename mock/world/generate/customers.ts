@@ -9,8 +9,8 @@ import {
   COMPANY_CATEGORIES, DESCRIPTIONS, FEMALE_NAMES, LAST_NAMES, LATIN_NAMES, LEGAL_ENTITY_TYPES, MALE_NAMES,
   MOBILE_PREFIXES, PET_NAMES, REGIONS, STREETS, URL_SAFE, ALNUM,
 } from './pools.js'
-import { formatBeijingDate, parseBeijing } from '../../protocol/time.js'
-import type { Customer, CustomerType, ProfileValue } from '../schema.js'
+import { formatBeijing, formatBeijingDate, parseBeijing } from '../../protocol/time.js'
+import { FIELD_TYPES, type Customer, type CustomerType, type FieldDefinition, type ProfileValue } from '../schema.js'
 
 /** What a generated world looks like; everything else follows from the seed. */
 export interface WorldShape {
@@ -56,6 +56,8 @@ const S = {
   update: hashString('customer.update'),
   convert: hashString('customer.convert'),
   remark: hashString('relation.remark'),
+  /** A tenant's field that has no generator of its own (sub-stream: the field's id). */
+  field: hashString('customer.field'),
 }
 
 const DAY = 86_400
@@ -132,10 +134,11 @@ export function generateCustomer(
 ): Customer {
   const { seed } = shape
   const r = (what: number) => stream(seed, what, i)
-  // A fixture's catalog may lack a field or have fewer options: draw the same numbers, then fit them.
+  // A fixture's or tenant's catalog may lack a field or have other options: draw the same numbers, then fit them
+  // (our weights for our number of options, else uniform over the tenant's).
   const option = (field: string, weights: readonly number[], rng: Rng) => {
-    const pick = rng.weighted(weights)
     const items = catalog.fields.find((f) => f.outerField === field)?.items ?? []
+    const pick = items.length === weights.length || items.length === 0 ? rng.weighted(weights) : rng.int(items.length)
     return items.length === 0 ? null : String(items[Math.min(pick, items.length - 1)]!.id)
   }
 
@@ -155,12 +158,7 @@ export function generateCustomer(
   const description = descRoll < 0.5 ? null : descRoll < 0.7 ? '' : descRng.pick(DESCRIPTIONS)
 
   const addrRng = r(S.address)
-  let address: string | null = null
-  if (addrRng.chance(0.45)) {
-    const [province, short, cities] = addrRng.pick(REGIONS)
-    const city = addrRng.pick(cities)
-    address = `${province}${city === short ? '' : city + '市'}${addrRng.pick(STREETS)}${addrRng.between(1, 999)}号`
-  }
+  const address = addrRng.chance(0.45) ? drawAddress(addrRng) : null
 
   const birthdayRng = r(S.birthday)
   const birthday = birthdayRng.chance(0.3) ? formatBeijingDate(FROM_BIRTHDAY + birthdayRng.int(Math.floor((TO_BIRTHDAY - FROM_BIRTHDAY) / DAY)) * DAY) : null
@@ -186,18 +184,19 @@ export function generateCustomer(
   const convertRng = r(S.convert)
   const convertCustomerTime = convertRng.chance(0.15) ? skeleton.createSec + convertRng.int(lastUpdateTime - skeleton.createSec + 1) : null
 
-  const fields: ProfileValue[] = [
-    { field: 'customer_source', type: 2, valueAsText: source },
-    { field: 'description', type: 1, valueAsText: description },
-    { field: 'mobile', type: 8, valueAsText: JSON.stringify(mobiles) },
-    { field: 'address', type: 1, valueAsText: address },
-    { field: 'birthday', type: 3, valueAsText: birthday },
-    { field: 'corp_name', type: 1, valueAsText: corpName },
-    { field: 'name', type: 1, valueAsText: name },
-    { field: 'purchase_intention', type: 2, valueAsText: intention },
-    { field: 'gender', type: 2, valueAsText: String(gender) },
-    { field: 'customer_stage', type: 2, valueAsText: stage },
-  ]
+  const documented = {
+    customer_source: source,
+    description,
+    mobile: JSON.stringify(mobiles),
+    address,
+    birthday,
+    corp_name: corpName,
+    name,
+    purchase_intention: intention,
+    gender: genderValue(catalog, gender),
+    customer_stage: stage,
+  }
+  const fields = profileValues(catalog, documented, (field) => stream(seed, S.field, i, field.id), skeleton.createSec, shape.untilSec)
 
   return {
     customerId,
@@ -212,6 +211,67 @@ export function generateCustomer(
     wechatLocation,
     convertCustomerTime,
     externalUserId,
+  }
+}
+
+/** A street address drawn from `rng` (the address field's, and a tenant's text fields'). */
+function drawAddress(rng: Rng): string {
+  const [province, short, cities] = rng.pick(REGIONS)
+  const city = rng.pick(cities)
+  return `${province}${city === short ? '' : city + '市'}${rng.pick(STREETS)}${rng.between(1, 999)}号`
+}
+
+/** The gender field's option for gender 0 其它, 1 男, 2 女: the option at that place (ours have those ids), null without options. */
+export function genderValue(catalog: Catalog, gender: 0 | 1 | 2): string | null {
+  const items = catalog.fields.find((f) => f.outerField === 'gender')?.items ?? []
+  return items.length === 0 ? null : String(items[Math.min(gender, items.length - 1)]!.id)
+}
+
+/**
+ * A generated record's profile values, in its catalog's fields and order: a documented key
+ * (`outerField`) takes the value drawn for it (`documented`); a field the fake has no generator for
+ * (a tenant's own) a value of its type from its own stream (`rngOf`), null about half the time.
+ */
+export function profileValues(
+  catalog: Catalog,
+  documented: Readonly<Record<string, string | null>>,
+  rngOf: (field: FieldDefinition) => Rng,
+  sinceSec: number,
+  untilSec: number,
+): ProfileValue[] {
+  return catalog.fields.map((f) => ({
+    field: f.outerField ?? f.name,
+    type: f.type,
+    valueAsText: f.outerField !== null && Object.hasOwn(documented, f.outerField) ? documented[f.outerField]! : valueOfType(f, rngOf(f), sinceSec, untilSec),
+  }))
+}
+
+/** A value of a field's type: an option, a date or time since `sinceSec`, a number, a mobile, or short Chinese text (faker's zh_CN pools). */
+function valueOfType(field: FieldDefinition, rng: Rng, sinceSec: number, untilSec: number): string | null {
+  if (rng.chance(0.45)) return null
+  const span = Math.max(1, untilSec - sinceSec)
+  switch (field.type) {
+    case FIELD_TYPES.select:
+      return field.items.length === 0 ? null : String(rng.pick(field.items).id)
+    case FIELD_TYPES.multiSelect: {
+      if (field.items.length === 0) return null
+      const picked = new Set(Array.from({ length: rng.between(1, Math.min(3, field.items.length)) }, () => rng.int(field.items.length)))
+      return JSON.stringify(field.items.filter((_, k) => picked.has(k)).map((o) => String(o.id)))
+    }
+    case FIELD_TYPES.date:
+      return formatBeijingDate(sinceSec + rng.int(span))
+    case FIELD_TYPES.dateTime:
+      return formatBeijing(sinceSec + rng.int(span))
+    case FIELD_TYPES.number:
+      return String(rng.between(1, 100_000))
+    case FIELD_TYPES.phones:
+      return JSON.stringify([mobile(rng)])
+    case FIELD_TYPES.textarea:
+      return rng.pick(DESCRIPTIONS)
+    default: {
+      const roll = rng.next()
+      return roll < 0.4 ? rng.pick(DESCRIPTIONS) : roll < 0.7 ? companyName(rng) : drawAddress(rng)
+    }
   }
 }
 
@@ -272,7 +332,7 @@ export function drawMobile(rng: Rng): string {
 /** The member's remark (备注) on a customer: usually its name, sometimes with its company, or the nickname. */
 export function generateRemark(seed: number, i: number, member: number, customer: Customer): string | null {
   const rng = stream(seed, S.remark, i, member)
-  const name = customer.fields[6]!.valueAsText
+  const name = customer.fields.find((f) => f.field === 'name')?.valueAsText ?? null
   const roll = rng.next()
   if (name && roll < 0.45) return name
   if (name && roll < 0.6) return customer.company ? `${name}-${customer.company.name.slice(0, 4)}` : `${name}${rng.pick(['先生', '女士', '总', '经理'])}`
