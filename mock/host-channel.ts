@@ -109,3 +109,10 @@ export function respondFault(request: Request, fault: TransportFault, status = 2
     })
   })
 }
+
+/** An answer (mock/core/pipeline.ts) as the handler's Response: a transport fault acted out, or status, headers and bytes. */
+export function toResponse(request: Request, answer: HostResponse): Response | Promise<Response> {
+  const body = answer.body as Uint8Array<ArrayBuffer>
+  if (answer.fault) return respondFault(request, answer.fault, answer.status, answer.headers, body)
+  return respond(request, answer.status, { ...answer.headers }, body)
+}
