@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { isAdminPath, isBearer } from './admin/guard.js'
+import { BodyPool } from './body-pool.js'
 import { createHandlers, createRouter, errorResponse } from './handlers.js'
 import { answerEndpoint, answerUnknown, type UpstreamCall } from './core/pipeline.js'
 import type { HeaderSource } from './protocol/signing.js'
@@ -157,6 +158,7 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
   const tenants = scopes.map((m) => ({ context: m.context, admin: m.admin }))
   const handlers = createHandlers(tenants, { unknownPaths: 'all' })
   const router = createRouter(tenants)
+  const bodies = new BodyPool()
   const bodyLimit = Math.max(...scopes.map((m) => m.options.bodyLimit))
   const adminBodyLimit = Math.max(...scopes.map((m) => m.options.adminBodyLimit))
   const tokens = scopes.flatMap((m) => (m.options.adminToken === undefined ? [] : [m.options.adminToken]))
@@ -207,7 +209,10 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     if (truncated || closing) res.setHeader('connection', 'close')
     // Answer now and discard the rest of an oversized upload.
     if (truncated) req.resume()
-    res.end(answer.body)
+    if (!answer.chunks) return void res.end(answer.body)
+    const { bytes, release } = bodies.fill(answer.chunks)
+    // 'finish': the bytes are with the socket, the buffer is free again (a connection cut before that leaves it to the GC).
+    res.end(bytes, release)
   }
 
   const envelope = async (req: IncomingMessage, res: ServerResponse, error: unknown) => {

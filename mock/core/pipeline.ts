@@ -156,9 +156,10 @@ export async function answerEndpoint(context: MockContext, endpoint: Endpoint, r
     }
     journal(200, SUCCESS_CODE)
     const message = endpoint.message === 'option' ? options.successMessage : endpoint.message
-    const bytes = endpoint.withoutData ? (Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>) : successBody(message, data)
-    if (plan?.truncate) return { status: 200, headers: jsonHeaders(requestId), body: bytes, fault: { kind: 'truncate', atByte: Math.min(bytes.byteLength, plan.truncate.atByte ?? Math.floor(bytes.byteLength / 2)) } }
-    return answer(200, jsonHeaders(requestId), bytes)
+    if (endpoint.withoutData) return answer(200, jsonHeaders(requestId), Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>)
+    const success = successAnswer(jsonHeaders(requestId), message, data)
+    if (plan?.truncate) return { ...success, chunks: undefined, body: success.body, fault: { kind: 'truncate', atByte: Math.min(success.body.byteLength, plan.truncate.atByte ?? Math.floor(success.body.byteLength / 2)) } }
+    return success
   } catch (error) {
     if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
     // What the journal needs to tell which variant this was: the cursor a list call came with, the field a validation error names.
@@ -261,12 +262,23 @@ function fieldNamed(detail: string | undefined, schema: RequestSchema): string |
 const ENVELOPE_END = Buffer.from('}')
 const envelopeStarts = new Map<string, Buffer>()
 
-/** The success envelope around `data`, as one buffer. */
-function successBody(message: string, data: JsonText): Uint8Array<ArrayBuffer> {
-  if (typeof data === 'string') data = [Buffer.from(data)]
+/**
+ * The success envelope around `data`: its pieces (cached items are not copied), and the one buffer
+ * they make, concatenated only when asked for (in-process, a Response's body).
+ */
+function successAnswer(headers: Record<string, string>, message: string, data: JsonText): Answer {
   let start = envelopeStarts.get(message)
   if (!start) envelopeStarts.set(message, (start = Buffer.from(envelopeJson(SUCCESS_CODE, message, '').slice(0, -1))))
-  return Buffer.concat([start, ...data, ENVELOPE_END]) as Uint8Array<ArrayBuffer>
+  const chunks = typeof data === 'string' ? [start, Buffer.from(data), ENVELOPE_END] : [start, ...data, ENVELOPE_END]
+  let body: Uint8Array | undefined
+  return {
+    status: 200,
+    headers,
+    chunks,
+    get body() {
+      return (body ??= Buffer.concat(chunks))
+    },
+  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
