@@ -15,7 +15,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { isAdminPath, isBearer } from './admin/guard.js'
 import { BodyPool } from './body-pool.js'
 import { createHandlers, createRouter, errorResponse } from './handlers.js'
-import { answerEndpoint, answerUnknown, type UpstreamCall } from './core/pipeline.js'
+import { answerEndpoint, answerUnknown, errorAnswer, type UpstreamCall } from './core/pipeline.js'
 import type { HeaderSource } from './protocol/signing.js'
 import { hostRequest, hostResponse, type HostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
@@ -215,10 +215,8 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     res.end(bytes, release)
   }
 
-  const envelope = async (req: IncomingMessage, res: ServerResponse, error: unknown) => {
-    const request = hostRequest(new URL(origin), 'GET', new Headers(), undefined)
-    send(req, res, await hostResponse(request, errorResponse(mock.context, request, error)), false)
-  }
+  /** The envelope for a request the host refuses itself (no endpoint sees it). */
+  const envelope = async (req: IncomingMessage, res: ServerResponse, error: unknown) => send(req, res, errorAnswer(mock.context, { method: 'GET', path: '/' }, error), false)
 
   /** An upstream call (or none: the 404), straight to the pipeline. */
   const direct = (call: UpstreamCall): HostResponse | Promise<HostResponse> => {
