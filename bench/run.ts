@@ -2,10 +2,11 @@
  * npm run bench [-- --quick] [-- --soak <minutes>]
  *
  * For worlds of 1k, 100k and 1M customers (--quick: 1k and 100k): starts the fake (`node
- * dist/mock/cli.js serve`, as `npm start` does) and the floor (bench/floor.ts) one after the other,
- * drives each with autocannon over the same mix of size-100 pages (first pages, deep pages near the
- * end, qwUserId- and type-filtered pages), and prints build time, time to the first signed answer,
- * RSS, req/s of both, their ratio and p50/p99; then p99 of a deep filtered page at each size. Writes
+ * dist/mock/cli.js serve`, as `npm start` does), the floor (bench/floor.ts) and the limit
+ * (bench/limit.ts) one after the other, drives each with autocannon over the same mix of size-100
+ * pages (first pages, deep pages near the end, qwUserId- and type-filtered pages), and prints build
+ * time, time to the first signed answer, RSS, req/s of each, the fake's ratios to the floor and to
+ * the limit and p50/p99; then p99 of a deep filtered page at each size. Writes
  * bench/results/<date>-<commit>.json.
  */
 import autocannon from 'autocannon'
@@ -69,9 +70,14 @@ function rssMiB(pid: number): { rss: number; peak: number } {
   return { rss: Math.round(kb('VmRSS')), peak: Math.round(kb('VmHWM')) }
 }
 
-async function signedPost(port: number, body: string, path = PATH): Promise<{ code: number; data: { list: unknown[]; nextCursor: string | null } }> {
+/** The fake's answer to a signed POST, as text. */
+async function signedText(port: number, body: string, path = PATH): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signHeaders(DEMO_CREDENTIALS, body) }, body })
-  return (await response.json()) as never
+  return response.text()
+}
+
+async function signedPost(port: number, body: string, path = PATH): Promise<{ code: number; data: { list: unknown[]; nextCursor: string | null } }> {
+  return JSON.parse(await signedText(port, body, path)) as never
 }
 
 /**
@@ -206,11 +212,18 @@ async function measureSize(customers: number) {
   const relations = Number(/customers, ([\d,]+) follow relations/.exec(started.banner)![1]!.replace(/,/g, ''))
   const { mix, deepFiltered: deepBodyFiltered } = await buildMix(started.port, members)
 
-  // The floor serves the very same items.
+  // The floor serves the very same items; the limit the very same bytes.
   const items: Record<string, unknown[]> = {}
-  for (const body of mix) items[keyOf(body)] = (await signedPost(started.port, JSON.stringify(body))).data.list
+  const pages: Record<string, string> = {}
+  for (const body of mix) {
+    const text = await signedText(started.port, JSON.stringify(body))
+    pages[JSON.stringify(body)] = text
+    items[keyOf(body)] = (JSON.parse(text) as { data: { list: unknown[] } }).data.list
+  }
   const floorFile = join(tmpdir(), `tanma-floor-${process.pid}.json`)
   writeFileSync(floorFile, JSON.stringify({ items }))
+  const limitFile = join(tmpdir(), `tanma-limit-${process.pid}.json`)
+  writeFileSync(limitFile, JSON.stringify({ pages }))
 
   process.stderr.write(`fake: warm-up, then ${duration} s of load…\n`)
   const pid = started.child.pid!
@@ -229,10 +242,18 @@ async function measureSize(customers: number) {
   const floor = await load(floorProc.child.pid!, floorProc.port, mix, false)
   await stop(floorProc.child)
 
+  process.stderr.write(`limit: warm-up, then ${duration} s of load…\n`)
+  const limitProc = await startProcess(['--import', 'tsx', 'bench/limit.ts', limitFile], /^(\d+)\n/)
+  await load(limitProc.child.pid!, limitProc.port, mix, false, 2)
+  const limit = await load(limitProc.child.pid!, limitProc.port, mix, false)
+  await stop(limitProc.child)
+
   return {
-    customers, relations, buildMs, firstAnswerMs: Math.round(firstMs), rssMiB: memory.rss, peakRssMiB: memory.peak, fake, floor,
+    customers, relations, buildMs, firstAnswerMs: Math.round(firstMs), rssMiB: memory.rss, peakRssMiB: memory.peak, fake, floor, limit,
     ratio: +(fake.rps / floor.rps).toFixed(2),
     cpuRatio: +(fake.perCpuSecond / floor.perCpuSecond).toFixed(2),
+    limitRatio: +(fake.rps / limit.rps).toFixed(2),
+    limitCpuRatio: +(fake.perCpuSecond / limit.perCpuSecond).toFixed(2),
     deepFiltered,
     leadPage,
     searchByMobile,
@@ -362,6 +383,7 @@ async function main() {
   const largest = rows[rows.length - 1]!
   const flatness = +(largest.deepFiltered.p99 / Math.max(1, smallest.deepFiltered.p99)).toFixed(2)
   process.stdout.write(`\nnpm start (default world) → first signed answer: ${npmStartMs} ms\n${header}\n${lines.join('\n')}\n`)
+  process.stdout.write(`against the limit (bare node:http writing the same pages' bytes): ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.fake.rps}/${r.limit.rps} req/s = ${r.limitRatio.toFixed(2)}× (per CPU-s ${r.limitCpuRatio.toFixed(2)}×, limit p50/p99 ${r.limit.p50}/${r.limit.p99} ms)`).join(', ')}\n`)
   process.stdout.write(`deep type-filtered page of 100 items, p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.deepFiltered.p99} ms`).join(', ')} → ${flatness}× from smallest to largest\n`)
   const leadFlatness = +(largest.leadPage.p99 / Math.max(1, smallest.leadPage.p99)).toFixed(2)
   const searchFlatness = +(largest.searchByMobile.p99 / Math.max(1, smallest.searchByMobile.p99)).toFixed(2)
@@ -369,7 +391,7 @@ async function main() {
   process.stdout.write(`customer/search by mobile, p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.searchByMobile.p99} ms (${r.searchByMobile.rps} req/s)`).join(', ')} → ${searchFlatness}×\n`)
   const workers = await measureWorkers(sizes.includes(100_000) ? 100_000 : sizes[0]!)
   process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers: 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
-  const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors + r.leadPage.errors + r.searchByMobile.errors, 0)
+  const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors + r.limit.errors + r.leadPage.errors + r.searchByMobile.errors, 0)
   if (errors) process.stdout.write(`! ${errors} failed requests during the runs\n`)
   const file = `bench/results/${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`
   writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, workers, deepFilteredP99Flatness: flatness, leadPageP99Flatness: leadFlatness, searchByMobileP99Flatness: searchFlatness }, null, 2) + '\n')

@@ -6,7 +6,8 @@
  */
 import { http, type HttpHandler } from 'msw'
 import { createAdminHandler } from './admin/routes.js'
-import type { Tenant } from './core/context.js'
+import type { MockContext, Tenant } from './core/context.js'
+import type { Endpoint } from './core/endpoint.js'
 import { serveEndpoint, serveUnknown } from './core/pipeline.js'
 import { ENDPOINTS } from './endpoints/index.js'
 
@@ -23,6 +24,40 @@ export interface HandlerOptions {
 }
 
 /**
+ * Where a request goes, the one definition for msw's handlers and the standalone host's direct
+ * path: the admin API under /__mock, an upstream endpoint by its path's ending (the first of
+ * ENDPOINTS that matches), and the tenant of the `appId` header (the default one otherwise).
+ */
+export interface Router {
+  /** The endpoint a path ends with, if any. */
+  endpointFor(path: string): Endpoint | undefined
+  /** The tenant an upstream call goes to: that of its appId, or the default one (whose signature check refuses it). */
+  contextFor(appId: string | null): MockContext
+  /** Every tenant's context, the default one first. */
+  readonly peers: readonly MockContext[]
+}
+
+/** Paths routed so far (bounded: a client sending ever-new paths only empties it now and then). */
+const ROUTE_CACHE_SIZE = 1024
+
+export function createRouter(tenants: readonly Tenant[]): Router {
+  const peers = tenants.map((t) => t.context)
+  const byAppId = new Map(peers.map((context) => [context.options.appId, context]))
+  const routes = new Map<string, Endpoint | undefined>()
+  return {
+    peers,
+    endpointFor(path) {
+      if (routes.has(path)) return routes.get(path)
+      const endpoint = ENDPOINTS.find((e) => path.endsWith(e.path))
+      if (routes.size >= ROUTE_CACHE_SIZE) routes.clear()
+      routes.set(path, endpoint)
+      return endpoint
+    },
+    contextFor: (appId) => byAppId.get(appId ?? '') ?? peers[0]!,
+  }
+}
+
+/**
  * The handlers for one or more tenants (the first is the default). An upstream request goes to the
  * tenant of its `appId` header — a request signed for one tenant never sees another's data — and
  * one with an unknown appId to the default tenant, whose signature check refuses it. Admin routes
@@ -31,11 +66,10 @@ export interface HandlerOptions {
 export function createHandlers(tenants: readonly Tenant[], { unknownPaths = 'upstream-hosts' }: HandlerOptions = {}): HttpHandler[] {
   const fallback = tenants[0]!
   const context = fallback.context
-  const byAppId = new Map(tenants.map((t) => [t.context.options.appId, t.context]))
-  const peers = tenants.map((t) => t.context)
-  const contextFor = (request: Request) => byAppId.get(request.headers.get('appId') ?? '') ?? context
-  const endpointHandlers = ENDPOINTS.map((endpoint) =>
-    http.all(({ request }) => new URL(request.url).pathname.endsWith(endpoint.path), ({ request }) => serveEndpoint(contextFor(request), endpoint, request, peers)),
+  const router = createRouter(tenants)
+  const endpointHandler = http.all(
+    ({ request }) => router.endpointFor(new URL(request.url).pathname) !== undefined,
+    ({ request }) => serveEndpoint(router.contextFor(request.headers.get('appId')), router.endpointFor(new URL(request.url).pathname)!, request, router.peers),
   )
   const adminHandlers = tenants.length > 1 ? tenants.map((t) => createAdminHandler(t.context, t.admin, `/__mock/tenants/${t.context.options.appId}`)) : []
   const hosts = new Set(context.options.upstreamHosts)
@@ -43,5 +77,5 @@ export function createHandlers(tenants: readonly Tenant[], { unknownPaths = 'ups
     ({ request }) => unknownPaths === 'all' || hosts.has(new URL(request.url).hostname),
     ({ request }) => serveUnknown(context, request),
   )
-  return [...adminHandlers, createAdminHandler(context, fallback.admin, '/__mock', tenants), ...endpointHandlers, notFound]
+  return [...adminHandlers, createAdminHandler(context, fallback.admin, '/__mock', tenants), endpointHandler, notFound]
 }

@@ -11,6 +11,8 @@ export interface HostResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: Uint8Array
+  /** The body in pieces, when it was made of them (`body` is their concatenation): the host copies them into a buffer it reuses. */
+  readonly chunks?: readonly Uint8Array[]
   /** A transport fault for the host to act out on the socket. */
   readonly fault?: TransportFault
   /** A body that goes on until either side stops it (server-sent events): written as it comes, cancelled when the client leaves. */
@@ -108,4 +110,11 @@ export function respondFault(request: Request, fault: TransportFault, status = 2
       resolve(Response.error())
     })
   })
+}
+
+/** An answer (mock/core/pipeline.ts) as the handler's Response: a transport fault acted out, or status, headers and bytes. */
+export function toResponse(request: Request, answer: HostResponse): Response | Promise<Response> {
+  const body = answer.body as Uint8Array<ArrayBuffer>
+  if (answer.fault) return respondFault(request, answer.fault, answer.status, answer.headers, body)
+  return respond(request, answer.status, { ...answer.headers }, body)
 }

@@ -1,7 +1,9 @@
 /**
- * The standalone HTTP host: plain `node:http` in front of the very same msw handlers (msw's
- * `getResponse`), decisions/0005-plain-node-http-host.md. It only moves bytes — a Node request into
- * a Fetch Request, the handlers' Response back out — and holds no endpoint logic. It reads at most
+ * The standalone HTTP host: plain `node:http` in front of the same routing and pipeline as the msw
+ * handlers, decisions/0005-plain-node-http-host.md. It only moves bytes and holds no endpoint logic:
+ * an upstream call goes straight from the Node request to the pipeline and its answer straight out
+ * (decisions/0011-standalone-host-fast-path.md); the admin API's requests go through msw's
+ * `getResponse` over the handlers, as a Fetch Request and Response. It reads at most
  * limit + 1 bytes of a body (the upstream `bodyLimit`, or `adminBodyLimit` under /__mock): enough
  * for the handler to refuse it with 413, never enough to exhaust memory.
  */
@@ -11,7 +13,10 @@ import { readFileSync } from 'node:fs'
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { isAdminPath, isBearer } from './admin/guard.js'
-import { createHandlers, errorResponse } from './handlers.js'
+import { BodyPool } from './body-pool.js'
+import { createHandlers, createRouter, errorResponse } from './handlers.js'
+import { answerEndpoint, answerUnknown, errorAnswer, type UpstreamCall } from './core/pipeline.js'
+import type { HeaderSource } from './protocol/signing.js'
 import { hostRequest, hostResponse, type HostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
 import { envelopeJson, UpstreamError } from './protocol/errors.js'
@@ -22,8 +27,14 @@ export interface ServerOptions {
   readonly port?: number
   /** Default 127.0.0.1. */
   readonly host?: string
-  /** Answers a request before the handlers do (`--workers`: a write goes to every worker first, mock/cluster/worker.ts); undefined: the handlers answer. */
-  readonly intercept?: (request: Request) => Promise<Response | undefined> | undefined
+  /** Answers the requests it claims instead of the handlers (`--workers`: a write goes to every worker first, mock/cluster/worker.ts). */
+  readonly intercept?: Intercept
+}
+
+/** A hook in front of the handlers: `claims` is asked of every request (cheaply: no Request is made for it), `handle` answers the claimed ones. */
+export interface Intercept {
+  claims(method: string, path: string): boolean
+  handle(request: Request): Promise<Response>
 }
 
 export interface RunningServer {
@@ -112,6 +123,23 @@ function toFetchHeaders(raw: IncomingMessage['headersDistinct']): Headers {
   return headers
 }
 
+/**
+ * A header as Fetch's `Headers` holds it after toFetchHeaders: repeated values joined with `, `,
+ * leading and trailing HTTP whitespace stripped, and a value Fetch refuses (NUL, CR, LF) absent.
+ */
+function headerValue(values: readonly string[] | undefined): string | null {
+  if (values === undefined) return null
+  const value = values.join(', ').replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')
+  return /[\0\r\n]/.test(value) ? null : value
+}
+
+/** The headers of a Node request as the pipeline reads them, the same as a Fetch Request's (toFetchHeaders). */
+function nodeHeaders(raw: IncomingMessage['headersDistinct']): HeaderSource {
+  return { get: (name) => headerValue(raw[name.toLowerCase()]) }
+}
+
+const NO_BODY = new Uint8Array(0)
+
 /** A transport fault, on the socket: a reset, a body cut short, or silence until the client leaves. */
 function actOut(answer: HostResponse, res: ServerResponse, hanging: Set<Socket>): void {
   const socket = res.socket!
@@ -137,7 +165,10 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
       `listening on ${host} would open the admin API (/__mock)${which} to the network: pass --admin-token <token>${mock.tenants ? ' (or give every tenant its "adminToken")' : ''}, or listen on 127.0.0.1`,
     )
   }
-  const handlers = createHandlers(scopes.map((m) => ({ context: m.context, admin: m.admin })), { unknownPaths: 'all' })
+  const tenants = scopes.map((m) => ({ context: m.context, admin: m.admin }))
+  const handlers = createHandlers(tenants, { unknownPaths: 'all' })
+  const router = createRouter(tenants)
+  const bodies = new BodyPool()
   const bodyLimit = Math.max(...scopes.map((m) => m.options.bodyLimit))
   const adminBodyLimit = Math.max(...scopes.map((m) => m.options.adminBodyLimit))
   const tokens = scopes.flatMap((m) => (m.options.adminToken === undefined ? [] : [m.options.adminToken]))
@@ -188,16 +219,31 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     if (truncated || closing) res.setHeader('connection', 'close')
     // Answer now and discard the rest of an oversized upload.
     if (truncated) req.resume()
-    res.end(answer.body)
+    if (!answer.chunks) return void res.end(answer.body)
+    const { bytes, release } = bodies.fill(answer.chunks)
+    // 'finish': the bytes are with the socket, the buffer is free again (a connection cut before that leaves it to the GC).
+    res.end(bytes, release)
   }
 
-  const envelope = async (req: IncomingMessage, res: ServerResponse, error: unknown) => {
-    const request = hostRequest(new URL(origin), 'GET', new Headers(), undefined)
-    send(req, res, await hostResponse(request, errorResponse(mock.context, request, error)), false)
+  /** The envelope for a request the host refuses itself (no endpoint sees it). */
+  const envelope = async (req: IncomingMessage, res: ServerResponse, error: unknown) => send(req, res, errorAnswer(mock.context, { method: 'GET', path: '/' }, error), false)
+
+  /** An upstream call (or none: the 404), straight to the pipeline. */
+  const direct = (call: UpstreamCall): HostResponse | Promise<HostResponse> => {
+    const endpoint = router.endpointFor(call.path)
+    return endpoint ? answerEndpoint(router.contextFor(call.headers.get('appId')), endpoint, call, router.peers) : answerUnknown(mock.context, call)
+  }
+
+  /** An admin request, through msw's getResponse over the handlers. */
+  const throughMsw = async (url: URL, method: string, req: IncomingMessage, body: Uint8Array | undefined): Promise<HostResponse> => {
+    const request = hostRequest(url, method, toFetchHeaders(req.headersDistinct), body)
+    const response = (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${method} ${url.pathname}`))
+    return hostResponse(request, response)
   }
 
   const handle = async (request: Request) =>
     (await getResponse(handlers, request)) ?? errorResponse(mock.context, request, new UpstreamError('notFound', `${request.method} ${new URL(request.url).pathname}`))
+  const viaIntercept = async (hook: Intercept, request: Request) => hostResponse(request, await hook.handle(request))
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET'
@@ -214,9 +260,12 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     const limit = (isAdminPath(url.pathname) && adminUploadAllowed(req) ? Math.max(adminBodyLimit, bodyLimit) : bodyLimit) + 1
     const { body, truncated, gone } = withBody ? await readBody(req, limit) : { body: undefined, truncated: false, gone: false }
     if (gone) return void res.destroy()
-    const request = hostRequest(url, method, toFetchHeaders(req.headersDistinct), body)
-    const response = (await intercept?.(request)) ?? (await handle(request))
-    const answer = await hostResponse(request, response)
+    // `--workers`: a write, or a read of what lives once per tenant, leaves this worker (mock/cluster/worker.ts); a Request is made only then.
+    const answer = intercept?.claims(method, url.pathname)
+      ? await viaIntercept(intercept, hostRequest(url, method, toFetchHeaders(req.headersDistinct), body))
+      : isAdminPath(url.pathname)
+        ? await throughMsw(url, method, req, body)
+        : await direct({ method, path: url.pathname, headers: nodeHeaders(req.headersDistinct), body: () => body ?? NO_BODY })
     if (answer.fault) return actOut(answer, res, hanging)
     if (answer.stream) return pipeStream(res, answer)
     send(req, res, answer, truncated)

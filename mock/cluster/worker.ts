@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { FaultPlan } from '../faults.js'
 import { hostRequest, hostResponse, requestBytes, respond, respondFault, respondStream, type HostResponse } from '../host-channel.js'
 import type { Mock, MockHooks, MockOptions } from '../index.js'
-import type { RunningServer } from '../server.js'
+import type { Intercept, RunningServer } from '../server.js'
 import { routeOf, WORKER_HEADER, WORKER_HEADER_ENV, WORKER_INDEX_ENV, type ToPrimary, type ToWorker, type WireAnswer, type WireRequest } from './wire.js'
 
 /** What a request replicated from the primary runs with. */
@@ -33,7 +33,7 @@ export interface ClusterWorker {
   options(options: MockOptions): MockOptions
   readonly hooks: MockHooks
   /** startServer's `intercept`. */
-  readonly intercept: (request: Request) => Promise<Response | undefined> | undefined
+  readonly intercept: Intercept
   /** Joins the cluster with the mock and its running server: replays the writes so far, then answers; `banner` for the primary to print. */
   join(mock: Mock, server: RunningServer, banner: string): void
 }
@@ -84,10 +84,13 @@ export function clusterWorker(): ClusterWorker {
 
   const scopes = () => mock!.tenants ?? [mock!]
 
-  const intercept = async (request: Request): Promise<Response | undefined> => {
+  const faultsActive = () => scopes().some((m) => m.context.faults.active)
+  /** Local reads stay on the host's fast path; until the world is ready, and when tests tag answers, every request comes here. */
+  const claims = (method: string, path: string) => !ready || tagged || routeOf(method, path, faultsActive()) !== 'local'
+  const handle = async (request: Request): Promise<Response> => {
     if (!ready) await readyPromise
-    const route = routeOf(request.method, new URL(request.url).pathname, scopes().some((m) => m.context.faults.active))
-    if (route === 'local') return tagged ? reply(request, wireAnswer(await hostResponse(request, await server!.answer(request)))) : undefined
+    const route = routeOf(request.method, new URL(request.url).pathname, faultsActive())
+    if (route === 'local') return reply(request, wireAnswer(await hostResponse(request, await server!.answer(request))))
     const wire = await wireRequest(request)
     if (route === 'write') return reply(request, await ask('write', wire))
     // A lead request: its answer, or its stream, relayed.
@@ -191,7 +194,7 @@ export function clusterWorker(): ClusterWorker {
     lead,
     options: (options) => ({ ...options, now: () => replicated.getStore()?.at ?? Date.now() }),
     hooks: { pushSends: () => lead && replicated.getStore()?.replay !== true },
-    intercept,
+    intercept: { claims, handle },
     join(joined, running, banner) {
       mock = joined
       server = running

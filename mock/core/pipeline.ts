@@ -7,13 +7,17 @@
  *
  * Every failure leaves as the upstream's envelope. What only some endpoints do around these steps
  * (a cursor list's fault anomalies and deep-page latency) they bring as hooks (core/endpoint.ts).
+ *
+ * The pipeline takes an `UpstreamCall` and gives an `Answer`, not Fetch objects: msw's handlers
+ * adapt a Fetch Request to it (handlers.ts), the standalone host a Node request directly
+ * (decisions/0011-standalone-host-fast-path.md). Either way the same steps give the same bytes.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { MockContext } from './context.js'
 import { requestFields, type Endpoint, type JsonText, type RequestSchema } from './endpoint.js'
 import { envelopeJson, SUCCESS_CODE, UpstreamError } from '../protocol/errors.js'
 import { verifySignature } from '../protocol/signing.js'
-import { requestBytes, respond, respondFault } from '../host-channel.js'
+import { requestBytes, respond, toResponse, type HostResponse } from '../host-channel.js'
 import { gatewayPage, type FaultPlan, type FaultRule } from '../faults.js'
 import { VERDICT_OF, type PageNote, type SignatureVerdict } from '../journal.js'
 import { newRequestId, REQUEST_ID_HEADER, type Logger } from '../log.js'
@@ -23,6 +27,33 @@ import { diagnoseTimestamp } from '../diagnose/timestamp.js'
 import { diagnosePath } from '../diagnose/path.js'
 import { diagnoseCursor, filtersOf } from '../diagnose/cursor.js'
 import { ENDPOINT_PATHS } from '../diagnose/paths.js'
+import type { HeaderSource } from '../protocol/signing.js'
+
+/** What the pipeline reads of a request, whoever received it. */
+export interface UpstreamCall {
+  readonly method: string
+  /** The URL's path, as the URL parser normalised it. */
+  readonly path: string
+  /** The headers as Fetch gives them: any case, a repeated header joined with `, `. */
+  readonly headers: HeaderSource
+  /** The raw body (empty when there is none). */
+  body(): Uint8Array | Promise<Uint8Array>
+}
+
+/** What the pipeline answers: status, headers and bytes, or a transport fault to act out. */
+export type Answer = HostResponse
+
+/** A Fetch Request as an upstream call (in-process msw, and the standalone host's admin path). */
+export function fetchCall(request: Request): UpstreamCall {
+  return { method: request.method, path: new URL(request.url).pathname, headers: request.headers, body: () => requestBytes(request) }
+}
+
+const EMPTY = new Uint8Array(0) as Uint8Array<ArrayBuffer>
+
+/** An answer that is no transport fault, as a Response. */
+const plainResponse = (request: Request, { status, headers, body }: Answer): Response => respond(request, status, { ...headers }, body as Uint8Array<ArrayBuffer>)
+
+const answer = (status: number, headers: Record<string, string>, body: Uint8Array<ArrayBuffer>): Answer => ({ status, headers, body })
 
 const JSON_TYPE = 'application/json;charset=UTF-8'
 
@@ -34,21 +65,26 @@ const jsonHeaders = (requestId: string) => ({ 'content-type': JSON_TYPE, [REQUES
 
 /** A request no endpoint takes: the envelope's 404, journalled. */
 export function serveUnknown(context: MockContext, request: Request): Response {
+  return plainResponse(request, answerUnknown(context, fetchCall(request)))
+}
+
+/** A call no endpoint takes: the envelope's 404, journalled. */
+export function answerUnknown(context: MockContext, request: UpstreamCall): Answer {
   const requestId = newRequestId()
   const log = context.logger.withRequest(requestId)
   const method = clip(request.method, ECHO_CHARS)
-  const path = clip(new URL(request.url).pathname, ECHO_CHARS)
+  const path = clip(request.path, ECHO_CHARS)
   log.log('route', `${method} ${path}: no such endpoint`)
   const error = new UpstreamError('notFound', `${method} ${path}`)
   const { status, code } = context.errors.render(error)
   const diagnosis = diagnosePath(path, ENDPOINT_PATHS())
   log.log('diagnosis', diagnosis)
   context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status, diagnosis })
-  return errorResponse(context, request, error, requestId, log)
+  return errorAnswer(context, request, error, requestId, log)
 }
 
 /** The appId header, bounded (it is echoed in the journal and logs). */
-const appIdOf = (request: Request): string | null => {
+const appIdOf = (request: UpstreamCall): string | null => {
   const appId = request.headers.get('appId')
   return appId === null ? null : clip(appId, ECHO_CHARS)
 }
@@ -58,8 +94,15 @@ const appIdOf = (request: Request): string | null => {
  * so a diagnosis can name another tenant's key or cursor.
  */
 export async function serveEndpoint(context: MockContext, endpoint: Endpoint, request: Request, peers: readonly MockContext[] = [context]): Promise<Response> {
+  return toResponse(request, await answerEndpoint(context, endpoint, fetchCall(request), peers))
+}
+
+/** One call of `endpoint`, through every step, as an answer (serveEndpoint, without Fetch objects). */
+export async function answerEndpoint(context: MockContext, endpoint: Endpoint, request: UpstreamCall, peers: readonly MockContext[] = [context]): Promise<Answer> {
   const { options } = context
   const requestId = newRequestId()
+  // The journal's time is when the request came, not when its answer was ready (a slow answer does not move it).
+  const receivedAt = context.clock.now()
   const logger = context.logger.withRequest(requestId)
   const note: PageNote = {}
   let appId: string | null = null
@@ -69,15 +112,15 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
   let diagnosis: string | undefined
   const journal = (status: number, code: number | null) =>
     context.journal.record({
-      requestId, time: context.clock.now(), method: clip(request.method, ECHO_CHARS), path: clip(new URL(request.url).pathname, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
+      requestId, time: receivedAt, method: clip(request.method, ECHO_CHARS), path: clip(request.path, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
       ...(plan && plan.hits.length > 0 ? { faults: plan.hits } : {}),
       ...(plan && plan.latencyMs > 0 ? { delayMs: plan.latencyMs } : {}),
       ...(diagnosis === undefined ? {} : { diagnosis }),
     })
   try {
-    if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)} → ${endpoint.path}`)
+    if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(request.path, ECHO_CHARS)} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
-    raw = await requestBytes(request)
+    raw = await request.body()
     if (raw.byteLength > options.bodyLimit) throw new UpstreamError('payloadTooLarge', `${raw.byteLength} bytes > ${options.bodyLimit}`)
 
     appId = appIdOf(request)
@@ -115,9 +158,10 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     }
     journal(200, SUCCESS_CODE)
     const message = endpoint.message === 'option' ? options.successMessage : endpoint.message
-    const answer = endpoint.withoutData ? (Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>) : successBody(message, data)
-    if (plan?.truncate) return respondFault(request, { kind: 'truncate', atByte: Math.min(answer.byteLength, plan.truncate.atByte ?? Math.floor(answer.byteLength / 2)) }, 200, jsonHeaders(requestId), answer)
-    return respond(request, 200, jsonHeaders(requestId), answer)
+    if (endpoint.withoutData) return answer(200, jsonHeaders(requestId), Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>)
+    const success = successAnswer(jsonHeaders(requestId), message, data)
+    if (plan?.truncate) return { ...success, chunks: undefined, body: success.body, fault: { kind: 'truncate', atByte: Math.min(success.body.byteLength, plan.truncate.atByte ?? Math.floor(success.body.byteLength / 2)) } }
+    return success
   } catch (error) {
     if (error instanceof UpstreamError && VERDICT_OF[error.kind]) signature = VERDICT_OF[error.kind]!
     // What the journal needs to tell which variant this was: the cursor a list call came with, the field a validation error names.
@@ -130,7 +174,7 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
       diagnosis = diagnose(context, peers, endpoint, request, raw, error, appId)
       if (diagnosis !== undefined) logger.log('diagnosis', diagnosis)
     }
-    const response = errorResponse(context, request, error, requestId, logger)
+    const response = errorAnswer(context, request, error, requestId, logger)
     const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
     journal(rendered.status, rendered.code)
     return response
@@ -141,7 +185,7 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
  * Why a call failed, in the vendor's terms (mock/diagnose/*), for the journal and the log: never in
  * the answer, whose bytes stay the upstream's. A diagnosis that itself fails is our bug: logged, and none.
  */
-function diagnose(context: MockContext, peers: readonly MockContext[], endpoint: Endpoint, request: Request, raw: Uint8Array, error: UpstreamError, appId: string | null): string | undefined {
+function diagnose(context: MockContext, peers: readonly MockContext[], endpoint: Endpoint, request: UpstreamCall, raw: Uint8Array, error: UpstreamError, appId: string | null): string | undefined {
   try {
     const { options } = context
     switch (error.kind) {
@@ -181,25 +225,25 @@ function cursorDiagnosis(context: MockContext, peers: readonly MockContext[], en
 }
 
 /** The answer of a fault rule that replaces the endpoint's. */
-function faultAnswer(context: MockContext, request: Request, rule: FaultRule, journal: (status: number, code: number | null) => void, requestId: string, log: Logger): Response | Promise<Response> {
+function faultAnswer(context: MockContext, request: UpstreamCall, rule: FaultRule, journal: (status: number, code: number | null) => void, requestId: string, log: Logger): Answer {
   switch (rule.kind) {
     case 'error':
       journal(rule.httpStatus, rule.code)
-      return respond(request, rule.httpStatus, jsonHeaders(requestId), Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
+      return answer(rule.httpStatus, jsonHeaders(requestId), Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
     case 'rateLimit': {
       const { status, code } = context.errors.render(new UpstreamError('rateLimited'))
       journal(status, code)
-      return errorResponse(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`), requestId, log)
+      return errorAnswer(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`), requestId, log)
     }
     case 'gateway':
       journal(rule.status, null)
-      return respond(request, rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
+      return answer(rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
     case 'hang':
       journal(0, null)
-      return respondFault(request, { kind: 'hang', maxMs: rule.maxMs })
+      return { status: 200, headers: {}, body: EMPTY, fault: { kind: 'hang', maxMs: rule.maxMs } }
     default:
       journal(0, null)
-      return respondFault(request, { kind: 'reset' })
+      return { status: 200, headers: {}, body: EMPTY, fault: { kind: 'reset' } }
   }
 }
 
@@ -220,12 +264,23 @@ function fieldNamed(detail: string | undefined, schema: RequestSchema): string |
 const ENVELOPE_END = Buffer.from('}')
 const envelopeStarts = new Map<string, Buffer>()
 
-/** The success envelope around `data`, as one buffer. */
-function successBody(message: string, data: JsonText): Uint8Array<ArrayBuffer> {
-  if (typeof data === 'string') data = [Buffer.from(data)]
+/**
+ * The success envelope around `data`: its pieces (cached items are not copied), and the one buffer
+ * they make, concatenated only when asked for (in-process, a Response's body).
+ */
+function successAnswer(headers: Record<string, string>, message: string, data: JsonText): Answer {
   let start = envelopeStarts.get(message)
   if (!start) envelopeStarts.set(message, (start = Buffer.from(envelopeJson(SUCCESS_CODE, message, '').slice(0, -1))))
-  return Buffer.concat([start, ...data, ENVELOPE_END]) as Uint8Array<ArrayBuffer>
+  const chunks = typeof data === 'string' ? [start, Buffer.from(data), ENVELOPE_END] : [start, ...data, ENVELOPE_END]
+  let body: Uint8Array | undefined
+  return {
+    status: 200,
+    headers,
+    chunks,
+    get body() {
+      return (body ??= Buffer.concat(chunks))
+    },
+  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -280,14 +335,19 @@ function parseBody(raw: Uint8Array, depthLimit: number, emptyBody: boolean): unk
  * yet). Anything that is not an UpstreamError is our bug: reported once on the server, never shown.
  */
 export function errorResponse(context: MockContext, request: Request, error: unknown, requestId = newRequestId(), log: Logger = context.logger.withRequest(requestId)): Response {
+  return plainResponse(request, errorAnswer(context, fetchCall(request), error, requestId, log))
+}
+
+/** errorResponse, as an answer. */
+export function errorAnswer(context: MockContext, request: Pick<UpstreamCall, 'method' | 'path'>, error: unknown, requestId = newRequestId(), log: Logger = context.logger.withRequest(requestId)): Answer {
   let upstream: UpstreamError
   if (error instanceof UpstreamError) {
     upstream = error
     if (log.enabled) log.log('error', error.message)
   } else {
     upstream = new UpstreamError('internal')
-    log.internal(error, `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)}`)
+    log.internal(error, `${clip(request.method, ECHO_CHARS)} ${clip(request.path, ECHO_CHARS)}`)
   }
   const { status, code, message } = context.errors.render(upstream)
-  return respond(request, status, jsonHeaders(requestId), Buffer.from(envelopeJson(code, message)) as Uint8Array<ArrayBuffer>)
+  return answer(status, jsonHeaders(requestId), Buffer.from(envelopeJson(code, message)) as Uint8Array<ArrayBuffer>)
 }

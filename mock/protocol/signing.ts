@@ -41,7 +41,7 @@ export interface VerifyOptions {
 }
 
 /** Reads a header case-insensitively from a Fetch `Headers`. */
-type HeaderSource = { get(name: string): string | null }
+export type HeaderSource = { get(name: string): string | null }
 
 const DIGITS = /^\d{1,16}$/
 const HEX64 = /^[0-9a-f]{64}$/
