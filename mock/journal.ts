@@ -67,6 +67,39 @@ export interface PageNote {
   worldChanges?: number
 }
 
+/** Requests whose headers, body and answer the journal keeps (the latest; GET /__mock/requests/<seq>). */
+export const DETAIL_CAPACITY = 200
+/** Bytes of a request body or an answer kept per request. */
+export const DETAIL_BYTES = 4096
+
+/** What a request carried and what it was answered, bounded (the first DETAIL_BYTES of each body). */
+export interface RequestDetail {
+  readonly headers: Record<string, string>
+  /** The body's first DETAIL_BYTES, copied (the request's own bytes are not kept). */
+  readonly body?: Uint8Array
+  readonly bodyBytes: number
+  /** The answer's first DETAIL_BYTES; none when no answer was sent (a reset, a hang). */
+  readonly answer?: Uint8Array
+  readonly answerBytes: number
+}
+
+/** A request's detail as JSON: the texts decoded (a cut multi-byte character as U+FFFD), with their full lengths. */
+export interface RequestDetailView {
+  readonly entry: JournalEntry
+  readonly request: { readonly headers: Record<string, string>; readonly body: string; readonly bytes: number; readonly truncated: boolean }
+  readonly answer: { readonly body: string; readonly bytes: number; readonly truncated: boolean } | null
+}
+
+/** The detail of one request: its headers, and copies of the first DETAIL_BYTES of its body and answer. */
+export function requestDetail(headers: Headers, body: Uint8Array | undefined, answer: Uint8Array | undefined): RequestDetail {
+  const head: Record<string, string> = {}
+  headers.forEach((value, name) => void (head[name] = value.length > 500 ? `${value.slice(0, 500)}…` : value))
+  const copy = (bytes: Uint8Array) => bytes.slice(0, DETAIL_BYTES)
+  return { headers: head, bodyBytes: body?.byteLength ?? 0, answerBytes: answer?.byteLength ?? 0, ...(body ? { body: copy(body) } : {}), ...(answer ? { answer: copy(answer) } : {}) }
+}
+
+const lenient = new TextDecoder('utf-8')
+
 export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
   missingCredentials: 'missing',
   unknownAppId: 'unknown-app',
@@ -82,12 +115,23 @@ export class Journal {
   readonly cursors = new IssuedCursors()
   #dropped = 0
   readonly #listeners = new Set<(entry: JournalEntry) => void>()
+  /** The latest requests' details, by seq, oldest first (a Map keeps insertion order). */
+  readonly #details = new Map<number, RequestDetail>()
 
   constructor(readonly capacity = 10_000) {}
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
+  /** Whether a detail given to record() is kept (the journal keeps entries): build one only then. */
+  get keepsDetails(): boolean {
+    return this.capacity > 0
+  }
+
+  record(entry: Omit<JournalEntry, 'seq'>, detail?: RequestDetail): void {
     const recorded: JournalEntry = { seq: ++this.#seq, ...entry }
     this.#entries.push(recorded)
+    if (detail && this.keepsDetails) {
+      this.#details.set(recorded.seq, detail)
+      if (this.#details.size > Math.min(DETAIL_CAPACITY, this.capacity)) this.#details.delete(this.#details.keys().next().value!)
+    }
     if (this.#entries.length > this.capacity) {
       const over = this.#entries.length - this.capacity
       this.#dropped += over
@@ -130,7 +174,22 @@ export class Journal {
     return this.#entries
   }
 
+  /** Entry `seq` with what it carried and was answered; undefined when it is gone, or its detail was not kept (older than the latest DETAIL_CAPACITY). */
+  detail(seq: number): RequestDetailView | undefined {
+    const detail = this.#details.get(seq)
+    if (!detail) return undefined
+    let entry: JournalEntry | undefined
+    for (let k = this.#entries.length - 1; k >= 0 && !entry; k--) if (this.#entries[k]!.seq === seq) entry = this.#entries[k]
+    if (!entry) return undefined
+    return {
+      entry,
+      request: { headers: detail.headers, body: detail.body ? lenient.decode(detail.body) : '', bytes: detail.bodyBytes, truncated: detail.bodyBytes > DETAIL_BYTES },
+      answer: detail.answer ? { body: lenient.decode(detail.answer), bytes: detail.answerBytes, truncated: detail.answerBytes > DETAIL_BYTES } : null,
+    }
+  }
+
   clear(): void {
     this.#entries = []
+    this.#details.clear()
   }
 }

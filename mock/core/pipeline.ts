@@ -15,7 +15,7 @@ import { envelopeJson, SUCCESS_CODE, UpstreamError } from '../protocol/errors.js
 import { verifySignature } from '../protocol/signing.js'
 import { requestBytes, respond, respondFault } from '../host-channel.js'
 import { gatewayPage, type FaultPlan, type FaultRule } from '../faults.js'
-import { VERDICT_OF, type PageNote, type SignatureVerdict } from '../journal.js'
+import { requestDetail, VERDICT_OF, type PageNote, type SignatureVerdict } from '../journal.js'
 import { newRequestId, REQUEST_ID_HEADER, type Logger } from '../log.js'
 import { clip } from '../preview.js'
 import { diagnoseSignature } from '../diagnose/signature.js'
@@ -43,7 +43,8 @@ export function serveUnknown(context: MockContext, request: Request): Response {
   const { status, code } = context.errors.render(error)
   const diagnosis = diagnosePath(path, ENDPOINT_PATHS())
   log.log('diagnosis', diagnosis)
-  context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status, diagnosis })
+  const detail = context.journal.keepsDetails ? requestDetail(request.headers, undefined, errorBody(context, error)) : undefined
+  context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status, diagnosis }, detail)
   return errorResponse(context, request, error, requestId, log)
 }
 
@@ -67,13 +68,13 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
   let plan: FaultPlan | undefined
   let raw: Uint8Array | undefined
   let diagnosis: string | undefined
-  const journal = (status: number, code: number | null) =>
+  const journal = (status: number, code: number | null, answer?: Uint8Array) =>
     context.journal.record({
       requestId, time: context.clock.now(), method: clip(request.method, ECHO_CHARS), path: clip(new URL(request.url).pathname, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
       ...(plan && plan.hits.length > 0 ? { faults: plan.hits } : {}),
       ...(plan && plan.latencyMs > 0 ? { delayMs: plan.latencyMs } : {}),
       ...(diagnosis === undefined ? {} : { diagnosis }),
-    })
+    }, context.journal.keepsDetails ? requestDetail(request.headers, raw, answer) : undefined)
   try {
     if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(new URL(request.url).pathname, ECHO_CHARS)} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
@@ -113,9 +114,9 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
       plan!.latencyMs += late
       await sleep(late)
     }
-    journal(200, SUCCESS_CODE)
     const message = endpoint.message === 'option' ? options.successMessage : endpoint.message
     const answer = endpoint.withoutData ? (Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>) : successBody(message, data)
+    journal(200, SUCCESS_CODE, answer)
     if (plan?.truncate) return respondFault(request, { kind: 'truncate', atByte: Math.min(answer.byteLength, plan.truncate.atByte ?? Math.floor(answer.byteLength / 2)) }, 200, jsonHeaders(requestId), answer)
     return respond(request, 200, jsonHeaders(requestId), answer)
   } catch (error) {
@@ -132,7 +133,7 @@ export async function serveEndpoint(context: MockContext, endpoint: Endpoint, re
     }
     const response = errorResponse(context, request, error, requestId, logger)
     const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
-    journal(rendered.status, rendered.code)
+    journal(rendered.status, rendered.code, context.journal.keepsDetails ? Buffer.from(envelopeJson(rendered.code, rendered.message)) : undefined)
     return response
   }
 }
@@ -181,19 +182,24 @@ function cursorDiagnosis(context: MockContext, peers: readonly MockContext[], en
 }
 
 /** The answer of a fault rule that replaces the endpoint's. */
-function faultAnswer(context: MockContext, request: Request, rule: FaultRule, journal: (status: number, code: number | null) => void, requestId: string, log: Logger): Response | Promise<Response> {
+function faultAnswer(context: MockContext, request: Request, rule: FaultRule, journal: (status: number, code: number | null, answer?: Uint8Array) => void, requestId: string, log: Logger): Response | Promise<Response> {
   switch (rule.kind) {
-    case 'error':
-      journal(rule.httpStatus, rule.code)
-      return respond(request, rule.httpStatus, jsonHeaders(requestId), Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
-    case 'rateLimit': {
-      const { status, code } = context.errors.render(new UpstreamError('rateLimited'))
-      journal(status, code)
-      return errorResponse(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`), requestId, log)
+    case 'error': {
+      const answer = Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>
+      journal(rule.httpStatus, rule.code, answer)
+      return respond(request, rule.httpStatus, jsonHeaders(requestId), answer)
     }
-    case 'gateway':
-      journal(rule.status, null)
-      return respond(request, rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
+    case 'rateLimit': {
+      const error = new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`)
+      const { status, code } = context.errors.render(error)
+      journal(status, code, errorBody(context, error))
+      return errorResponse(context, request, error, requestId, log)
+    }
+    case 'gateway': {
+      const answer = Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>
+      journal(rule.status, null, answer)
+      return respond(request, rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, answer)
+    }
     case 'hang':
       journal(0, null)
       return respondFault(request, { kind: 'hang', maxMs: rule.maxMs })
@@ -201,6 +207,12 @@ function faultAnswer(context: MockContext, request: Request, rule: FaultRule, jo
       journal(0, null)
       return respondFault(request, { kind: 'reset' })
   }
+}
+
+/** The envelope an UpstreamError is answered with (as errorResponse sends it). */
+const errorBody = (context: MockContext, error: UpstreamError): Uint8Array => {
+  const { code, message } = context.errors.render(error)
+  return Buffer.from(envelopeJson(code, message))
 }
 
 /** A short hash of the body bytes (FNV-1a, 32 bits, as hex): enough to tell a repeated request. */
