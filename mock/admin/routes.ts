@@ -196,7 +196,7 @@ export function createAdminHandler(context: MockContext, admin: AdminFunctions, 
         const route = new URL(request.url).pathname.match(ADMIN_PATH)![1] ?? '/'
         // The console's page and script: static code, no data (every data fetch it makes passes the guard below).
         if (CONSOLE_ROUTE.test(route) && (request.method === 'GET' || request.method === 'HEAD')) {
-          const asset = consoleAsset(route)
+          const asset = await consoleAsset(route)
           if (asset) {
             if (log.enabled) log.log('admin', `${request.method} ${clip(route, 200)} → ${asset.status}`)
             return respond(request, asset.status, { ...asset.headers, [REQUEST_ID_HEADER]: requestId }, request.method === 'HEAD' ? (new Uint8Array(0) as Uint8Array<ArrayBuffer>) : asset.body)

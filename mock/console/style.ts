@@ -6,7 +6,9 @@ header { display: flex; gap: 1rem; align-items: center; padding: .6rem 1rem; bac
 header h1 { font-size: 1.05rem; margin: 0 1rem 0 0; }
 header a { color: #d0d7de; text-decoration: none; }
 header a.active { color: #fff; font-weight: 600; }
+header nav { display: flex; gap: 1rem; }
 header .spacer { flex: 1; }
+header .scope { font-family: ui-monospace, monospace; font-size: .8rem; background: #57606a; border-radius: 4px; padding: .15rem .5rem; }
 header button { background: #57606a; color: #fff; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; }
 main { padding: 1rem; max-width: 1100px; }
 section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: .8rem 1rem; margin-bottom: 1rem; }
@@ -25,4 +27,21 @@ form button { padding: .4rem .8rem; margin-left: .4rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
 dt { color: #57606a; }
 dd { margin: 0; }
+.department h3 { margin-top: .6rem; }
+form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin: .6rem 0; }
+.field { display: inline-flex; flex-direction: column; gap: .2rem; font-size: .85rem; }
+.field .label { color: #57606a; }
+.field.invalid input, .field.invalid select { border-color: #cf222e; }
+.field .issue { color: #cf222e; font-size: .8rem; }
+select, input[type=text] { padding: .3rem .4rem; border: 1px solid #d0d7de; border-radius: 4px; font-size: .9rem; }
+.error ul { margin: .2rem 0 0; padding-left: 1.2rem; }
+.pager { display: flex; gap: .8rem; align-items: center; margin-top: .6rem; }
+.actions { display: flex; flex-wrap: wrap; gap: .6rem; align-items: flex-end; margin-top: .6rem; }
+button.danger { color: #cf222e; }
+.tag button { border: 0; background: none; color: #0969da; cursor: pointer; padding: 0 0 0 .3rem; }
+.notice { color: #1a7f37; }
+textarea { width: 100%; font-family: ui-monospace, monospace; font-size: .85rem; }
+svg.bars .bar { fill: #0969da; }
+svg.bars text { font-size: 12px; fill: #1f2328; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
 `

@@ -4,33 +4,12 @@
  * see its name, a select field by option name and its members; switch the language. The guard on
  * the console's data routes is tested without a browser. CONSOLE_SCREENSHOT=1 writes docs/console.png.
  */
-import { existsSync } from 'node:fs'
-import { request as httpRequest } from 'node:http'
+import { createHash } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
 import { getResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const NOW = 1_750_000_000_000
-
-/** A GET with headers of our choosing (Host included). */
-function get(server: RunningServer, path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any; type: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, agent: false, headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let json: unknown
-        try { json = JSON.parse(text) } catch { json = undefined }
-        resolve({ status: res.statusCode!, json, type: res.headers['content-type'] })
-      })
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
+import { browserMissing, get, NOW, useConsole } from './browser.js'
 
 describe('the console is served by the fake, its data behind the admin guard', () => {
   let mock: Mock
@@ -48,12 +27,35 @@ describe('the console is served by the fake, its data behind the admin guard', (
     await guardedServer?.close()
   })
 
-  it('serves the page, its script and its stylesheet under /__mock/ui/, and /__mock/ui redirects there', async () => {
-    expect((await get(server, '/__mock/ui/')).type).toMatch(/^text\/html/)
-    expect((await get(server, '/__mock/ui/app.js')).type).toMatch(/^text\/javascript/)
-    expect((await get(server, '/__mock/ui/app.css')).type).toMatch(/^text\/css/)
+  it('serves the page, its modules, the vendor modules and the stylesheets under /__mock/ui/, and /__mock/ui redirects there', async () => {
+    const html = await get(server, '/__mock/ui/')
+    expect(html.headers['content-type']).toMatch(/^text\/html/)
+    for (const file of ['app/main.js', 'app/world/customer.js', 'vendor/preact.js', 'vendor/hooks.js', 'vendor/htm-preact.js', 'vendor/uplot.js']) {
+      const served = await get(server, `/__mock/ui/${file}`)
+      expect([file, served.status, served.headers['content-type']]).toEqual([file, 200, expect.stringMatching(/^text\/javascript/)])
+    }
+    // A console module is served as JavaScript: its types are gone, its imports are the bare names the import map maps.
+    const main = (await get(server, '/__mock/ui/app/main.js')).text
+    expect(main).toContain("from 'htm/preact'".replace(/'/g, main.includes('"htm/preact"') ? '"' : "'"))
+    expect(main).not.toMatch(/interface PageDefinition/)
+    expect((await get(server, '/__mock/ui/app.css')).headers['content-type']).toMatch(/^text\/css/)
+    expect((await get(server, '/__mock/ui/vendor/uplot.css')).headers['content-type']).toMatch(/^text\/css/)
     expect((await get(server, '/__mock/ui')).status).toBe(308)
-    expect((await get(server, '/__mock/ui/nope.js')).status).toBe(404)
+    for (const wrong of ['/__mock/ui/nope.js', '/__mock/ui/app/nope.js', '/__mock/ui/app/../assets.js', '/__mock/ui/app/%2e%2e/assets.js', '/__mock/ui/vendor/nope.js', '/__mock/ui/app/main.ts']) {
+      expect([wrong, (await get(server, wrong)).status]).toEqual([wrong, 404])
+    }
+  })
+
+  it('the page allows its one inline script, the import map, by hash; nothing else inline', async () => {
+    const page = await get(server, '/__mock/ui/')
+    const map = page.text.match(/<script type="importmap">([^<]*)<\/script>/)![1]!
+    const csp = String(page.headers['content-security-policy'])
+    expect(csp).toContain(`script-src 'self' 'sha256-${createHash('sha256').update(map).digest('base64')}'`)
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(page.headers['x-content-type-options']).toBe('nosniff')
+    expect(page.text.match(/<script/g)).toHaveLength(2) // the map and the module, nothing inline besides the map
+    expect(page.text).not.toMatch(/\son[a-z]+=/)
   })
 
   it('a customer search and a customer page come from the world, select fields by option name', async () => {
@@ -80,41 +82,32 @@ describe('the console is served by the fake, its data behind the admin guard', (
   it('in-process handlers serve the console too', async () => {
     const response = await getResponse(mock.handlers, new Request('http://127.0.0.1/__mock/ui/'))
     expect(response?.status).toBe(200)
-    expect(await response!.text()).toContain('<script type="module" src="app.js">')
+    expect(await response!.text()).toContain('<script type="module" src="app/main.js">')
   })
 
   it('the page itself is static code and loads without the token (it asks for the token for its data)', async () => {
-    const page = await get(guardedServer, '/__mock/ui/app.js')
-    expect(page.status).toBe(200)
+    expect((await get(guardedServer, '/__mock/ui/app/main.js')).status).toBe(200)
+    expect((await get(guardedServer, '/__mock/ui/vendor/preact.js')).status).toBe(200)
   })
 })
 
-const browserMissing = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`
-
 describe.skipIf(browserMissing)('the console in Chromium', () => {
-  let mock: Mock
-  let server: RunningServer
-  let browser: Browser
-  let page: Page
-  beforeAll(async () => {
-    mock = await createMock({ seed: 'console', customers: 40, staff: 4, now: () => NOW })
-    server = await startServer(mock, { port: 0, host: '127.0.0.1' })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
-    page.on('pageerror', (error) => { throw error })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+  const ui = useConsole({ seed: 'console', customers: 40, staff: 4 })
+
+  it('opens on the customers, a member\'s Chinese name in the members page', async () => {
+    const page = await ui.open('#/members')
+    const [member] = ui.mock.world.staff()
+    await page.getByText(member!.name, { exact: true }).first().waitFor()
+    expect(await page.locator('[data-test=nav-members]').textContent()).toBe('成员')
   })
 
   it('searches a customer by mobile, opens it, shows its name, a field by option name and its members; switches language', async () => {
-    const [customer] = mock.world.customers({ limit: 1 })
+    const [customer] = ui.mock.world.customers({ limit: 1 })
     const mobile = (customer!.fieldValues.mobile as string[])[0]!
     const stage = customer!.fieldValues.customer_stage as string
-    const memberNames = mock.world.relationsOf(customer!.customerId).map((r) => mock.world.member(r.qwUserId)!.name)
+    const memberNames = ui.mock.world.relationsOf(customer!.customerId).map((r) => ui.mock.world.member(r.qwUserId)!.name)
 
-    await page.goto(`${server.origin}/__mock/ui/`)
+    const page = await ui.open()
     await page.locator('[data-test=search]').fill(mobile)
     await page.locator('[data-test=search]').press('Enter')
     const hit = page.locator('[data-test=hit]', { hasText: mobile })
@@ -139,14 +132,14 @@ describe.skipIf(browserMissing)('the console in Chromium', () => {
     const guarded = await createMock({ seed: 'console', customers: 10, staff: 2, now: () => NOW, adminToken: 'open-sesame-42' })
     const guardedServer = await startServer(guarded, { port: 0, host: '127.0.0.1' })
     try {
-      const tab = await browser.newPage()
+      const tab = await ui.browser.newPage()
       await tab.goto(`${guardedServer.origin}/__mock/ui/#/members`)
       await tab.locator('[data-test=token]').fill('open-sesame-42')
       await tab.locator('[data-test=token]').press('Enter')
       await tab.locator('[data-test=department]').first().waitFor()
       expect(await tab.locator('main').textContent()).toContain(guarded.world.staff()[0]!.name)
 
-      const fresh = await browser.newPage() // a new tab: its own sessionStorage
+      const fresh = await ui.browser.newPage() // a new tab: its own sessionStorage
       await fresh.goto(`${guardedServer.origin}/__mock/ui/#token=open-sesame-42`)
       await fresh.locator('[data-test=hit]').first().waitFor()
       expect(new URL(fresh.url()).hash).toBe('') // the token leaves the address bar
@@ -158,8 +151,8 @@ describe.skipIf(browserMissing)('the console in Chromium', () => {
   })
 
   it('lists members by department', async () => {
-    await page.goto(`${server.origin}/__mock/ui/#/members`)
-    const staff = mock.world.staff()
+    const page = await ui.open('#/members')
+    const staff = ui.mock.world.staff()
     await page.locator('[data-test=department]').first().waitFor()
     const text = await page.locator('main').textContent()
     for (const member of staff) expect(text).toContain(member.name)
