@@ -149,6 +149,21 @@ describe('the live and control admin routes', () => {
     expect(mock.context.world.liveCustomerCount).not.toBe(customers)
   })
 
+  it('reading the clock (GET /clock) changes nothing and tells no listener (the console reloads on clock events)', async () => {
+    const heard: unknown[] = []
+    const off = mock.context.clock.onChange((state) => heard.push(state))
+    try {
+      await admin('GET', '/clock')
+      await admin('POST', '/clock', {})
+      expect(heard).toEqual([])
+      await admin('POST', '/clock', { advanceMs: 1000 })
+      expect(heard).toHaveLength(1)
+    } finally {
+      off()
+      await admin('POST', '/clock', { reset: true })
+    }
+  })
+
   it('the clock: freeze, set, advance', async () => {
     const frozen = await admin('POST', '/clock', { freeze: true, set: '2026-01-01 09:00:00' })
     expect(frozen.body).toMatchObject({ frozen: true, beijing: '2026-01-01 09:00:00' })

@@ -14,6 +14,10 @@ import { restart } from './stream.js'
 import { Members } from './world/members.js'
 import { Customers } from './world/customers.js'
 import { Customer } from './world/customer.js'
+import { Live } from './live/requests.js'
+import { Pushes } from './live/pushes.js'
+import { Coverage } from './live/coverage.js'
+import { Control } from './control/control.js'
 
 /** A page: the hash route it answers (a regex source; groups are its params), its nav label if it is listed. */
 export interface PageDefinition {
@@ -27,6 +31,10 @@ export const PAGES: PageDefinition[] = [
   { route: 'customers', nav: 'customers', view: Customers },
   { route: 'customer/(\\d+)', view: Customer },
   { route: 'members', nav: 'members', view: Members },
+  { route: 'live', nav: 'live', view: Live },
+  { route: 'pushes', nav: 'pushes', view: Pushes },
+  { route: 'coverage', nav: 'coverage', view: Coverage },
+  { route: 'control', nav: 'control', view: Control },
 ]
 
 const DEFAULT_ROUTE = 'customers'
