@@ -49,6 +49,7 @@ svg.bars text { font-size: 12px; fill: #1f2328; }
 .row form button, .row button { margin-left: 0; }
 tr.failed td { color: #cf222e; }
 .detail { background: #f6f8fa; padding: .5rem .8rem; border-radius: 4px; }
+.detail dd { word-break: break-all; }
 .detail h4 { margin: .4rem 0 .2rem; font-size: .85rem; color: #57606a; }
 pre { white-space: pre-wrap; word-break: break-all; font-size: .8rem; background: #fff; border: 1px solid #eaeef2; padding: .4rem; max-height: 24rem; overflow: auto; margin: 0; }
 .chip { display: inline-block; border: 1px solid #d0d7de; color: #6e7781; border-radius: 10px; padding: 0 .5rem; margin: 0 .25rem .25rem 0; font-size: .8rem; }

@@ -55,7 +55,13 @@ describe.skipIf(browserMissing)(`the live and control pages${browserMissing ? ` 
     expect(JSON.parse((await text(pushes, '[data-test=plaintext]'))!)).toMatchObject({ type: 'edit_customer', content: { customerId: customer.customerId } })
     expect(receiver.messages().some((m) => m.type === 'edit_customer')).toBe(true)
 
-    // A request made now appears in the open live page, its answer (Chinese names) a click away.
+    // Requests made now appear in the open live page: a badly signed one with its verdict and code,
+    // a search with its answer (Chinese names) a click away.
+    const bad = JSON.stringify({})
+    await fetch(`${ui.server.origin}${API}/v3/tags/list-tree`, { method: 'POST', headers: { 'content-type': 'application/json', ...(ui.mock.sign(bad, NOW) as Record<string, string>), sign: '0'.repeat(64) }, body: bad })
+    const refused = live.locator('[data-test=request]', { hasText: 'list-tree' }).first()
+    await expect.poll(() => refused.textContent()).toContain('mismatch')
+    expect(await refused.locator('[data-test=code]').textContent()).toBe('1002')
     expect((await signed('/v3/customer/search', { searchKey: customer.fieldValues.name, pageNo: 1, pageSize: 10 })).code).toBe(0)
     const entry = live.locator('[data-test=request]', { hasText: 'customer/search' }).first()
     await entry.waitFor()

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { errorLabel, RequestSeries, type SeriesEntry } from '../../mock/console/app/live/series.js'
+import { errorLabel, MIN_SPAN_SEC, RequestSeries, type SeriesEntry } from '../../mock/console/app/live/series.js'
 
 const T0 = 1_750_000_000_000
 const entriesArb = fc
@@ -44,9 +44,16 @@ describe('the request series', () => {
 
   it('keeps only the last windowSec seconds before the latest entry', () => {
     const data = seriesOf([{ seq: 1, time: T0, code: 0, status: 200 }, { seq: 2, time: T0 + 10_000, code: 1002, status: 200 }, { seq: 3, time: T0 + 1_000, code: 0, status: 200 }], 5)
-    expect(data.seconds).toEqual([T0 / 1000 + 10])
-    expect(data.total).toEqual([1])
-    expect(data.errors).toEqual([{ label: '1002', counts: [1] }])
+    expect(data.seconds).toEqual([6, 7, 8, 9, 10].map((s) => T0 / 1000 + s))
+    expect(data.total).toEqual([0, 0, 0, 0, 1])
+    expect(data.errors).toEqual([{ label: '1002', counts: [0, 0, 0, 0, 1] }])
+  })
+
+  it('spans at least the last minute (a lone second is no chart)', () => {
+    const data = seriesOf([{ seq: 1, time: T0, code: 0, status: 200 }])
+    expect(data.seconds).toHaveLength(MIN_SPAN_SEC)
+    expect(data.seconds.at(-1)).toBe(T0 / 1000)
+    expect(data.total.at(-1)).toBe(1)
   })
 
   it('labels a failure by its code, else its HTTP status, else no answer', () => {

@@ -70,15 +70,17 @@ export function RequestJournal({ rows }: { rows: readonly RequestEntry[] }): VNo
 }
 
 const AXES = [{}, { label: '' }]
+/** Counts from 0. */
+const SCALES: uPlot.Scales = { y: { range: (_u, _min, max) => [0, Math.max(2, max)] } }
 /** The x axis in Beijing time (the fake's clock is read so). */
 const tzDate = (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai')
 
 /** Requests per second and error codes per second of the fake's clock. */
 function Charts({ series }: { series: RequestSeries; rows: readonly RequestEntry[] }): VNode {
   const data = series.data()
-  const rate = useMemo(() => ({ height: 180, axes: AXES, tzDate, series: [{}, { label: t('requestsPerSecond'), stroke: '#0969da', fill: 'rgba(9,105,218,.1)' }] }), [])
+  const rate = useMemo(() => ({ height: 180, axes: AXES, scales: SCALES, tzDate, series: [{}, { label: t('requestsPerSecond'), stroke: '#0969da', fill: 'rgba(9,105,218,.1)' }] }), [])
   const labels = data.errors.map((e) => e.label).join('|')
-  const codes = useMemo(() => ({ height: 180, axes: AXES, tzDate, series: [{}, ...data.errors.map((e, k) => ({ label: e.label, stroke: ['#cf222e', '#bf8700', '#8250df', '#1a7f37', '#57606a'][k % 5] }))] }), [labels])
+  const codes = useMemo(() => ({ height: 180, axes: AXES, scales: SCALES, tzDate, series: [{}, ...data.errors.map((e, k) => ({ label: e.label, stroke: ['#cf222e', '#bf8700', '#8250df', '#1a7f37', '#57606a'][k % 5] }))] }), [labels])
   return html`<div class="columns">
     <div><h3>${t('requestsPerSecond')}</h3><${Chart} test="rate-chart" options=${rate} data=${[data.seconds, data.total]} /></div>
     <div><h3>${t('errorCodes')}</h3>${data.errors.length === 0 ? html`<p class="muted" data-test="no-errors">${t('noErrors')}</p>` : html`<${Chart} key=${labels} test="codes-chart" options=${codes} data=${[data.seconds, ...data.errors.map((e) => e.counts)]} />`}</div>

@@ -31,6 +31,9 @@ export function errorLabel(entry: Pick<SeriesEntry, 'code' | 'status'>): string 
   return entry.status === 0 ? 'no answer' : `HTTP ${entry.status}`
 }
 
+/** Seconds the series spans at least (within its window). */
+export const MIN_SPAN_SEC = 60
+
 export class RequestSeries {
   /** Per second: the count, and the count per error label. */
   readonly #seconds = new Map<number, { total: number; errors: Map<string, number> }>()
@@ -57,10 +60,11 @@ export class RequestSeries {
     }
   }
 
-  /** Every second of the window up to the latest entry's (none before the first entry), with their counts. */
+  /** Every second of the window up to the latest entry's, from the first entry's or a minute before the latest (whichever is earlier), with their counts. */
   data(): SeriesData {
     if (this.#seconds.size === 0) return { seconds: [], total: [], errors: [] }
-    const first = Math.min(...this.#seconds.keys())
+    // At least the last minute (of the window): a lone second would be a dot on an axis of years.
+    const first = Math.max(this.#latest - this.windowSec + 1, Math.min(this.#latest - MIN_SPAN_SEC + 1, ...this.#seconds.keys()))
     const seconds: number[] = []
     for (let s = first; s <= this.#latest; s++) seconds.push(s)
     const labels = [...new Set([...this.#seconds.values()].flatMap((b) => [...b.errors.keys()]))].sort()
