@@ -16,7 +16,7 @@ import { ChangeRefused, worldChanges } from '../world/changes.js'
 import type { World } from '../world/world.js'
 import { parseBeijing } from '../protocol/time.js'
 import { ClockRangeError, type ClockState } from '../clock.js'
-import { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation } from './schemas.js'
+import { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, relationPatchSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation, type RelationPatch } from './schemas.js'
 import { departmentPatchSchema, memberPatchSchema, newDepartmentSchema, newMemberSchema, type DepartmentChange, type MemberPatch, type NewDepartment, type NewMember } from './schemas.js'
 import type { StaffMember } from '../world/changes.js'
 import type { Department } from '../world/schema.js'
@@ -26,7 +26,7 @@ import { followUpItem } from '../endpoints/clue/list-follow-up.js'
 import { faultPresetChangeSchema } from './schemas.js'
 import { leadPatchSchema, newFollowUpSchema, newLeadSchema, newTagSchema, tagPatchSchema, type LeadPatch, type NewFollowUp, type NewLead, type NewTag, type TagPatch } from './schemas.js'
 
-export { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation } from './schemas.js'
+export { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, relationPatchSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation, type RelationPatch } from './schemas.js'
 export { departmentPatchSchema, memberPatchSchema, newDepartmentSchema, newMemberSchema, type DepartmentChange, type MemberPatch, type NewDepartment, type NewMember } from './schemas.js'
 export { leadPatchSchema, newFollowUpSchema, newLeadSchema, newTagSchema, tagPatchSchema, type LeadPatch, type NewFollowUp, type NewLead, type NewTag, type TagPatch } from './schemas.js'
 
@@ -78,6 +78,8 @@ export interface AdminFunctions {
   updateCustomer(customerId: number, patch: CustomerPatch): FixtureCustomer
   deleteCustomer(customerId: number): void
   addRelation(input: NewRelation): { relationId: number }
+  /** The member's remark on the customer (as customer-relation/edit-field sets it: the same event, the same push). */
+  updateRelation(relationId: number, patch: RelationPatch): { relationId: number; customerId: number; qwUserId: string; qwRemark: string | null }
   deleteRelation(relationId: number): void
   /** A new member (salesId, mobile derived when absent; main department by name or departmentIds, default the root); answers it with every staff value. */
   addMember(input: NewMember): StaffMember
@@ -180,6 +182,17 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
     addRelation(raw) {
       const input = check(newRelationSchema, raw, 'relation')
       return changing(() => changes.addRelation(input))
+    },
+
+    updateRelation(relationId, raw) {
+      const { qwRemark } = check(relationPatchSchema, raw, 'relation patch')
+      const world = context.world
+      const slot = world.relationSlot(relationId)
+      if (slot === undefined) throw new AdminError(404, `no relation ${relationId}`)
+      const customerId = world.customerIdAt(world.relations.customer[slot]!)
+      const qwUserId = world.memberList[world.relations.member[slot]!]!.qwUserId
+      changing(() => changes.editRelationField(customerId, qwUserId, null, qwRemark))
+      return { relationId, customerId, qwUserId, qwRemark }
     },
 
     deleteRelation(relationId) {

@@ -18,11 +18,12 @@ import { journalExport } from '../coverage/journal-export.js'
 import { adminPathPattern, guardAdmin, STREAM_ROUTE } from './guard.js'
 import { streamResponse } from './stream.js'
 import { worldQuery } from '../world/query.js'
-import { customerPage, membersByDepartment, searchCustomers, SEARCH_LIMIT } from '../console/view.js'
+import { customerPage, membersByDepartment } from '../console/view.js'
+import { customerFacets, customerQueryOf, leadPage, PAGE_LIMIT, PAGE_SIZE, searchCustomers, searchLeads, worldAggregates } from '../console/queries.js'
 import { consoleAsset, CONSOLE_ROUTE } from '../console/assets.js'
 import { FAULT_PRESETS } from '../console/fault-presets.js'
 import { DETAIL_CAPACITY } from '../journal.js'
-import type { ClockChange, CustomerPatch, DepartmentChange, LeadPatch, MemberPatch, NewCustomer, NewDepartment, NewFollowUp, NewLead, NewMember, NewRelation, NewTag, TagPatch } from './schemas.js'
+import type { ClockChange, CustomerPatch, DepartmentChange, LeadPatch, MemberPatch, NewCustomer, NewDepartment, NewFollowUp, NewLead, NewMember, NewRelation, NewTag, RelationPatch, TagPatch } from './schemas.js'
 
 /** A fixture sent over HTTP: a document or a recipe, never a path to read on the server. */
 function fixtureBody(input: unknown): FixtureInput | Recipe {
@@ -37,11 +38,12 @@ function id(text: string): number {
   return n
 }
 
-/** `?limit=`: 1 to 500, the search's default when absent. */
-function limitOf(text: string | null): number {
-  if (text === null) return SEARCH_LIMIT
+/** `?<name>=`: a whole number from `min` to `max`, `fallback` when absent. */
+function wholeOf(url: URL, name: string, min: number, max: number, fallback: number): number {
+  const text = url.searchParams.get(name)
+  if (text === null || text === '') return fallback
   const n = Number(text)
-  if (!Number.isSafeInteger(n) || n < 1 || n > 500) throw new AdminError(400, `limit: expected an integer from 1 to 500 (got ${clip(text, 20)})`)
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new AdminError(400, `${name}: expected an integer from ${min} to ${max} (got ${clip(text, 20)})`, [`${name}: expected an integer from ${min} to ${max}`])
   return n
 }
 
@@ -112,7 +114,15 @@ function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: reado
     // Read-only views for the console (mock/console/view.ts).
     ['GET', /^\/departments$/, async () => [200, membersByDepartment(world)]],
     ['GET', /^\/members$/, async () => [200, world.staff()]],
-    ['GET', /^\/customers$/, async (_, __, url) => [200, searchCustomers(world, url.searchParams.get('query') ?? '', limitOf(url.searchParams.get('limit')))]],
+    ['GET', /^\/customers$/, async (_, __, url) => [200, searchCustomers(context.world, customerQueryOf(url.searchParams))]],
+    ['GET', /^\/customer-filters$/, async () => [200, customerFacets(context.world)]],
+    ['GET', /^\/aggregates$/, async () => [200, worldAggregates(context)]],
+    ['GET', /^\/leads$/, async (_, __, url) => [200, searchLeads(world, url.searchParams.get('query') ?? '', wholeOf(url, 'cursor', 0, Number.MAX_SAFE_INTEGER, 0), wholeOf(url, 'limit', 1, PAGE_LIMIT, PAGE_SIZE))]],
+    ['GET', /^\/leads\/([^/]+)$/, async (match) => {
+      const page = leadPage(world, id(match[1]!))
+      if (!page) throw new AdminError(404, `no lead ${match[1]}`)
+      return [200, page]
+    }],
     ['GET', /^\/customers\/([^/]+)$/, async (match) => {
       const page = customerPage(world, id(match[1]!))
       if (!page) throw new AdminError(404, `no customer ${match[1]}`)
@@ -122,6 +132,7 @@ function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: reado
     ['PATCH', /^\/customers\/([^/]+)$/, async (match, body) => [200, admin.updateCustomer(id(match[1]!), (await body()) as CustomerPatch)]],
     ['DELETE', /^\/customers\/([^/]+)$/, async (match) => (admin.deleteCustomer(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
     ['POST', /^\/relations$/, async (_, body) => [201, admin.addRelation((await body()) as NewRelation)]],
+    ['PATCH', /^\/relations\/([^/]+)$/, async (match, body) => [200, admin.updateRelation(id(match[1]!), (await body()) as RelationPatch)]],
     ['DELETE', /^\/relations\/([^/]+)$/, async (match) => (admin.deleteRelation(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
     ['POST', /^\/members$/, async (_, body) => [201, admin.addMember((await body()) as NewMember)]],
     ['PATCH', /^\/members\/([^/]+)$/, async (match, body) => [200, admin.updateMember(segment(match[1]!), (await body()) as MemberPatch)]],

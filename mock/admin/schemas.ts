@@ -35,6 +35,8 @@ export const newRelationSchema = z.strictObject({
   createTime: beijingTime.optional(),
   qwRemark: z.string().nullable().optional(),
 })
+/** A change to a follow relation: the member's remark (备注) on the customer, null clears it. */
+export const relationPatchSchema = z.strictObject({ qwRemark: z.string().nullable() })
 export const clockSchema = z.strictObject({
   /** Jump to this moment: epoch ms or a Beijing time, within the clock's range (CLOCK_RANGE_MS). */
   set: z.union([z.number().int().refine(inClockRange, { message: `outside ${CLOCK_RANGE_MS.first} to ${CLOCK_RANGE_MS.last} (${RANGE_TEXT})` }), beijingTime], { error: (issue) => (issue.code === 'invalid_union' ? 'expected epoch ms or a Beijing time yyyy-MM-dd HH:mm:ss' : undefined) }).optional(),
@@ -119,6 +121,7 @@ export type DepartmentChange = z.input<typeof departmentPatchSchema>
 export type NewCustomer = z.input<typeof newCustomerSchema>
 export type CustomerPatch = z.input<typeof customerPatchSchema>
 export type NewRelation = z.input<typeof newRelationSchema>
+export type RelationPatch = z.input<typeof relationPatchSchema>
 export type ClockChange = z.input<typeof clockSchema>
 
 /** A common fault (mock/console/fault-presets.ts) turned on or off. */

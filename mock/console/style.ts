@@ -38,6 +38,8 @@ select, input[type=text] { padding: .3rem .4rem; border: 1px solid #d0d7de; bord
 .pager { display: flex; gap: .8rem; align-items: center; margin-top: .6rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .6rem; align-items: flex-end; margin-top: .6rem; }
 button.danger { color: #cf222e; }
+button.link { border: 0; background: none; color: #57606a; cursor: pointer; padding: 0 .3rem; }
+button.link:hover { color: #0969da; }
 .tag button { border: 0; background: none; color: #0969da; cursor: pointer; padding: 0 0 0 .3rem; }
 .notice { color: #1a7f37; }
 textarea { width: 100%; font-family: ui-monospace, monospace; font-size: .85rem; }

@@ -551,6 +551,11 @@ export class World {
     return this.#searchKeys.candidates(hashText(key)).filter((i) => !this.#deleted.has(i) && match(this.#searchKeysOf(i)))
   }
 
+  /** The name and mobiles of customer `i` as it is now, without drawing the whole record (the console's text search). */
+  searchKeysAt(i: number): SearchKeys {
+    return this.#searchKeysOf(i)
+  }
+
   /** The name and mobiles of customer `i` as it is now. */
   #searchKeysOf(i: number): SearchKeys {
     const explicit = this.#explicit.get(i)

@@ -21,14 +21,14 @@ export interface Loaded<T> {
 }
 
 /** GET `path` from the admin API (again whenever `path` changes, or on `reload()`); a refused token asks for it. */
-export function useApi<T>(path: string | null): Loaded<T> {
+export function useApi<T>(path: string | null, { root = false } = {}): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: path !== null })
   const [round, setRound] = useState(0)
   useEffect(() => {
     if (path === null) return
     let current = true
     setState((s) => ({ ...s, loading: true }))
-    api<T>(path).then(
+    api<T>(path, { root }).then(
       (data) => current && setState({ data, error: undefined, loading: false }),
       (error: Error) => {
         if (!current) return
@@ -163,4 +163,32 @@ export function Bars({ rows, test }: { rows: readonly { label: string; count: nu
       </g>`,
     )}
   </svg>`
+}
+
+/** An action (an edit): `run(fn)` awaits it, keeps its refusal (a refused token asks for the token), says when it is done. */
+export function useAction(): { run: (act: () => Promise<unknown>) => Promise<boolean>; error: Error | undefined; busy: boolean; clear: () => void } {
+  const [error, setError] = useState<Error | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
+  const run = async (act: () => Promise<unknown>) => {
+    setBusy(true)
+    try {
+      await act()
+      setError(undefined)
+      return true
+    } catch (refusal) {
+      if (refusal instanceof Unauthorised) auth.needed(refusal)
+      setError(refusal as Error)
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { run, error, busy, clear: () => setError(undefined) }
+}
+
+/** The admin's issue for one field of a refused change (`fields.customer_stage`), or its whole message when no issue names the field. */
+export function issueFor(error: Error | undefined, path: string): string | undefined {
+  if (!error) return undefined
+  if (!(error instanceof ApiError)) return error.message
+  return error.byField()[path] ?? error.message
 }

@@ -14,6 +14,9 @@ import { restart } from './stream.js'
 import { Members } from './world/members.js'
 import { Customers } from './world/customers.js'
 import { Customer } from './world/customer.js'
+import { Tenants } from './world/tenants.js'
+import { Lead, Leads } from './world/leads.js'
+import { Charts } from './world/charts.js'
 import { Live } from './live/requests.js'
 import { Pushes } from './live/pushes.js'
 import { Coverage } from './live/coverage.js'
@@ -31,6 +34,10 @@ export const PAGES: PageDefinition[] = [
   { route: 'customers', nav: 'customers', view: Customers },
   { route: 'customer/(\\d+)', view: Customer },
   { route: 'members', nav: 'members', view: Members },
+  { route: 'leads', nav: 'leads', view: Leads },
+  { route: 'lead/(\\d+)', view: Lead },
+  { route: 'charts', nav: 'charts', view: Charts },
+  { route: 'tenants', nav: 'tenants', view: Tenants },
   { route: 'live', nav: 'live', view: Live },
   { route: 'pushes', nav: 'pushes', view: Pushes },
   { route: 'coverage', nav: 'coverage', view: Coverage },
