@@ -54,6 +54,10 @@ describe.skipIf(browserMissing)(`the live and control pages${browserMissing ? ` 
     await row.click()
     expect(JSON.parse((await text(pushes, '[data-test=plaintext]'))!)).toMatchObject({ type: 'edit_customer', content: { customerId: customer.customerId } })
     expect(receiver.messages().some((m) => m.type === 'edit_customer')).toBe(true)
+    const before = receiver.received.length
+    await pushes.locator('[data-test=resend]').click()
+    await expect.poll(() => text(pushes, '[data-test=resent]')).toContain('acked')
+    expect(receiver.received.length).toBe(before + 1)
 
     // Requests made now appear in the open live page: a badly signed one with its verdict and code,
     // a search with its answer (Chinese names) a click away.
@@ -100,6 +104,30 @@ describe.skipIf(browserMissing)(`the live and control pages${browserMissing ? ` 
     await editor.locator('button').click()
     await expect.poll(() => text(control, '[data-test=faults-json] [data-test=error]')).toContain('rules[0].ms')
     expect(ui.mock.context.faults.list()).toEqual([])
+  })
+
+  it('coverage: what the requests covered, and starting again', async () => {
+    expect((await signed('/v3/tags/list-tree', {})).code).toBe(0)
+    const page = await ui.open('#/coverage')
+    const group = page.locator('[data-test=coverage-group][data-key="/v3/tags/list-tree"]')
+    await expect.poll(() => group.locator('[data-covered=true]').count()).toBeGreaterThan(0)
+    await page.locator('[data-test=coverage-restart]').click()
+    await expect.poll(() => group.locator('[data-covered=true]').count()).toBe(0)
+    // A request made now is counted as it streams in.
+    expect((await signed('/v3/tags/list-tree', {})).code).toBe(0)
+    await expect.poll(() => group.locator('[data-covered=true]').count(), { timeout: 5000 }).toBeGreaterThan(0)
+  })
+
+  it('the world: exported as a download, a pack loaded by name', async () => {
+    const page = await ui.open('#/control')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=export]').click()])
+    const { readFile } = await import('node:fs/promises')
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as { customers: unknown[] }
+    expect(exported.customers).toHaveLength(ui.mock.context.world.liveCustomerCount)
+    await page.locator('[data-test=pack]').selectOption('small')
+    await page.locator('[data-test=load-pack]').click()
+    await expect.poll(() => text(page, '[data-test=world-done]')).toContain(String(ui.mock.context.world.liveCustomerCount))
+    expect(ui.mock.context.world.liveCustomerCount).not.toBe(exported.customers.length)
   })
 
   it('the clock advances, and freezes', async () => {

@@ -5,6 +5,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { errorLabel, MIN_SPAN_SEC, RequestSeries, type SeriesEntry } from '../../mock/console/app/live/series.js'
+import { beijing, pretty } from '../../mock/console/app/live/format.js'
 
 const T0 = 1_750_000_000_000
 const entriesArb = fc
@@ -58,5 +59,22 @@ describe('the request series', () => {
 
   it('labels a failure by its code, else its HTTP status, else no answer', () => {
     expect([errorLabel({ code: 0, status: 200 }), errorLabel({ code: -1, status: 200 }), errorLabel({ code: null, status: 502 }), errorLabel({ code: null, status: 0 })]).toEqual([undefined, '-1', 'HTTP 502', 'no answer'])
+  })
+})
+
+describe('the live pages\' JSON formatting', () => {
+  it('indents as JSON.stringify(…, null, 2) does, and every value reads back the same', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value)
+        expect(pretty(text)).toBe(JSON.stringify(JSON.parse(text), null, 2))
+      }),
+    )
+  })
+
+  it('keeps every digit of an int64 (a push noise), which JSON.parse would round', () => {
+    expect(pretty('{"noise":242897108934810072,"a":[]}')).toBe('{\n  "noise": 242897108934810072,\n  "a": []\n}')
+    expect(pretty('not json {')).toBe('not json {')
+    expect(beijing(1_750_000_000_000)).toBe('2025-06-15 23:06:40')
   })
 })

@@ -8,6 +8,8 @@ import { api, Unauthorised } from '../api.js'
 import { auth } from '../components.js'
 import { subscribe, type StreamEvent } from '../stream.js'
 
+export { beijing, pretty } from './format.js'
+
 /** A request journal entry (mock/journal.ts JournalEntry), as the console reads it. */
 export interface RequestEntry {
   seq: number
@@ -47,20 +49,6 @@ export interface PushAttempt {
 
 /** Rows the live tables keep (the latest). */
 export const LIVE_ROWS = 200
-
-/** Epoch ms as Beijing time `yyyy-MM-dd HH:mm:ss` (the wire's format). */
-export function beijing(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
-
-/** Pretty JSON when the text is JSON, else the text. */
-export function pretty(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2)
-  } catch {
-    return text
-  }
-}
 
 /**
  * The latest `LIVE_ROWS` entries, newest first: `load()`'s answer, then every `event` from the

@@ -5,7 +5,7 @@
  * pushes/<msgId>/resend: a new attempt, the same noise).
  */
 import { html } from 'htm/preact'
-import type { VNode } from 'preact'
+import { Fragment, type VNode } from 'preact'
 import { useState } from 'preact/hooks'
 import { api } from '../api.js'
 import { ErrorBox } from '../components.js'
@@ -52,11 +52,11 @@ export function Pushes(): VNode {
       : html`<table data-test="pushes">
           <thead><tr><th>#</th><th>${t('time')}</th><th>msgId</th><th>${t('type')}</th><th>${t('cause')}</th><th>${t('attempt')}</th><th>${t('verdict')}</th></tr></thead>
           <tbody>
-            ${live.rows.map((p) => html`
-              <tr key=${p.seq} class=${`hit${p.verdict === 'acked' ? '' : ' failed'}`} data-test="push" data-type=${p.type} onClick=${() => setOpen(open === p.seq ? null : p.seq)}>
+            ${live.rows.map((p) => html`<${Fragment} key=${p.seq}>
+              <tr class=${`hit${p.verdict === 'acked' ? '' : ' failed'}`} data-test="push" data-type=${p.type} onClick=${() => setOpen(open === p.seq ? null : p.seq)}>
                 <td>${p.seq}</td><td>${beijing(p.at)}</td><td>${p.msgId}</td><td>${p.type}</td><td>${p.cause}</td><td>${p.attempt}${p.duplicate ? ' ×2' : ''}</td><td data-test="verdict">${p.verdict}</td>
               </tr>
-              ${open === p.seq && html`<tr key=${`${p.seq}-detail`}><td colspan="7"><${Attempt} push=${p} /></td></tr>`}`)}
+              ${open === p.seq && html`<tr><td colspan="7"><${Attempt} push=${p} /></td></tr>`}<//>`)}
           </tbody>
         </table>`}
   </section>`

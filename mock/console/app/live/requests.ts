@@ -4,7 +4,7 @@
  * expandable to its headers, body, answer, signature verdict and diagnosis (GET requests/<seq>).
  */
 import { html } from 'htm/preact'
-import type { VNode } from 'preact'
+import { Fragment, type VNode } from 'preact'
 import uPlot from 'uplot'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api, ApiError } from '../api.js'
@@ -59,12 +59,12 @@ export function RequestJournal({ rows }: { rows: readonly RequestEntry[] }): VNo
   return html`<table data-test="requests">
     <thead><tr><th>#</th><th>${t('time')}</th><th>${t('endpoint')}</th><th>${t('signature')}</th><th>${t('code')}</th><th>HTTP</th></tr></thead>
     <tbody>
-      ${rows.map((e) => html`
-        <tr key=${e.seq} class=${`hit${failed(e) ? ' failed' : ''}`} data-test="request" data-seq=${e.seq} onClick=${() => setOpen(open === e.seq ? null : e.seq)}>
+      ${rows.map((e) => html`<${Fragment} key=${e.seq}>
+        <tr class=${`hit${failed(e) ? ' failed' : ''}`} data-test="request" data-seq=${e.seq} onClick=${() => setOpen(open === e.seq ? null : e.seq)}>
           <td>${e.seq}</td><td>${beijing(e.time)}</td><td>${e.method} ${e.endpoint ?? e.path}</td>
           <td>${e.signature}</td><td data-test="code">${e.code ?? '—'}</td><td>${e.status || '—'}</td>
         </tr>
-        ${open === e.seq && html`<tr key=${`${e.seq}-detail`}><td colspan="6"><${EntryDetail} seq=${e.seq} entry=${e} /></td></tr>`}`)}
+        ${open === e.seq && html`<tr><td colspan="6"><${EntryDetail} seq=${e.seq} entry=${e} /></td></tr>`}<//>`)}
     </tbody>
   </table>`
 }
