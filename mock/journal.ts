@@ -72,15 +72,15 @@ export const DETAIL_CAPACITY = 200
 /** Bytes of a request body or an answer kept per request. */
 export const DETAIL_BYTES = 4096
 
-/** What a request carried and what it was answered, bounded (the first DETAIL_BYTES of each body). */
+/**
+ * What a request carried and what it was answered, as the pipeline hands it to record(): references
+ * only (nothing is copied per request but the first DETAIL_BYTES of each body, into a slot reused).
+ */
 export interface RequestDetail {
-  readonly headers: Record<string, string>
-  /** The body's first DETAIL_BYTES, copied (the request's own bytes are not kept). */
-  readonly body?: Uint8Array
-  readonly bodyBytes: number
-  /** The answer's first DETAIL_BYTES; none when no answer was sent (a reset, a hang). */
-  readonly answer?: Uint8Array
-  readonly answerBytes: number
+  readonly headers: Headers
+  readonly body?: Uint8Array | undefined
+  /** None when no answer was sent (a reset, a hang). */
+  readonly answer?: Uint8Array | undefined
 }
 
 /** A request's detail as JSON: the texts decoded (a cut multi-byte character as U+FFFD), with their full lengths. */
@@ -90,15 +90,27 @@ export interface RequestDetailView {
   readonly answer: { readonly body: string; readonly bytes: number; readonly truncated: boolean } | null
 }
 
-/** The detail of one request: its headers, and copies of the first DETAIL_BYTES of its body and answer. */
-export function requestDetail(headers: Headers, body: Uint8Array | undefined, answer: Uint8Array | undefined): RequestDetail {
-  const head: Record<string, string> = {}
-  headers.forEach((value, name) => void (head[name] = value.length > 500 ? `${value.slice(0, 500)}…` : value))
-  const copy = (bytes: Uint8Array) => bytes.slice(0, DETAIL_BYTES)
-  return { headers: head, bodyBytes: body?.byteLength ?? 0, answerBytes: answer?.byteLength ?? 0, ...(body ? { body: copy(body) } : {}), ...(answer ? { answer: copy(answer) } : {}) }
+export const requestDetail = (headers: Headers, body: Uint8Array | undefined, answer: Uint8Array | undefined): RequestDetail => ({ headers, body, answer })
+
+/** One kept detail: its buffers allocated once and reused as the ring wraps. */
+interface DetailSlot {
+  seq: number
+  headers: Headers
+  readonly body: Uint8Array
+  bodyBytes: number
+  readonly answer: Uint8Array
+  /** -1: no answer. */
+  answerBytes: number
 }
 
 const lenient = new TextDecoder('utf-8')
+
+/** Headers as a record, each value cut at 500 characters. */
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {}
+  headers.forEach((value, name) => void (record[name] = value.length > 500 ? `${value.slice(0, 500)}…` : value))
+  return record
+}
 
 export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
   missingCredentials: 'missing',
@@ -115,8 +127,9 @@ export class Journal {
   readonly cursors = new IssuedCursors()
   #dropped = 0
   readonly #listeners = new Set<(entry: JournalEntry) => void>()
-  /** The latest requests' details, by seq, oldest first (a Map keeps insertion order). */
-  readonly #details = new Map<number, RequestDetail>()
+  /** The latest requests' details: a ring of at most min(DETAIL_CAPACITY, capacity) slots. */
+  readonly #slots: DetailSlot[] = []
+  #nextSlot = 0
 
   constructor(readonly capacity = 10_000) {}
 
@@ -128,10 +141,7 @@ export class Journal {
   record(entry: Omit<JournalEntry, 'seq'>, detail?: RequestDetail): void {
     const recorded: JournalEntry = { seq: ++this.#seq, ...entry }
     this.#entries.push(recorded)
-    if (detail && this.keepsDetails) {
-      this.#details.set(recorded.seq, detail)
-      if (this.#details.size > Math.min(DETAIL_CAPACITY, this.capacity)) this.#details.delete(this.#details.keys().next().value!)
-    }
+    if (detail && this.keepsDetails) this.#keep(recorded.seq, detail)
     if (this.#entries.length > this.capacity) {
       const over = this.#entries.length - this.capacity
       this.#dropped += over
@@ -174,22 +184,36 @@ export class Journal {
     return this.#entries
   }
 
+  /** Copies the first DETAIL_BYTES of the body and the answer into the next slot (allocated the first time round only). */
+  #keep(seq: number, { headers, body, answer }: RequestDetail): void {
+    let slot = this.#slots[this.#nextSlot]
+    if (!slot) this.#slots.push((slot = { seq, headers, body: new Uint8Array(DETAIL_BYTES), bodyBytes: 0, answer: new Uint8Array(DETAIL_BYTES), answerBytes: -1 }))
+    this.#nextSlot = (this.#nextSlot + 1) % Math.min(DETAIL_CAPACITY, this.capacity)
+    slot.seq = seq
+    slot.headers = headers
+    slot.bodyBytes = body?.byteLength ?? 0
+    if (body) slot.body.set(body.subarray(0, DETAIL_BYTES))
+    slot.answerBytes = answer?.byteLength ?? -1
+    if (answer) slot.answer.set(answer.subarray(0, DETAIL_BYTES))
+  }
+
   /** Entry `seq` with what it carried and was answered; undefined when it is gone, or its detail was not kept (older than the latest DETAIL_CAPACITY). */
   detail(seq: number): RequestDetailView | undefined {
-    const detail = this.#details.get(seq)
+    const detail = this.#slots.find((slot) => slot.seq === seq)
     if (!detail) return undefined
     let entry: JournalEntry | undefined
     for (let k = this.#entries.length - 1; k >= 0 && !entry; k--) if (this.#entries[k]!.seq === seq) entry = this.#entries[k]
     if (!entry) return undefined
     return {
       entry,
-      request: { headers: detail.headers, body: detail.body ? lenient.decode(detail.body) : '', bytes: detail.bodyBytes, truncated: detail.bodyBytes > DETAIL_BYTES },
-      answer: detail.answer ? { body: lenient.decode(detail.answer), bytes: detail.answerBytes, truncated: detail.answerBytes > DETAIL_BYTES } : null,
+      request: { headers: headerRecord(detail.headers), body: lenient.decode(detail.body.subarray(0, detail.bodyBytes)), bytes: detail.bodyBytes, truncated: detail.bodyBytes > DETAIL_BYTES },
+      answer: detail.answerBytes < 0 ? null : { body: lenient.decode(detail.answer.subarray(0, detail.answerBytes)), bytes: detail.answerBytes, truncated: detail.answerBytes > DETAIL_BYTES },
     }
   }
 
   clear(): void {
     this.#entries = []
-    this.#details.clear()
+    this.#slots.length = 0
+    this.#nextSlot = 0
   }
 }
