@@ -116,7 +116,7 @@ function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: reado
     ['GET', /^\/members$/, async () => [200, world.staff()]],
     ['GET', /^\/customers$/, async (_, __, url) => [200, searchCustomers(context.world, customerQueryOf(url.searchParams))]],
     ['GET', /^\/customer-filters$/, async () => [200, customerFacets(context.world)]],
-    ['GET', /^\/aggregates$/, async () => [200, worldAggregates(context)]],
+    ['GET', /^\/aggregates$/, async () => [200, await worldAggregates(context)]],
     ['GET', /^\/leads$/, async (_, __, url) => [200, searchLeads(world, url.searchParams.get('query') ?? '', wholeOf(url, 'cursor', 0, Number.MAX_SAFE_INTEGER, 0), wholeOf(url, 'limit', 1, PAGE_LIMIT, PAGE_SIZE))]],
     ['GET', /^\/leads\/([^/]+)$/, async (match) => {
       const page = leadPage(world, id(match[1]!))

@@ -233,13 +233,19 @@ interface AggregateState {
   world: World
   stage: FieldColumn
   source: FieldColumn
-  /** Customers changed since the last computation (ids); `all`: recount every one (the world was replaced). */
+  /** Customers changed since they were last read (ids); `all`: read every one (the world was replaced). */
   dirty: Set<number>
   all: boolean
   result?: WorldAggregates
+  /** The computation under way, shared by the requests that wait for it. */
+  running?: Promise<WorldAggregates>
 }
 
 const aggregateStates = new WeakMap<MockContext, AggregateState>()
+
+/** A full read hands the event loop back every this many customers (the fake keeps answering meanwhile). */
+const READ_CHUNK = 20_000
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /** Relations per `yyyy-MM` (Beijing), from the relation table: no record drawn. */
 function relationsPerMonth(world: World): { months: { month: string; count: number }[]; relations: number } {
@@ -264,12 +270,13 @@ function relationsPerMonth(world: World): { months: { month: string; count: numb
 
 /**
  * The aggregates of the world `context` serves, computed once per world version (its change count:
- * every change emits an event). The first call draws every customer once and keeps its stage and
- * source as codes (3 MB at 1M customers); after that a change re-reads only the customers it names
- * (the events say which), and a replaced world (reset, a fixture) is read again whole. Relations per
- * month come from the relation table each version (no record drawn).
+ * every change emits an event). The first call reads every customer once, a chunk at a time (the
+ * fake keeps answering meanwhile), and keeps its stage and source as codes (4 MB at 1M customers);
+ * after that a change re-reads only the customers it names (the events say which), and a replaced
+ * world (reset, a fixture) is read again whole. Relations per month come from the relation table
+ * each version (no record drawn). Requests arriving meanwhile share the computation under way.
  */
-export function worldAggregates(context: MockContext): WorldAggregates {
+export async function worldAggregates(context: MockContext): Promise<WorldAggregates> {
   let state = aggregateStates.get(context)
   if (!state) {
     const fresh: AggregateState = { world: context.world, stage: new FieldColumn(STAGE), source: new FieldColumn(SOURCE), dirty: new Set(), all: true }
@@ -279,27 +286,47 @@ export function worldAggregates(context: MockContext): WorldAggregates {
     })
     aggregateStates.set(context, (state = fresh))
   }
-  const world = context.world
-  const version = context.events.count
-  if (state.result && state.world === world && state.result.version === version) return state.result
+  const s = state
+  for (;;) {
+    if (s.result && s.world === context.world && s.result.version === context.events.count) return s.result
+    if (s.running) {
+      await s.running
+      continue // a change may have come during it
+    }
+    s.running = computeAggregates(context, s).finally(() => (s.running = undefined))
+    return s.running
+  }
+}
+
+async function computeAggregates(context: MockContext, state: AggregateState): Promise<WorldAggregates> {
   const began = performance.now()
+  const world = context.world
   const read = (i: number) => {
     const c = world.customer(i)
     state.stage.set(i, valueOf(c, STAGE))
     state.source.set(i, valueOf(c, SOURCE))
   }
   if (state.all || state.world !== world) {
+    // Changes during the pass go to `dirty` and are read again after it.
+    state.all = false
+    state.dirty.clear()
     state.world = world
     state.stage = new FieldColumn(STAGE)
     state.source = new FieldColumn(SOURCE)
-    for (let i = 0; i < world.customerCount; i++) if (!world.isDeleted(i)) read(i)
-  } else {
-    for (const id of state.dirty) {
-      const i = world.customerIndex(id)
-      if (i !== undefined && !world.isDeleted(i)) read(i)
+    for (let i = 0; i < world.customerCount; i++) {
+      if (i % READ_CHUNK === READ_CHUNK - 1) {
+        await yieldToEventLoop()
+        if (context.world !== world) return computeAggregates(context, state) // replaced meanwhile: start over
+      }
+      if (!world.isDeleted(i)) read(i)
     }
   }
-  state.all = false
+  // From here to the end nothing waits: the result is the world as of this version.
+  const version = context.events.count
+  for (const id of state.dirty) {
+    const i = world.customerIndex(id)
+    if (i !== undefined && !world.isDeleted(i)) read(i)
+  }
   state.dirty.clear()
   const { months, relations } = relationsPerMonth(world)
   state.result = {

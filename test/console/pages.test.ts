@@ -60,6 +60,17 @@ describe.skipIf(browserMissing)('the world pages in Chromium', () => {
     expect(ui.mock.world.relationsOf(customer.customerId).map((r) => r.qwUserId)).toContain(newcomer.qwUserId)
   })
 
+  it('deletes a customer after asking, and goes back to the search', async () => {
+    const [, , victim] = ui.mock.world.customers({ limit: 3 })
+    const page = await ui.open(`#/customer/${victim!.customerId}`)
+    await page.locator('[data-test=delete]').click()
+    await page.locator('[data-test=delete-confirm]').click()
+    await page.locator('[data-test=search]').waitFor()
+    expect(ui.mock.world.customer(victim!.customerId)).toBeUndefined()
+    await page.goto(`${ui.server.origin}/__mock/ui/#/customer/${victim!.customerId}`)
+    await page.locator('[data-test=not-found]').waitFor()
+  })
+
   it('filters customers by stage on the server and pages through them', async () => {
     const stage = '成交'
     const expected = [...ui.mock.world.customers()].filter((c) => c.fieldValues.customer_stage === stage)
@@ -72,6 +83,19 @@ describe.skipIf(browserMissing)('the world pages in Chromium', () => {
       await expect.poll(() => page.locator('[data-test=page]').textContent()).toBe('第 2 页')
       await expect.poll(() => page.locator('[data-test=hit]').first().textContent()).toContain(String(expected[50]!.customerId))
     }
+  })
+
+  it('shows members by department with counts, and a member who left as left, in English too', async () => {
+    const leaver = ui.mock.world.staff().at(-1)!
+    ui.mock.admin.deleteMember(leaver.qwUserId)
+    const page = await ui.open('#/members')
+    const row = page.locator('[data-test=members] tr', { hasText: leaver.qwUserId })
+    await expect.poll(() => row.textContent()).toContain('已离职')
+    const department = page.locator('[data-test=department]', { has: row })
+    expect(await department.locator('h3').textContent()).toContain('1 已离职')
+    await page.locator('[data-test=lang]').click()
+    await expect.poll(() => row.textContent()).toContain('left')
+    expect(await page.locator('[data-test=nav-members]').textContent()).toBe('Members')
   })
 
   it('lists leads, opens one and adds a follow-up record', async () => {

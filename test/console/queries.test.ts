@@ -9,6 +9,7 @@ import { getResponse } from 'msw'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createMock, type Mock } from '../../mock/index.js'
 import type { CustomerRecord } from '../../mock/world/query.js'
+import { worldAggregates } from '../../mock/console/queries.js'
 
 const NOW = 1_750_000_000_000
 
@@ -132,6 +133,22 @@ describe('world aggregates', () => {
     expect((await admin(mock, 'POST', '/reset')).status).toBe(200)
     const { json: reset } = await admin(mock, 'GET', '/aggregates')
     expect({ ...reset, version: 0, computedMs: 0 }).toEqual({ ...first, version: 0, computedMs: 0 })
+  })
+})
+
+describe('world aggregates while they are computed', () => {
+  it('a change made while the first read hands the event loop back is counted in its answer; requests meanwhile share it', async () => {
+    const mock = await createMock({ seed: 'console-aggregates-live', customers: 25_000, staff: 4, now: () => NOW })
+    const [first] = mock.world.customers({ limit: 1 })
+    const target = first!.fieldValues.customer_stage === '流失' ? '成交' : '流失'
+    const running = worldAggregates(mock.context) // reads 20,000 customers, then yields
+    const same = worldAggregates(mock.context)
+    mock.admin.updateCustomer(first!.customerId, { fields: { customer_stage: target } }) // customer 0: already read
+    const [result, shared] = await Promise.all([running, same])
+    expect(shared).toBe(result)
+    expect(result.version).toBe(mock.context.events.count)
+    const oracle = [...mock.world.customers()].filter((c) => c.fieldValues.customer_stage === target).length
+    expect(result.perStage.find((r) => r.label === target)!.count).toBe(oracle)
   })
 })
 

@@ -90,10 +90,10 @@ export function Field({ label, error, children, test }: { label: string; error?:
   </label>`
 }
 
-/** A select over `options` (value, label), with an "any" choice when `any` is set. */
-export function Select({ value, options, onChange, any, test }: { value: string; options: readonly (readonly [string, string])[]; onChange: (value: string) => void; any?: boolean; test?: string }): VNode {
+/** A select over `options` (value, label), with an empty choice first when `any` is set (labelled "any", or the label given). */
+export function Select({ value, options, onChange, any, test }: { value: string; options: readonly (readonly [string, string])[]; onChange: (value: string) => void; any?: boolean | Word; test?: string }): VNode {
   return html`<select data-test=${test} value=${value} onChange=${(e: Event) => onChange((e.currentTarget as HTMLSelectElement).value)}>
-    ${any && html`<option value="">${t('any')}</option>`}
+    ${any && html`<option value="">${t(any === true ? 'any' : any)}</option>`}
     ${options.map(([v, label]) => html`<option value=${v} selected=${v === value}>${label}</option>`)}
   </select>`
 }

@@ -51,6 +51,7 @@ const WORDS = {
   personal: { zh: '个人', en: 'Personal' },
   enterprise: { zh: '企业', en: 'Enterprise' },
   any: { zh: '全部', en: 'any' },
+  choose: { zh: '请选择…', en: 'Choose…' },
   more: { zh: '还有更多结果', en: 'More results' },
   previous: { zh: '上一页', en: 'Previous' },
   next: { zh: '下一页', en: 'Next' },

@@ -69,7 +69,8 @@ export function RequestJournal({ rows }: { rows: readonly RequestEntry[] }): VNo
   </table>`
 }
 
-const AXES = [{}, { label: '' }]
+/** Ticks as Beijing HH:mm:ss (uPlot's default puts a crowded date row under them). */
+const AXES: uPlot.Axis[] = [{ values: (_u, splits) => splits.map((s) => beijing(s * 1000).slice(11)) }, { label: '' }]
 /** Counts from 0. */
 const SCALES: uPlot.Scales = { y: { range: (_u, _min, max) => [0, Math.max(2, max)] } }
 /** The x axis in Beijing time (the fake's clock is read so). */

@@ -45,7 +45,7 @@ function FieldRow({ id, field, onSaved }: { id: number; field: ProfileField; onS
     }
   }
   const control = field.options
-    ? html`<${Select} test="field-input" any value=${text} options=${field.options.map((o) => [o, o])} onChange=${setText} />`
+    ? html`<${Select} test="field-input" any="unset" value=${text} options=${field.options.map((o) => [o, o])} onChange=${setText} />`
     : html`<input type="text" data-test="field-input" value=${text} onInput=${(e: Event) => setText((e.currentTarget as HTMLInputElement).value)} />`
   return html`<dt title=${field.key}>${field.label}</dt>
     <dd data-row=${field.key}>
@@ -71,7 +71,7 @@ function Tags({ page, facets, onSaved }: { page: CustomerPage; facets: Facets | 
     ${page.tags.length === 0 ? html`<p class="muted">${t('empty')}</p>` : page.tags.map((tag) => html`<span class="tag" title=${tag.group ?? ''} data-tag=${tag.id}>${tag.name}<button title=${t('remove')} data-test="tag-remove" onClick=${() => setTags(ids.filter((x) => x !== tag.id))}>×</button></span>`)}
     <form class="actions" onSubmit=${(e: Event) => { e.preventDefault(); if (adding) void setTags([...ids, Number(adding)]).then(() => setAdding('')) }}>
       <${Field} label=${t('addTag')} error=${issueFor(action.error, 'tagIds')}>
-        <${Select} test="tag-add" any value=${adding} options=${addable.map((tag) => [String(tag.id), tag.group ? `${tag.group} / ${tag.name}` : tag.name])} onChange=${setAdding} />
+        <${Select} test="tag-add" any="choose" value=${adding} options=${addable.map((tag) => [String(tag.id), tag.group ? `${tag.group} / ${tag.name}` : tag.name])} onChange=${setAdding} />
       <//>
       <button data-test="tag-add-go" disabled=${!adding || action.busy}>${t('add')}</button>
     </form>
@@ -111,7 +111,7 @@ function Relations({ page, facets, onSaved }: { page: CustomerPage; facets: Face
     ]} />
     <form class="actions" onSubmit=${add}>
       <${Field} label=${t('addRelation')} error=${issueFor(action.error, 'qwUserId')}>
-        <${Select} test="relation-add" any value=${member} options=${(facets?.members ?? []).filter((m) => !following.has(m.qwUserId)).map((m) => [m.qwUserId, m.deleted ? `${m.name} (${t('left')})` : m.name])} onChange=${setMember} />
+        <${Select} test="relation-add" any="choose" value=${member} options=${(facets?.members ?? []).filter((m) => !following.has(m.qwUserId)).map((m) => [m.qwUserId, m.deleted ? `${m.name} (${t('left')})` : m.name])} onChange=${setMember} />
       <//>
       <button data-test="relation-add-go" disabled=${!member || action.busy}>${t('add')}</button>
     </form>
