@@ -78,6 +78,7 @@ describe.skipIf(browserMissing)(`the live and control pages${browserMissing ? ` 
 
   it('a common fault toggled on: the next request fails, and the journal shows why', async () => {
     const control = await ui.open('#/control')
+    expect(await text(control, '[data-test="preset:gateway-502"]')).toBe('网关 502')
     await control.locator('[data-test="preset:busy"]').click()
     await control.locator('[data-test="preset:busy"][aria-pressed=true]').waitFor()
     await expect.poll(() => ui.mock.context.faults.list().map((r) => r.id)).toContain('preset:busy')

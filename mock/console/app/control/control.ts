@@ -55,7 +55,7 @@ function Faults(): VNode {
   const [error, act] = useAction(reload)
   const shown = presets.data === undefined ? status(presets) : rules.data === undefined ? status(rules) : undefined
   if (shown) return html`<section>${shown}</section>`
-  const word = (id: string) => { const key = `fault:${id.replace(/^preset:/, '')}`; return isWord(key) ? t(key) : id }
+  const word = (id: string) => { const key = `fault_${id.replace(/^preset:/, '').replace(/-/g, '_')}`; return isWord(key) ? t(key) : id }
   return html`<section>
     <h2>${t('faults')}</h2>
     <div class="row" data-test="presets">
