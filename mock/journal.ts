@@ -122,6 +122,8 @@ export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
 
 export class Journal {
   #entries: JournalEntry[] = []
+  /** Entries before this index are dropped: the array is compacted once they are as many as the kept ones (a splice per request would move the whole journal each time). */
+  #head = 0
   #seq = 0
   /** The cursors handed out (cursor → endpoint, filters, tenant), to trace a misplaced one; kept by clear(). */
   readonly cursors = new IssuedCursors()
@@ -142,10 +144,11 @@ export class Journal {
     const recorded: JournalEntry = { seq: ++this.#seq, ...entry }
     this.#entries.push(recorded)
     if (detail && this.keepsDetails) this.#keep(recorded.seq, detail)
-    if (this.#entries.length > this.capacity) {
-      const over = this.#entries.length - this.capacity
-      this.#dropped += over
-      this.#entries.splice(0, over)
+    const kept = this.#entries.length - this.#head
+    if (kept > this.capacity) {
+      this.#dropped += kept - this.capacity
+      this.#head += kept - this.capacity
+      if (this.#head >= Math.max(this.capacity, 1024)) this.#compact()
     }
     for (const listener of [...this.#listeners]) {
       try {
@@ -181,7 +184,13 @@ export class Journal {
   }
 
   list(): readonly JournalEntry[] {
+    if (this.#head > 0) this.#compact()
     return this.#entries
+  }
+
+  #compact(): void {
+    this.#entries = this.#entries.slice(this.#head)
+    this.#head = 0
   }
 
   /** Copies the first DETAIL_BYTES of the body and the answer into the next slot (allocated the first time round only). */
@@ -202,7 +211,7 @@ export class Journal {
     const detail = this.#slots.find((slot) => slot.seq === seq)
     if (!detail) return undefined
     let entry: JournalEntry | undefined
-    for (let k = this.#entries.length - 1; k >= 0 && !entry; k--) if (this.#entries[k]!.seq === seq) entry = this.#entries[k]
+    for (let k = this.#entries.length - 1; k >= this.#head && !entry; k--) if (this.#entries[k]!.seq === seq) entry = this.#entries[k]
     if (!entry) return undefined
     return {
       entry,
@@ -213,6 +222,7 @@ export class Journal {
 
   clear(): void {
     this.#entries = []
+    this.#head = 0
     this.#slots.length = 0
     this.#nextSlot = 0
   }
