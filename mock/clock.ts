@@ -103,7 +103,7 @@ export class Clock {
 
   /**
    * Calls `listener` after every change of the clock (set, advance, freeze, unfreeze, reset, apply:
-   * once per change), synchronously, with the new state; answers a function that unsubscribes.
+   * once per change that moves or stops it), synchronously, with the new state; answers a function that unsubscribes.
    * The pushes' retries (mock/push/delivery.ts) fire from here when the clock reaches them.
    */
   onChange(listener: (state: ClockState) => void): () => void {
@@ -130,6 +130,8 @@ export class Clock {
     if (change.set !== undefined) trial.set(change.set)
     if (change.advanceMs !== undefined) trial.advance(change.advanceMs)
     if (change.freeze === false) trial.unfreeze()
+    // A change that changes nothing (GET /__mock/clock reads through here) tells no listener.
+    if (this.#offset === trial.#offset && this.#frozenAt === trial.#frozenAt) return
     this.#offset = trial.#offset
     this.#frozenAt = trial.#frozenAt
     this.#changed()

@@ -109,7 +109,15 @@ export type FaultRule = z.output<typeof faultRuleSchema> & { readonly id: string
 export const faultsDocumentSchema = z.union([z.array(z.unknown()), z.strictObject({ rules: z.array(z.unknown()) })])
 
 /** A wrong fault definition, naming the rule and field. */
-export class FaultDefinitionError extends Error {}
+export class FaultDefinitionError extends Error {
+  constructor(
+    message: string,
+    /** Each wrong field as `path: what is wrong` (`rules[1].calls.every: …`). */
+    readonly issues: string[] = [],
+  ) {
+    super(message)
+  }
+}
 
 /** The rules of a faults document (`[...]` or `{rules: [...]}`), not yet checked one by one. */
 export function faultRuleList(input: unknown): unknown[] {
@@ -130,10 +138,10 @@ export function parseFaultRules(input: unknown): FaultRule[] {
     }
     return { ...result.data, id: result.data.id ?? `${result.data.kind}-${k + 1}` } as FaultRule
   })
-  if (issues.length > 0) throw new FaultDefinitionError(`invalid fault rules: ${issues.join('; ')}`)
+  if (issues.length > 0) throw new FaultDefinitionError(`invalid fault rules: ${issues.join('; ')}`, issues)
   const ids = rules.map((r) => r!.id)
-  const twice = ids.find((id, k) => ids.indexOf(id) !== k)
-  if (twice) throw new FaultDefinitionError(`invalid fault rules: two rules have the id "${twice}"`)
+  const twice = ids.findIndex((id, k) => ids.indexOf(id) !== k)
+  if (twice >= 0) throw new FaultDefinitionError(`invalid fault rules: two rules have the id "${ids[twice]}"`, [`rules[${twice}].id: another rule has the id "${ids[twice]}"`])
   return rules as FaultRule[]
 }
 
@@ -162,6 +170,9 @@ interface RuleState {
   buckets: Map<string, { tokens: number; at: number }>
 }
 
+/** A rule at position `k`, not yet called (its seed: its own, else its position). */
+const freshState = (rule: FaultRule, k: number): RuleState => ({ rule, seed: hashString(String(rule.seed ?? k)), calls: 0, hits: 0, buckets: new Map() })
+
 const TERMINAL = new Set(['error', 'rateLimit', 'reset', 'hang', 'gateway'])
 
 /** The fault rules of one tenant, with their call counters. */
@@ -177,8 +188,19 @@ export class Faults {
   /** Replaces every rule (and restarts their counts); answers them as parsed. */
   set(input: unknown): FaultRule[] {
     const rules = parseFaultRules(input)
-    this.#states = rules.map((rule, k) => ({ rule, seed: hashString(String(rule.seed ?? k)), calls: 0, hits: 0, buckets: new Map() }))
+    this.#states = rules.map(freshState)
     return rules
+  }
+
+  /** Adds one rule after the others, or takes out the rule with its id (`on: false`); the others keep their counts. */
+  toggle(input: FaultRuleInput & { id: string }, on: boolean): FaultRule[] {
+    const kept = this.#states.filter((s) => s.rule.id !== input.id)
+    if (on) {
+      const [rule] = parseFaultRules([input])
+      kept.push(freshState(rule!, kept.length))
+    }
+    this.#states = kept
+    return kept.map((s) => s.rule)
   }
 
   get active(): boolean {

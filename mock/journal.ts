@@ -67,6 +67,59 @@ export interface PageNote {
   worldChanges?: number
 }
 
+/** Requests whose headers, body and answer the journal keeps (the latest; GET /__mock/requests/<seq>). */
+export const DETAIL_CAPACITY = 200
+/** Bytes of a request body or an answer kept per request. */
+export const DETAIL_BYTES = 4096
+
+/**
+ * What a request carried and what it was answered, as the pipeline hands it to record(): references
+ * only (nothing is copied per request but the first DETAIL_BYTES of each body, into a slot reused).
+ */
+export interface RequestDetail {
+  readonly headers: HeaderList
+  readonly body?: Uint8Array | undefined
+  /** None when no answer was sent (a reset, a hang). */
+  readonly answer?: AnswerBytes | undefined
+}
+
+/** An answer's bytes: whole, or the pieces a page is written from (joined only when sent). */
+export type AnswerBytes = Uint8Array | readonly Uint8Array[]
+
+/** Headers as a journal keeps them: Fetch's Headers, or the host's view of a Node request's. */
+export interface HeaderList {
+  forEach(callback: (value: string, name: string) => void): void
+}
+
+/** A request's detail as JSON: the texts decoded (a cut multi-byte character as U+FFFD), with their full lengths. */
+export interface RequestDetailView {
+  readonly entry: JournalEntry
+  readonly request: { readonly headers: Record<string, string>; readonly body: string; readonly bytes: number; readonly truncated: boolean }
+  readonly answer: { readonly body: string; readonly bytes: number; readonly truncated: boolean } | null
+}
+
+export const requestDetail = (headers: HeaderList, body: Uint8Array | undefined, answer: AnswerBytes | undefined): RequestDetail => ({ headers, body, answer })
+
+/** One kept detail: its buffers allocated once and reused as the ring wraps. */
+interface DetailSlot {
+  seq: number
+  headers: HeaderList
+  readonly body: Uint8Array
+  bodyBytes: number
+  readonly answer: Uint8Array
+  /** -1: no answer. */
+  answerBytes: number
+}
+
+const lenient = new TextDecoder('utf-8')
+
+/** Headers as a record, each value cut at 500 characters. */
+function headerRecord(headers: HeaderList): Record<string, string> {
+  const record: Record<string, string> = {}
+  headers.forEach((value, name) => void (record[name] = value.length > 500 ? `${value.slice(0, 500)}…` : value))
+  return record
+}
+
 export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
   missingCredentials: 'missing',
   unknownAppId: 'unknown-app',
@@ -77,17 +130,27 @@ export const VERDICT_OF: Partial<Record<ErrorKind, SignatureVerdict>> = {
 
 export class Journal {
   #entries: JournalEntry[] = []
+  /** Entries before this index are dropped: the array is compacted once they are as many as the kept ones (a splice per request would move the whole journal each time). */
   #seq = 0
   /** The cursors handed out (cursor → endpoint, filters, tenant), to trace a misplaced one; kept by clear(). */
   readonly cursors = new IssuedCursors()
   #dropped = 0
   readonly #listeners = new Set<(entry: JournalEntry) => void>()
+  /** The latest requests' details: a ring of at most min(DETAIL_CAPACITY, capacity) slots. */
+  readonly #slots: DetailSlot[] = []
+  #nextSlot = 0
 
   constructor(readonly capacity = 10_000) {}
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
+  /** Whether a detail given to record() is kept (the journal keeps entries): build one only then. */
+  get keepsDetails(): boolean {
+    return this.capacity > 0
+  }
+
+  record(entry: Omit<JournalEntry, 'seq'>, detail?: RequestDetail): void {
     const recorded: JournalEntry = { seq: ++this.#seq, ...entry }
     this.#entries.push(recorded)
+    if (detail && this.keepsDetails) this.#keep(recorded.seq, detail)
     // The oldest go in batches, not one per request (each removal moves the whole array): the bound
     // is exact wherever the entries are read (list, dropped).
     if (this.#entries.length > this.capacity + Math.max(64, this.capacity >> 3)) this.#trim()
@@ -139,7 +202,48 @@ export class Journal {
     this.#entries.splice(0, over)
   }
 
+  /** Copies the first DETAIL_BYTES of the body and the answer into the next slot (allocated the first time round only). */
+  #keep(seq: number, { headers, body, answer }: RequestDetail): void {
+    let slot = this.#slots[this.#nextSlot]
+    if (!slot) this.#slots.push((slot = { seq, headers, body: new Uint8Array(DETAIL_BYTES), bodyBytes: 0, answer: new Uint8Array(DETAIL_BYTES), answerBytes: -1 }))
+    this.#nextSlot = (this.#nextSlot + 1) % Math.min(DETAIL_CAPACITY, this.capacity)
+    slot.seq = seq
+    slot.headers = headers
+    slot.bodyBytes = body?.byteLength ?? 0
+    if (body) slot.body.set(body.subarray(0, DETAIL_BYTES))
+    if (answer === undefined) slot.answerBytes = -1
+    else if (answer instanceof Uint8Array) {
+      slot.answerBytes = answer.byteLength
+      slot.answer.set(answer.subarray(0, DETAIL_BYTES))
+    } else {
+      // A page's pieces: the first DETAIL_BYTES copied across them, the whole length counted.
+      let bytes = 0
+      for (const piece of answer) {
+        if (bytes < DETAIL_BYTES) slot.answer.set(piece.subarray(0, DETAIL_BYTES - bytes), bytes)
+        bytes += piece.byteLength
+      }
+      slot.answerBytes = bytes
+    }
+  }
+
+  /** Entry `seq` with what it carried and was answered; undefined when it is gone, or its detail was not kept (older than the latest DETAIL_CAPACITY). */
+  detail(seq: number): RequestDetailView | undefined {
+    this.#trim()
+    const detail = this.#slots.find((slot) => slot.seq === seq)
+    if (!detail) return undefined
+    let entry: JournalEntry | undefined
+    for (let k = this.#entries.length - 1; k >= 0 && !entry; k--) if (this.#entries[k]!.seq === seq) entry = this.#entries[k]
+    if (!entry) return undefined
+    return {
+      entry,
+      request: { headers: headerRecord(detail.headers), body: lenient.decode(detail.body.subarray(0, detail.bodyBytes)), bytes: detail.bodyBytes, truncated: detail.bodyBytes > DETAIL_BYTES },
+      answer: detail.answerBytes < 0 ? null : { body: lenient.decode(detail.answer.subarray(0, detail.answerBytes)), bytes: detail.answerBytes, truncated: detail.answerBytes > DETAIL_BYTES },
+    }
+  }
+
   clear(): void {
     this.#entries = []
+    this.#slots.length = 0
+    this.#nextSlot = 0
   }
 }

@@ -17,6 +17,7 @@ import { BodyPool } from './body-pool.js'
 import { createHandlers, createRouter, errorResponse } from './handlers.js'
 import { answerEndpoint, answerUnknown, errorAnswer, type UpstreamCall } from './core/pipeline.js'
 import type { HeaderSource } from './protocol/signing.js'
+import type { HeaderList } from './journal.js'
 import { hostRequest, hostResponse, type HostResponse } from './host-channel.js'
 import type { Mock } from './index.js'
 import { envelopeJson, UpstreamError } from './protocol/errors.js'
@@ -134,8 +135,16 @@ function headerValue(values: readonly string[] | undefined): string | null {
 }
 
 /** The headers of a Node request as the pipeline reads them, the same as a Fetch Request's (toFetchHeaders). */
-function nodeHeaders(raw: IncomingMessage['headersDistinct']): HeaderSource {
-  return { get: (name) => headerValue(raw[name.toLowerCase()]) }
+function nodeHeaders(raw: IncomingMessage['headersDistinct']): HeaderSource & HeaderList {
+  return {
+    get: (name) => headerValue(raw[name.toLowerCase()]),
+    forEach: (callback) => {
+      for (const name of Object.keys(raw).sort()) {
+        const value = headerValue(raw[name])
+        if (value !== null) callback(value, name)
+      }
+    },
+  }
 }
 
 const NO_BODY = new Uint8Array(0)

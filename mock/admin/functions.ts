@@ -6,7 +6,9 @@
 import type { z } from 'zod'
 import type { MockContext } from '../core/context.js'
 import type { JournalEntry } from '../journal.js'
-import { PACKAGE_VERSION } from '../package-files.js'
+import { fixturePacks, PACKAGE_VERSION } from '../package-files.js'
+import { clip } from '../preview.js'
+import { FAULT_PRESETS, faultPreset } from '../console/fault-presets.js'
 import { FaultDefinitionError, type FaultRule, type Faults } from '../faults.js'
 import type { FixtureCustomer, FixtureDocument, FixtureInput, Recipe } from '../world/fixture.js'
 import { isRecipe } from '../world/fixture.js'
@@ -21,6 +23,7 @@ import type { Department } from '../world/schema.js'
 import type { TagRecord } from '../world/changes.js'
 import { leadItem } from '../endpoints/clue/list-by-create-time-asc.js'
 import { followUpItem } from '../endpoints/clue/list-follow-up.js'
+import { faultPresetChangeSchema } from './schemas.js'
 import { leadPatchSchema, newFollowUpSchema, newLeadSchema, newTagSchema, tagPatchSchema, type LeadPatch, type NewFollowUp, type NewLead, type NewTag, type TagPatch } from './schemas.js'
 
 export { clockSchema, customerPatchSchema, newCustomerSchema, newRelationSchema, relationPatchSchema, type ClockChange, type CustomerPatch, type NewCustomer, type NewRelation, type RelationPatch } from './schemas.js'
@@ -109,6 +112,12 @@ export interface AdminFunctions {
   /** Replaces the fault rules (`[...]` or `{rules: [...]}`; counts restart); a wrong rule is a 400 naming its field. */
   setFaults(rules: unknown): FaultRule[]
   clearFaults(): void
+  /** Turns a common fault on or off (`{on: true|false}`, mock/console/fault-presets.ts), the other rules in force kept with their counts; answers the rules. */
+  setFaultPreset(id: string, change: unknown): ReturnType<Faults['list']>
+  /** The packs in fixtures/ by name. */
+  packs(): string[]
+  /** Replaces the world with a pack of fixtures/ (by name only: never a path). */
+  loadPack(name: string): Promise<void>
 }
 
 /**
@@ -129,7 +138,7 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
     }
   }
 
-  return {
+  const admin: AdminFunctions = {
     health() {
       const { world, clock } = context
       return { status: 'ok', version: PACKAGE_VERSION, customers: world.liveCustomerCount, relations: world.relationCount, members: world.memberList.length, loading: changes.loading, clock: clock.state() }
@@ -273,13 +282,30 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
       try {
         return context.faults.set(rules)
       } catch (error) {
-        if (error instanceof FaultDefinitionError) throw new AdminError(400, error.message)
+        if (error instanceof FaultDefinitionError) throw new AdminError(400, error.message, error.issues.length > 0 ? error.issues : undefined)
         throw error
       }
     },
 
     clearFaults() {
       context.faults.set([])
+    },
+
+    setFaultPreset(id, raw) {
+      const preset = faultPreset(id)
+      if (!preset) throw new AdminError(404, `no fault preset ${clip(id, 60)} (known: ${FAULT_PRESETS.map((p) => p.id).join(', ')})`)
+      const { on } = check(faultPresetChangeSchema, raw, 'fault preset change')
+      context.faults.toggle(preset, on)
+      return context.faults.list()
+    },
+
+    packs() {
+      return fixturePacks()
+    },
+
+    async loadPack(name) {
+      if (!fixturePacks().includes(name)) throw new AdminError(404, `no pack ${clip(name, 60)} (known: ${fixturePacks().join(', ')})`)
+      await admin.loadWorld(name)
     },
 
     setClock(raw) {
@@ -295,4 +321,5 @@ export function createAdmin(context: MockContext, rebuild: () => Promise<World>,
       return context.clock.state()
     },
   }
+  return admin
 }

@@ -21,6 +21,8 @@ import { worldQuery } from '../world/query.js'
 import { customerPage, membersByDepartment } from '../console/view.js'
 import { customerFacets, customerQueryOf, leadPage, PAGE_LIMIT, PAGE_SIZE, searchCustomers, searchLeads, worldAggregates } from '../console/queries.js'
 import { consoleAsset, CONSOLE_ROUTE } from '../console/assets.js'
+import { FAULT_PRESETS } from '../console/fault-presets.js'
+import { DETAIL_CAPACITY } from '../journal.js'
 import type { ClockChange, CustomerPatch, DepartmentChange, LeadPatch, MemberPatch, NewCustomer, NewDepartment, NewFollowUp, NewLead, NewMember, NewRelation, NewTag, RelationPatch, TagPatch } from './schemas.js'
 
 /** A fixture sent over HTTP: a document or a recipe, never a path to read on the server. */
@@ -52,6 +54,17 @@ function segment(text: string): string {
   } catch {
     throw new AdminError(400, `not a well-formed path segment: ${clip(text, 60)}`)
   }
+}
+
+/** A journal entry whose detail is gone: 404. */
+function notKept(seq: string): never {
+  throw new AdminError(404, `request ${clip(seq, 20)} is not in the journal, or older than the last ${DETAIL_CAPACITY} requests (whose headers, body and answer are kept)`)
+}
+
+/** The common faults with whether each is in force. */
+const faultPresets = (admin: AdminFunctions) => {
+  const inForce = new Set(admin.faults().map((r) => r.id))
+  return { presets: FAULT_PRESETS.map((p) => ({ ...p, on: inForce.has(p.id) })) }
 }
 
 /** What a route answers: a status and a JSON body. */
@@ -136,13 +149,19 @@ function adminRoutes(context: MockContext, admin: AdminFunctions, tenants: reado
     ['PATCH', /^\/tags\/([^/]+)$/, async (match, body) => [200, admin.updateTag(id(match[1]!), (await body()) as TagPatch)]],
     ['DELETE', /^\/tags\/([^/]+)$/, async (match) => (admin.deleteTag(id(match[1]!)), [200, { deleted: Number(match[1]) }])],
     ['GET', /^\/requests$/, async () => [200, admin.requests()]],
+    ['GET', /^\/requests\/([^/]+)$/, async (match) => [200, context.journal.detail(id(match[1]!)) ?? notKept(match[1]!)]],
     ['DELETE', /^\/requests$/, async () => (admin.clearRequests(), [200, { cleared: true }])],
     // Consumer coverage (docs/coverage.md): the report, and the journals as one document for offline reports; every tenant on the default scope.
     ['GET', /^\/coverage$/, async () => [200, coverageReport(journalExport(scopeContexts))]],
     ['GET', /^\/journal$/, async () => [200, journalExport(scopeContexts)]],
+    ['DELETE', /^\/coverage$/, async () => (scopeContexts.forEach((c) => (c.journal.clear(), c.pushes.clearJournal())), [200, coverageReport(journalExport(scopeContexts))])],
     ['GET', /^\/faults$/, async () => [200, { rules: admin.faults() }]],
     ['POST', /^\/faults$/, async (_, body) => [200, { rules: admin.setFaults(await body()) }]],
     ['DELETE', /^\/faults$/, async () => (admin.clearFaults(), [200, { rules: [] }])],
+    ['GET', /^\/faults\/presets$/, async () => [200, faultPresets(admin)]],
+    ['PUT', /^\/faults\/presets\/([^/]+)$/, async (match, body) => [200, { rules: admin.setFaultPreset(segment(match[1]!), await body()) }]],
+    ['GET', /^\/packs$/, async () => [200, { packs: admin.packs() }]],
+    ['POST', /^\/packs\/([^/]+)$/, async (match) => (await admin.loadPack(segment(match[1]!)), [200, admin.health()])],
     ['GET', /^\/clock$/, async () => [200, admin.setClock({})]],
     // A clock change fires the push retries it makes due; the answer waits for them (mock/push/delivery.ts).
     ['POST', /^\/clock$/, async (_, body) => {

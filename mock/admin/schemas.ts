@@ -123,3 +123,6 @@ export type CustomerPatch = z.input<typeof customerPatchSchema>
 export type NewRelation = z.input<typeof newRelationSchema>
 export type RelationPatch = z.input<typeof relationPatchSchema>
 export type ClockChange = z.input<typeof clockSchema>
+
+/** A common fault (mock/console/fault-presets.ts) turned on or off. */
+export const faultPresetChangeSchema = z.strictObject({ on: z.boolean() })

@@ -46,4 +46,16 @@ textarea { width: 100%; font-family: ui-monospace, monospace; font-size: .85rem;
 svg.bars .bar { fill: #0969da; }
 svg.bars text { font-size: 12px; fill: #1f2328; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 1rem; }
+.row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .4rem 0; }
+.row form button, .row button { margin-left: 0; }
+tr.failed td { color: #cf222e; }
+.detail { background: #f6f8fa; padding: .5rem .8rem; border-radius: 4px; }
+.detail dd { word-break: break-all; }
+.detail h4 { margin: .4rem 0 .2rem; font-size: .85rem; color: #57606a; }
+pre { white-space: pre-wrap; word-break: break-all; font-size: .8rem; background: #fff; border: 1px solid #eaeef2; padding: .4rem; max-height: 24rem; overflow: auto; margin: 0; }
+.chip { display: inline-block; border: 1px solid #d0d7de; color: #6e7781; border-radius: 10px; padding: 0 .5rem; margin: 0 .25rem .25rem 0; font-size: .8rem; }
+.chip.covered { background: #dafbe1; border-color: #1a7f37; color: #1a7f37; }
+button.toggle { border: 1px solid #d0d7de; background: #fff; border-radius: 4px; padding: .25rem .7rem; cursor: pointer; }
+button.toggle.on { background: #ffebe9; border-color: #cf222e; color: #cf222e; }
 `

@@ -19,7 +19,7 @@ import { envelopeJson, SUCCESS_CODE, UpstreamError } from '../protocol/errors.js
 import { verifySignature } from '../protocol/signing.js'
 import { requestBytes, respond, toResponse, type HostResponse } from '../host-channel.js'
 import { gatewayPage, type FaultPlan, type FaultRule } from '../faults.js'
-import { VERDICT_OF, type PageNote, type SignatureVerdict } from '../journal.js'
+import { requestDetail, VERDICT_OF, type AnswerBytes, type HeaderList, type PageNote, type SignatureVerdict } from '../journal.js'
 import { newRequestId, REQUEST_ID_HEADER, type Logger } from '../log.js'
 import { clip } from '../preview.js'
 import { diagnoseSignature } from '../diagnose/signature.js'
@@ -35,7 +35,7 @@ export interface UpstreamCall {
   /** The URL's path, as the URL parser normalised it. */
   readonly path: string
   /** The headers as Fetch gives them: any case, a repeated header joined with `, `. */
-  readonly headers: HeaderSource
+  readonly headers: HeaderSource & HeaderList
   /** The raw body (empty when there is none). */
   body(): Uint8Array | Promise<Uint8Array>
 }
@@ -79,8 +79,12 @@ export function answerUnknown(context: MockContext, request: UpstreamCall): Answ
   const { status, code } = context.errors.render(error)
   const diagnosis = diagnosePath(path, ENDPOINT_PATHS())
   log.log('diagnosis', diagnosis)
-  context.journal.record({ requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status, diagnosis })
-  return errorAnswer(context, request, error, requestId, log)
+  const unknown = errorAnswer(context, request, error, requestId, log)
+  context.journal.record(
+    { requestId, time: context.clock.now(), method, path, endpoint: null, appId: appIdOf(request), signature: 'not-checked', code, status, diagnosis },
+    context.journal.keepsDetails ? requestDetail(request.headers, undefined, unknown.body) : undefined,
+  )
+  return unknown
 }
 
 /** The appId header, bounded (it is echoed in the journal and logs). */
@@ -110,13 +114,13 @@ export async function answerEndpoint(context: MockContext, endpoint: Endpoint, r
   let plan: FaultPlan | undefined
   let raw: Uint8Array | undefined
   let diagnosis: string | undefined
-  const journal = (status: number, code: number | null) =>
+  const journal = (status: number, code: number | null, answer?: AnswerBytes) =>
     context.journal.record({
       requestId, time: receivedAt, method: clip(request.method, ECHO_CHARS), path: clip(request.path, ECHO_CHARS), endpoint: endpoint.path, appId, signature, code, status, ...note,
       ...(plan && plan.hits.length > 0 ? { faults: plan.hits } : {}),
       ...(plan && plan.latencyMs > 0 ? { delayMs: plan.latencyMs } : {}),
       ...(diagnosis === undefined ? {} : { diagnosis }),
-    })
+    }, context.journal.keepsDetails ? requestDetail(request.headers, raw, answer) : undefined)
   try {
     if (logger.enabled) logger.log('route', `${clip(request.method, ECHO_CHARS)} ${clip(request.path, ECHO_CHARS)} → ${endpoint.path}`)
     if (request.method !== 'POST') throw new UpstreamError('methodNotAllowed', clip(request.method, ECHO_CHARS))
@@ -156,10 +160,11 @@ export async function answerEndpoint(context: MockContext, endpoint: Endpoint, r
       plan!.latencyMs += late
       await sleep(late)
     }
-    journal(200, SUCCESS_CODE)
     const message = endpoint.message === 'option' ? options.successMessage : endpoint.message
-    if (endpoint.withoutData) return answer(200, jsonHeaders(requestId), Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>)
-    const success = successAnswer(jsonHeaders(requestId), message, data)
+    const success = endpoint.withoutData
+      ? answer(200, jsonHeaders(requestId), Buffer.from(`{"code":${SUCCESS_CODE},"message":${JSON.stringify(message)}}`) as Uint8Array<ArrayBuffer>)
+      : successAnswer(jsonHeaders(requestId), message, data)
+    journal(200, SUCCESS_CODE, success.chunks ?? success.body)
     if (plan?.truncate) return { ...success, chunks: undefined, body: success.body, fault: { kind: 'truncate', atByte: Math.min(success.body.byteLength, plan.truncate.atByte ?? Math.floor(success.body.byteLength / 2)) } }
     return success
   } catch (error) {
@@ -176,7 +181,7 @@ export async function answerEndpoint(context: MockContext, endpoint: Endpoint, r
     }
     const response = errorAnswer(context, request, error, requestId, logger)
     const rendered = error instanceof UpstreamError ? context.errors.render(error) : context.errors.render(new UpstreamError('internal'))
-    journal(rendered.status, rendered.code)
+    journal(rendered.status, rendered.code, response.body)
     return response
   }
 }
@@ -225,19 +230,25 @@ function cursorDiagnosis(context: MockContext, peers: readonly MockContext[], en
 }
 
 /** The answer of a fault rule that replaces the endpoint's. */
-function faultAnswer(context: MockContext, request: UpstreamCall, rule: FaultRule, journal: (status: number, code: number | null) => void, requestId: string, log: Logger): Answer {
+function faultAnswer(context: MockContext, request: UpstreamCall, rule: FaultRule, journal: (status: number, code: number | null, answer?: AnswerBytes) => void, requestId: string, log: Logger): Answer {
   switch (rule.kind) {
-    case 'error':
-      journal(rule.httpStatus, rule.code)
-      return answer(rule.httpStatus, jsonHeaders(requestId), Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
-    case 'rateLimit': {
-      const { status, code } = context.errors.render(new UpstreamError('rateLimited'))
-      journal(status, code)
-      return errorAnswer(context, request, new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`), requestId, log)
+    case 'error': {
+      const refused = answer(rule.httpStatus, jsonHeaders(requestId), Buffer.from(envelopeJson(rule.code, rule.message)) as Uint8Array<ArrayBuffer>)
+      journal(rule.httpStatus, rule.code, refused.body)
+      return refused
     }
-    case 'gateway':
-      journal(rule.status, null)
-      return answer(rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
+    case 'rateLimit': {
+      const error = new UpstreamError('rateLimited', `rule ${rule.id}: over ${rule.qps} requests/s`)
+      const { status, code } = context.errors.render(error)
+      const refused = errorAnswer(context, request, error, requestId, log)
+      journal(status, code, refused.body)
+      return refused
+    }
+    case 'gateway': {
+      const page = answer(rule.status, { 'content-type': 'text/html', [REQUEST_ID_HEADER]: requestId }, Buffer.from(rule.body ?? gatewayPage(rule.status)) as Uint8Array<ArrayBuffer>)
+      journal(rule.status, null, page.body)
+      return page
+    }
     case 'hang':
       journal(0, null)
       return { status: 200, headers: {}, body: EMPTY, fault: { kind: 'hang', maxMs: rule.maxMs } }

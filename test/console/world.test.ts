@@ -2,10 +2,9 @@
  * The demo console's world view (docs/console.md), in a real browser: Debian's Chromium driven by
  * playwright-core against the standalone fake on 127.0.0.1:0. Search a customer by mobile, open it,
  * see its name, a select field by option name and its members; switch the language. The guard on
- * the console's data routes is tested without a browser. CONSOLE_SCREENSHOT=1 writes docs/console.png.
+ * the console's data routes is tested without a browser. (docs/console.png: test/console/live.browser.test.ts.)
  */
 import { createHash } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import { getResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, startServer, type Mock, type RunningServer } from '../../mock/index.js'
@@ -119,8 +118,6 @@ describe.skipIf(browserMissing)('the console in Chromium', () => {
     const relations = await page.locator('[data-test=relations]').textContent()
     for (const name of memberNames) expect(relations).toContain(name)
     expect(await page.locator('[data-test=nav-customers]').textContent()).toBe('客户')
-
-    if (process.env.CONSOLE_SCREENSHOT === '1') await page.screenshot({ path: fileURLToPath(new URL('../../docs/console.png', import.meta.url)), fullPage: true })
 
     await page.locator('[data-test=lang]').click()
     await expect.poll(() => page.locator('[data-test=nav-customers]').textContent()).toBe('Customers')

@@ -17,6 +17,10 @@ import { Customer } from './world/customer.js'
 import { Tenants } from './world/tenants.js'
 import { Lead, Leads } from './world/leads.js'
 import { Charts } from './world/charts.js'
+import { Live } from './live/requests.js'
+import { Pushes } from './live/pushes.js'
+import { Coverage } from './live/coverage.js'
+import { Control } from './control/control.js'
 
 /** A page: the hash route it answers (a regex source; groups are its params), its nav label if it is listed. */
 export interface PageDefinition {
@@ -34,6 +38,10 @@ export const PAGES: PageDefinition[] = [
   { route: 'lead/(\\d+)', view: Lead },
   { route: 'charts', nav: 'charts', view: Charts },
   { route: 'tenants', nav: 'tenants', view: Tenants },
+  { route: 'live', nav: 'live', view: Live },
+  { route: 'pushes', nav: 'pushes', view: Pushes },
+  { route: 'coverage', nav: 'coverage', view: Coverage },
+  { route: 'control', nav: 'control', view: Control },
 ]
 
 const DEFAULT_ROUTE = 'customers'
