@@ -242,6 +242,8 @@ export class Journal {
   }
 
   clear(): void {
+    // Entries past the bound were dropped before the clear (the bound trims in batches): counted as such.
+    this.#trim()
     this.#entries = []
     this.#slots.length = 0
     this.#nextSlot = 0
