@@ -4,7 +4,7 @@
  * shipped file is used as it is, but for what only compose gives it: the replicas' addresses
  * (`fake-a`, `fake-b`: their host:port on 127.0.0.1), the listen ports (free ports on 127.0.0.1) and
  * nginx's temporary files and access log (in a temporary directory, not /var; the log names the
- * replica nginx chose for each request, which the routing tests read). `substitute` checks
+ * replica nginx chose for each request and the tenant it keyed on, which the routing tests read). `substitute` checks
  * each replacement applies exactly as often as expected, so a change to the file's structure fails
  * here rather than testing something else.
  */
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isAdminPath } from '../../mock/admin/guard.js'
 import { ENDPOINTS } from '../../mock/endpoints/index.js'
-import { settingByKey } from '../../mock/options.js'
+import { DEMO_CREDENTIALS, settingByKey } from '../../mock/options.js'
 import { call, startReplica, type Replica } from './support.js'
 
 const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx'
@@ -49,7 +49,7 @@ function substitute(text: string, at: { replicas: Record<(typeof FAKES)[number],
   out = replace(out, `listen ${PORT};`, `listen 127.0.0.1:${at.spread};`, 1)
   out = replace(out, `listen ${PINNED};`, `listen 127.0.0.1:${at.pinned};`, 1)
   const paths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${join(at.dir, kind)};`)
-  const log = [`log_format routed '$request_uri $upstream_addr';`, `access_log ${join(at.dir, 'access.log')} routed;`]
+  const log = [`log_format routed '$http_x_route $request_uri $upstream_addr $tenant';`, `access_log ${join(at.dir, 'access.log')} routed;`]
   out = replace(out, '\nhttp {\n', `\nhttp {\n  ${[...log, ...paths].join('\n  ')}\n`, 1)
   // Nothing that only compose resolves is left: every server and listener is on loopback.
   for (const m of out.replace(/#[^\n]*/g, '').matchAll(/(?:^|[{;])\s*(server|listen)\s+([^\s;{]+)/gm)) expect(m[2], m[0]).toMatch(/^127\.0\.0\.1:\d+$/)
@@ -71,7 +71,7 @@ async function listening(port: number, child: ChildProcess, log: () => string): 
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${log()}`)
     const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(socket.end() && true)).on('error', () => resolve(false))
+      const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true))).on('error', () => resolve(false))
     })
     if (up) return
     await new Promise((r) => setTimeout(r, 50))
@@ -117,13 +117,18 @@ describe.skipIf(missing !== undefined)('docker/nginx.conf in a real nginx, in fr
     expect(answer.status).toBe(200)
     return (await answer.json()) as Entry[]
   }
-  /** The requests nginx sent while `send` ran: each one's URI and the replica (host:port) it chose, from the access log. */
-  const routed = async (send: () => Promise<number>): Promise<{ uri: string; server: string }[]> => {
-    const lines = () => readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean)
-    const from = lines().length
-    const sent = await send()
-    for (let wait = 0; lines().length < from + sent && wait < 100; wait++) await new Promise((r) => setTimeout(r, 50)) // logged once the answer is out
-    const out = lines().slice(from).map((line) => ({ uri: line.split(' ')[0]!, server: line.split(' ')[1]! }))
+  /**
+   * The requests `send` made, each with the header `x-route` it is given (`tag`, or `tag.<more>` to tell
+   * calls apart): each one's tag, URI and the replica (host:port) nginx chose, from the access log, whose
+   * lines come in the order answers ended.
+   */
+  let routes = 0
+  const routed = async (send: (tag: string) => Promise<number>): Promise<{ tag: string; uri: string; server: string; tenant: string }[]> => {
+    const tag = `r${++routes}`
+    const lines = () => readFileSync(join(dir, 'access.log'), 'utf8').split('\n').map((line) => line.split(' ')).filter(([t]) => t === tag || t!.startsWith(`${tag}.`))
+    const sent = await send(tag)
+    for (let wait = 0; lines().length < sent && wait < 100; wait++) await new Promise((r) => setTimeout(r, 50)) // logged once the answer is out
+    const out = lines().map(([t, uri, server, tenant]) => ({ tag: t!, uri: uri!, server: server!, tenant: tenant! }))
     expect(out).toHaveLength(sent)
     return out
   }
@@ -250,34 +255,40 @@ describe.skipIf(missing !== undefined)('docker/nginx.conf in a real nginx, in fr
 
   it("keys a tenant's home by its appId: its API calls on either port and its admin scope reach one replica; plain /__mock is the first (demo) tenant's", async () => {
     const appIds = Array.from({ length: 16 }, (_, k) => `ww${String(k).padStart(16, '0')}_Rt${k}`)
-    const log = await routed(async () => {
-      for (const appId of appIds) {
-        await fetch(`${spread}/api/v3/add-clue`, { method: 'POST', headers: { 'content-type': 'application/json', appId }, body: '{}' })
-        await fetch(`${spread}/__mock/tenants/${appId}/clock`, { headers: { authorization: `Bearer ${TOKEN}` } })
-        await fetch(`${pinned}/api/v3/echo`, { method: 'POST', headers: { 'content-type': 'application/json', appId }, body: '{}' })
+    const log = await routed(async (tag) => {
+      const post = { method: 'POST', body: '{}' }
+      for (const [k, appId] of appIds.entries()) {
+        const json = { 'content-type': 'application/json', appId, 'x-route': `${tag}.${k}` }
+        await (await fetch(`${spread}/api/v3/add-clue`, { ...post, headers: json })).text()
+        await (await fetch(`${spread}/__mock/tenants/${appId}/clock`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-route': `${tag}.${k}` } })).text()
+        await (await fetch(`${pinned}/api/v3/echo`, { ...post, headers: json })).text()
       }
-      await call(spread, '/v3/add-clue', {})
-      await fetch(`${spread}/__mock/clock`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      await call(spread, '/v3/add-clue', {}, { 'x-route': `${tag}.demo` })
+      await (await fetch(`${spread}/__mock/clock`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-route': `${tag}.demo` } })).text()
       return appIds.length * 3 + 2
     })
     const homes = appIds.map((appId, k) => {
-      const calls = log.slice(k * 3, k * 3 + 3)
-      expect(calls.map((c) => c.uri)).toEqual(['/api/v3/add-clue', `/__mock/tenants/${appId}/clock`, '/api/v3/echo'])
+      const calls = log.filter((c) => c.tag.endsWith(`.${k}`))
+      expect(calls.map((c) => c.uri).sort()).toEqual([`/__mock/tenants/${appId}/clock`, '/api/v3/add-clue', '/api/v3/echo'])
       expect(new Set(calls.map((c) => c.server)).size, appId).toBe(1)
+      expect(new Set(calls.map((c) => c.tenant)), appId).toEqual(new Set([appId]))
       return calls[0]!.server
     })
     expect(new Set(homes)).toEqual(new Set([hostOf(a), hostOf(b)]))
-    expect(log.at(-1)!.server).toBe(log.at(-2)!.server)
+    const demo = log.filter((c) => c.tag.endsWith('.demo'))
+    expect(demo.map((c) => c.uri).sort()).toEqual(['/__mock/clock', '/api/v3/add-clue'])
+    expect(new Set(demo.map((c) => c.server)).size).toBe(1)
+    expect(new Set(demo.map((c) => c.tenant))).toEqual(new Set([DEMO_CREDENTIALS.appId]))
   })
 
   it('sends every admin path home, as the fake tells admin paths apart, and every call home on the pinned port', async () => {
-    const home = (await routed(async () => (await call(spread, '/v3/add-clue', {}), 1)))[0]!.server
+    const home = (await routed(async (tag) => (await call(spread, '/v3/add-clue', {}, { 'x-route': tag }), 1)))[0]!.server
     const uris = ['/__mock', '/__mock/', '/__mock/health', '/__mock/requests', '/__mock/stream', '/__mock/coverage', '/__mockery', '/api/__mock/x', '/__mock-ui', '/api/v3/echo']
     for (const port of [spread, pinned]) {
       const asked = port === pinned ? [...uris, ...ENDPOINTS.map((e) => `/api${e.path}`)] : uris
       // Without the token: every admin call is refused at once, wherever it lands.
-      const log = await routed(async () => {
-        for (const uri of asked) for (let k = 0; k < 3; k++) await (await fetch(`${port}${uri}`)).text()
+      const log = await routed(async (tag) => {
+        for (const uri of asked) for (let k = 0; k < 3; k++) await (await fetch(`${port}${uri}`, { headers: { 'x-route': tag } })).text()
         return asked.length * 3
       })
       for (const uri of asked) {
