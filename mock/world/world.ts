@@ -15,7 +15,7 @@ import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_
 import { FieldAliases } from './field-aliases.js'
 import { HashIndex, hashId, hashText } from './hash-index.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, SkeletonDraw, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { hasSearchKey, LEADS_PER_CUSTOMER, LeadBook, searchKeyHashes, searchKeysOf, type FollowUp, type Lead, type SearchKeys } from './leads.js'
 import { generateMembers } from './generate/members.js'
@@ -162,7 +162,8 @@ export class World {
 
     const seed = worldSeed(o.seed)
     const shape: WorldShape = { seed, customers: o.customers, staff: o.staff, fromSec, untilSec }
-    const minter = new IdMinter()
+    // The catalog's ids, then one or two per customer.
+    const minter = new IdMinter(o.customers * 1.3 + 1024)
     // The tenant was set up a month before its first customer.
     const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter))
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
@@ -250,50 +251,64 @@ export class World {
     this.#customerCount = n
     this.#customerIds = new Float64Array(n)
     this.#companyIds = new Float64Array(n)
-    // Follows in customer order first, then sorted into key order.
-    let count = 0
-    let sec = new Float64Array(Math.max(16, Math.ceil(n * 1.5)))
-    let micros = new Int32Array(sec.length)
-    let customer = new Int32Array(sec.length)
-    let member = new Int32Array(sec.length)
-    const type = new Uint8Array(n)
+    // Follows in customer order (a customer's by member) straight into the relation columns, then put
+    // into key order: (sec, nanos) with ties in that order, as the keyset lists need.
+    const t = this.relations
+    t.reserve(Math.max(16, Math.ceil(n * 1.5)))
+    const draw = new SkeletonDraw()
     const step = Math.max(1, Math.floor(n / 100))
     for (let i = 0; i < n; i++) {
-      const skeleton = customerSkeleton(this.shape, this.#memberCumulative, i)
-      const mintMs = customerMintMs(this.shape, i, skeleton)
+      const d = draw.draw(this.shape, this.#memberCumulative, i)
+      const mintMs = customerMintMs(this.shape, i, d)
       this.#customerIds[i] = minter.mint(mintMs)
-      if (skeleton.type === 2) this.#companyIds[i] = minter.mint(companyMintMs(this.shape, i, mintMs))
-      type[i] = skeleton.type
-      for (const follow of skeleton.follows) {
-        if (count === sec.length) {
-          const grown = count * 2
-          ;[sec, micros, customer, member] = [grow(sec, grown), grow(micros, grown), grow(customer, grown), grow(member, grown)]
-        }
-        sec[count] = follow.sec
-        micros[count] = follow.micros
-        customer[count] = i
-        member[count] = follow.member
-        count++
+      if (d.type === 2) this.#companyIds[i] = minter.mint(companyMintMs(this.shape, i, mintMs))
+      const first = t.length
+      for (let k = 0; k < d.count; k++) {
+        // Insertion by member (a customer has at most MAX_FOLLOWERS).
+        let at = t.push(d.sec[k]!, d.micros[k]! * 1000, 0, i, d.member[k]!, d.type)
+        for (; at > first && t.member[at - 1]! > t.member[at]!; at--) t.swap(at - 1, at)
       }
-      if (onProgress && (i % step === 0 || i === n - 1)) onProgress(i + 1, n)
+      // The last customer's progress is told when the world is ready.
+      if (onProgress && i % step === 0 && i < n - 1) onProgress(i + 1, n)
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
-
-    const order = new Int32Array(count)
-    for (let k = 0; k < count; k++) order[k] = k
-    order.sort((a, b) => sec[a]! - sec[b]! || micros[a]! - micros[b]! || customer[a]! - customer[b]! || member[a]! - member[b]!)
+    await yieldToEventLoop()
+    t.sortByKey(this.shape.fromSec, this.shape.untilSec)
+    await yieldToEventLoop()
 
     // Relation ids are global to the upstream (shared by all tenants): ascending, with gaps.
     const idGaps = new Rng(this.shape.seed ^ 0x5eed)
     let id = RELATION_ID_BASE + idGaps.int(1_000_000)
-    this.relations.reserve(count)
-    for (let p = 0; p < count; p++) {
-      const k = order[p]!
-      id += 1 + idGaps.int(40)
-      this.#appendRelation(sec[k]!, micros[k]! * 1000, id, customer[k]!, member[k]!, type[customer[k]!]!)
-      if (p % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
+    for (let slot = 0; slot < t.length; slot++) t.id[slot] = id += 1 + idGaps.int(40)
+    this.#maxRelationId = Math.max(this.#maxRelationId, t.length > 0 ? id : 0)
+    this.#indexSlots()
+    if (onProgress && n > 0) onProgress(n, n)
+  }
+
+  /** Fills the keyset lists with every slot, in slot order (the build's: key order), each list sized first. */
+  #indexSlots(): void {
+    const t = this.relations
+    const staff = this.memberList.length
+    const typeCounts = new Int32Array(3)
+    const memberTypeCounts = new Int32Array(staff * 3)
+    for (let slot = 0; slot < t.length; slot++) {
+      typeCounts[t.type[slot]!]!++
+      memberTypeCounts[t.member[slot]! * 3 + t.type[slot]!]!++
     }
-    this.#trimLists()
+    this.#all.reserve(t.length)
+    for (let type = 0; type < 3; type++) this.#byType[type]!.reserve(typeCounts[type]!)
+    for (let m = 0; m < staff; m++) {
+      this.#byMember[m]!.reserve(memberTypeCounts[m * 3]! + memberTypeCounts[m * 3 + 1]! + memberTypeCounts[m * 3 + 2]!)
+      for (let type = 0; type < 3; type++) this.#byMemberType[m]![type]!.reserve(memberTypeCounts[m * 3 + type]!)
+    }
+    for (let slot = 0; slot < t.length; slot++) {
+      const member = t.member[slot]!
+      const type = t.type[slot]!
+      this.#all.append(slot)
+      this.#byType[type]!.append(slot)
+      this.#byMember[member]!.append(slot)
+      this.#byMemberType[member]![type]!.append(slot)
+    }
   }
 
   /** Serialised items of this world's relations (the endpoint's cache; changes invalidate it). */
