@@ -52,13 +52,20 @@ export class IdMinter {
   #cells: Float64Array
   #mask: number
   #size = 0
+  /** No id before this one will be asked for again (forgetBefore): the set may drop them. */
+  #floor = 0
 
-  /** `expected`: about how many ids will be taken (the set grows past it). */
-  constructor(expected = 64) {
-    let capacity = 64
-    while (capacity < expected * 2) capacity *= 2
-    this.#cells = new Float64Array(capacity)
-    this.#mask = capacity - 1
+  constructor() {
+    this.#cells = new Float64Array(1024)
+    this.#mask = this.#cells.length - 1
+  }
+
+  /**
+   * The caller will never again ask for an id at a millisecond before `epochMs`: ids minted before it
+   * can leave the set (a world's build mints in nearly ascending time, so the set stays small).
+   */
+  forgetBefore(epochMs: number): void {
+    this.#floor = Math.max(this.#floor, (epochMs - ID_EPOCH_MS) * SHIFT)
   }
 
   mint(epochMs: number): number {
@@ -91,11 +98,17 @@ export class IdMinter {
     return true
   }
 
+  /** When half full: the ids still wanted (not before the floor) in a table at most a quarter full. */
   #rehash(): void {
     const old = this.#cells
-    this.#cells = new Float64Array(old.length * 2)
-    this.#mask = this.#cells.length - 1
+    const floor = Math.max(1, this.#floor)
+    let kept = 0
+    for (let k = 0; k < old.length; k++) if (old[k]! >= floor) kept++
+    let capacity = old.length
+    while (kept * 4 > capacity) capacity *= 2
+    this.#cells = new Float64Array(capacity)
+    this.#mask = capacity - 1
     this.#size = 0
-    for (const id of old) if (id !== 0) this.#add(id)
+    for (let k = 0; k < old.length; k++) if (old[k]! >= floor) this.#add(old[k]!)
   }
 }

@@ -15,7 +15,7 @@ import { fixtureCustomer, fixtureFollowUp, fixtureLead, fixtureLeads, VERSION_2_
 import { FieldAliases } from './field-aliases.js'
 import { HashIndex, hashId, hashText } from './hash-index.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, SkeletonDraw, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, mintFloorMs, SkeletonDraw, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { hasSearchKey, LEADS_PER_CUSTOMER, LeadBook, searchKeyHashes, searchKeysOf, type FollowUp, type Lead, type SearchKeys } from './leads.js'
 import { generateMembers } from './generate/members.js'
@@ -162,8 +162,7 @@ export class World {
 
     const seed = worldSeed(o.seed)
     const shape: WorldShape = { seed, customers: o.customers, staff: o.staff, fromSec, untilSec }
-    // The catalog's ids, then one or two per customer.
-    const minter = new IdMinter(o.customers * 1.3 + 1024)
+    const minter = new IdMinter()
     // The tenant was set up a month before its first customer.
     const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter))
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
@@ -256,12 +255,17 @@ export class World {
     const t = this.relations
     t.reserve(Math.max(16, Math.ceil(n * 1.5)))
     const draw = new SkeletonDraw()
+    const { shape } = this
+    const memberCumulative = this.#memberCumulative
+    const customerIds = this.#customerIds
+    const companyIds = this.#companyIds
     const step = Math.max(1, Math.floor(n / 100))
     for (let i = 0; i < n; i++) {
-      const d = draw.draw(this.shape, this.#memberCumulative, i)
-      const mintMs = customerMintMs(this.shape, i, d)
-      this.#customerIds[i] = minter.mint(mintMs)
-      if (d.type === 2) this.#companyIds[i] = minter.mint(companyMintMs(this.shape, i, mintMs))
+      const d = draw.draw(shape, memberCumulative, i)
+      minter.forgetBefore(mintFloorMs(d))
+      const mintMs = customerMintMs(shape, i, d)
+      customerIds[i] = minter.mint(mintMs)
+      if (d.type === 2) companyIds[i] = minter.mint(companyMintMs(shape, i, mintMs))
       const first = t.length
       for (let k = 0; k < d.count; k++) {
         // Insertion by member (a customer has at most MAX_FOLLOWERS).

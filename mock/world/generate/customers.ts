@@ -82,6 +82,8 @@ export const MAX_FOLLOWERS = FOLLOWERS.length
  */
 export class SkeletonDraw {
   createSec = 0
+  /** The start of the customer's day: customers after it are created on this day or later. */
+  daySec = 0
   type: CustomerType = 1
   count = 0
   readonly member = new Int32Array(MAX_FOLLOWERS)
@@ -97,6 +99,7 @@ export class SkeletonDraw {
     const day = Math.min(days - 1, Math.floor(x * days))
     const createSec = Math.min(shape.untilSec - 1, shape.fromSec + day * DAY + rng.weighted(HOURS) * 3600 + rng.int(3600))
     this.createSec = createSec
+    this.daySec = shape.fromSec + day * DAY
     this.type = rng.chance(ENTERPRISE_SHARE) ? 2 : 1
     const count = Math.min(shape.staff, 1 + rng.weighted(FOLLOWERS))
     let n = 0
@@ -122,14 +125,27 @@ export function customerSkeleton(shape: WorldShape, memberCumulative: readonly n
   return { createSec: d.createSec, type: d.type, follows }
 }
 
+/** How long before its creation a customer's id is minted, at most, and its company's before that. */
+const MAX_MINT_LEAD_MS = 30_000
+const MAX_COMPANY_LEAD_MS = 8_000
+
 /** When the customer's id was minted: shortly before its creation time (the documented one: 13 s). */
 export function customerMintMs(shape: WorldShape, i: number, skeleton: Pick<CustomerSkeleton, 'createSec'>): number {
-  return skeleton.createSec * 1000 - stream(shape.seed, S.id, i).between(1_000, 30_000)
+  return skeleton.createSec * 1000 - stream(shape.seed, S.id, i).between(1_000, MAX_MINT_LEAD_MS)
+}
+
+/**
+ * No id of the customer drawn in `d`, nor of any customer after it, is minted before this: their
+ * days do not go back (a day more is kept, against rounding at a day's edge), and ids are minted at
+ * most 38 s before creation (customerMintMs, companyMintMs).
+ */
+export function mintFloorMs(d: Pick<SkeletonDraw, 'daySec'>): number {
+  return (d.daySec - DAY) * 1000 - MAX_MINT_LEAD_MS - MAX_COMPANY_LEAD_MS
 }
 
 /** The company of an enterprise customer is registered a few seconds before the customer. */
 export function companyMintMs(shape: WorldShape, i: number, customerMintMs: number): number {
-  return customerMintMs - stream(shape.seed, S.company, i).between(1_000, 8_000)
+  return customerMintMs - stream(shape.seed, S.company, i).between(1_000, MAX_COMPANY_LEAD_MS)
 }
 
 export function companyName(rng: Rng): string {
