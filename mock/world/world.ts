@@ -49,6 +49,25 @@ export const WORLD_DEFAULTS = {
   until: '2026-11-01 00:00:00',
 } as const satisfies Required<WorldOptions>
 
+/** A generated world's state as a snapshot holds it (World.snapshotParts, World.fromSnapshot). */
+export interface SnapshotParts {
+  readonly options: Required<WorldOptions>
+  readonly customerIds: Float64Array<ArrayBuffer>
+  readonly companyIds: Float64Array<ArrayBuffer>
+  /** The relation columns in slot order (key order: snapshots are of unchanged worlds). */
+  readonly relations: {
+    readonly sec: Float64Array<ArrayBuffer>
+    readonly nanos: Int32Array<ArrayBuffer>
+    readonly id: Float64Array<ArrayBuffer>
+    readonly customer: Int32Array<ArrayBuffer>
+    readonly member: Int32Array<ArrayBuffer>
+    readonly type: Uint8Array<ArrayBuffer>
+  }
+}
+
+/** A world a snapshot cannot hold. */
+export class SnapshotRefused extends Error {}
+
 export type ProgressListener = (done: number, total: number) => void
 
 /** Which relations a page is drawn from. */
@@ -84,6 +103,10 @@ export class World {
   readonly #members = new Collection({ schema: memberSchema })
   readonly #fieldDefinitions = new Collection({ schema: fieldDefinitionSchema })
   readonly #tags = new Collection({ schema: tagSchema })
+  /** The options a generated world was built with (undefined: loaded from a fixture). */
+  #generatedFrom: Required<WorldOptions> | undefined
+  /** Whether a change was made (atomically). */
+  #changed = false
   /** Members in index order (the index the relation table refers to). */
   memberList: Member[] = []
   readonly relations = new RelationTable()
@@ -145,6 +168,13 @@ export class World {
   }
 
   static async build(options: WorldOptions = {}, onProgress?: ProgressListener): Promise<World> {
+    const { world, minter } = await World.#prepare(options)
+    await world.#generateRelations(minter, onProgress)
+    return world
+  }
+
+  /** A generated world's definitions (catalog, members), its relations still to come: generated, or from a snapshot. */
+  static async #prepare(options: WorldOptions): Promise<{ world: World; minter: IdMinter }> {
     const o = { ...WORLD_DEFAULTS, ...options }
     const fromSec = parseBeijing(o.from)
     const untilSec = parseBeijing(o.until)
@@ -165,9 +195,45 @@ export class World {
     const minter = new IdMinter()
     // The tenant was set up a month before its first customer.
     const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter))
+    world.#generatedFrom = { seed: o.seed, customers: o.customers, staff: o.staff, from: o.from, until: o.until }
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
-    await world.#generateRelations(minter, onProgress)
+    return { world, minter }
+  }
+
+  /** A generated world again from what snapshotParts gave: its relations and ids as they were, not drawn again. */
+  static async fromSnapshot(parts: SnapshotParts): Promise<World> {
+    const { world } = await World.#prepare(parts.options)
+    const n = world.shape.customers
+    const { relations: r } = parts
+    const count = r.sec.length
+    const columns = [parts.customerIds, parts.companyIds, r.nanos, r.id, r.customer, r.member, r.type]
+    if (parts.customerIds.length !== n || parts.companyIds.length !== n || columns.slice(2).some((c) => c.length !== count)) throw new RangeError('snapshot parts of different lengths')
+    world.#customerCount = n
+    world.#customerIds = parts.customerIds
+    world.#companyIds = parts.companyIds
+    const t = world.relations
+    Object.assign(t, { sec: r.sec, nanos: r.nanos, id: r.id, customer: r.customer, member: r.member, type: r.type, length: count })
+    world.#maxRelationId = count > 0 ? r.id[count - 1]! : 0
+    world.#indexSlots()
     return world
+  }
+
+  /**
+   * What a snapshot holds of this world (mock/world/snapshot.ts): the options it was generated with,
+   * its ids and its relation columns. Only a generated world as built has one: changes and fixtures
+   * live in records, which an NDJSON export keeps (SnapshotRefused says so).
+   */
+  snapshotParts(): SnapshotParts {
+    if (!this.#generatedFrom) throw new SnapshotRefused('this world was loaded from a fixture: export it as NDJSON instead (--format ndjson)')
+    if (this.#changed) throw new SnapshotRefused('this world has changes (writes, admin changes): a snapshot holds a generated world as built; export it as NDJSON to keep its changes')
+    const t = this.relations
+    const n = t.length
+    return {
+      options: this.#generatedFrom,
+      customerIds: this.#customerIds,
+      companyIds: this.#companyIds,
+      relations: { sec: t.sec.subarray(0, n), nanos: t.nanos.subarray(0, n), id: t.id.subarray(0, n), customer: t.customer.subarray(0, n), member: t.member.subarray(0, n), type: t.type.subarray(0, n) },
+    }
   }
 
   /** The world a fixture describes, exactly: its records, ids and relation times. */
@@ -474,6 +540,7 @@ export class World {
     this.#mintedInChange = minted
     try {
       const result = change()
+      this.#changed = true
       outer?.push(...minted)
       return result
     } catch (error) {
