@@ -214,7 +214,7 @@ export class World {
     const t = world.relations
     Object.assign(t, { sec: r.sec, nanos: r.nanos, id: r.id, customer: r.customer, member: r.member, type: r.type, length: count })
     world.#maxRelationId = count > 0 ? r.id[count - 1]! : 0
-    world.#indexSlots()
+    await world.#indexSlots(yieldToEventLoop)
     return world
   }
 
@@ -343,20 +343,19 @@ export class World {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
     await yieldToEventLoop()
-    t.sortByKey(this.shape.fromSec, this.shape.untilSec)
-    await yieldToEventLoop()
+    await t.sortByKey(this.shape.fromSec, this.shape.untilSec, yieldToEventLoop)
 
     // Relation ids are global to the upstream (shared by all tenants): ascending, with gaps.
     const idGaps = new Rng(this.shape.seed ^ 0x5eed)
     let id = RELATION_ID_BASE + idGaps.int(1_000_000)
     for (let slot = 0; slot < t.length; slot++) t.id[slot] = id += 1 + idGaps.int(40)
     this.#maxRelationId = Math.max(this.#maxRelationId, t.length > 0 ? id : 0)
-    this.#indexSlots()
+    await this.#indexSlots(yieldToEventLoop)
     if (onProgress && n > 0) onProgress(n, n)
   }
 
-  /** Fills the keyset lists with every slot, in slot order (the build's: key order), each list sized first. */
-  #indexSlots(): void {
+  /** Fills the keyset lists with every slot, in slot order (the build's: key order), each list sized first; `pause` now and then. */
+  async #indexSlots(pause: () => Promise<void> = async () => {}): Promise<void> {
     const t = this.relations
     const staff = this.memberList.length
     const typeCounts = new Int32Array(3)
@@ -378,6 +377,7 @@ export class World {
       this.#byType[type]!.append(slot)
       this.#byMember[member]!.append(slot)
       this.#byMemberType[member]![type]!.append(slot)
+      if (slot % YIELD_EVERY === YIELD_EVERY - 1) await pause()
     }
   }
 
