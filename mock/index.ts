@@ -116,7 +116,8 @@ export async function createMock(options: MockOptions = {}, hooks: MockHooks = {
     logger,
     clock: new Clock(resolved.now),
     journal: new Journal(resolved.journalSize),
-    faults: new Faults(seed, resolved.faults ?? []),
+    // Fault draws follow the world's seed: a snapshot's own (as when its world was generated).
+    faults: new Faults(resolved.snapshot !== undefined ? (world.generatedFrom?.seed ?? seed) : seed, resolved.faults ?? []),
     events: new WorldEvents(logger),
     get pushes() {
       return pushes!

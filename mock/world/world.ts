@@ -220,6 +220,11 @@ export class World {
     return world
   }
 
+  /** The options a generated world was built with (a snapshot's own), or undefined for a fixture world. */
+  get generatedFrom(): Required<WorldOptions> | undefined {
+    return this.#generatedFrom
+  }
+
   /**
    * What a snapshot holds of this world (mock/world/snapshot.ts): the options it was generated with,
    * its ids and its relation columns. Only a generated world as built has one: changes and fixtures

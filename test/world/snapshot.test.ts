@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createMock } from '../../mock/index.js'
 import { SNAPSHOT_VERSION, SnapshotError, readSnapshot, worldFromSnapshot, writeSnapshot } from '../../mock/world/snapshot.js'
 import { SnapshotRefused, World } from '../../mock/world/world.js'
+import { listByRelationCreateTimeAsc } from '../../mock/endpoints/index.js'
+import { send } from '../endpoints/support.js'
 import { changeWorld } from './answers-changes.js'
 import { worldAnswers } from './answers.js'
 
@@ -35,6 +37,22 @@ describe('world snapshots', () => {
     expect(served.context.world.customerCount).toBe(1500)
     expect(served.context.world.relationCount).toBe((await World.build(options)).relationCount)
   }, 120_000)
+
+  it('faults drawn at random follow the snapshot\'s seed, as they follow the generated world\'s', async () => {
+    const faults = [{ kind: 'error', code: -1, message: '系统繁忙', probability: 0.4 }]
+    const generated = await createMock({ seed: 'snap-faults', customers: 300, now, faults })
+    const file = join(dir, 'faults.snapshot')
+    writeSnapshot(generated.context.world, file, 'test')
+    const served = await createMock({ snapshot: file, now, faults })
+    const answers = async (mock: typeof generated) => {
+      const out: string[] = []
+      for (let k = 0; k < 40; k++) out.push((await send(mock, listByRelationCreateTimeAsc.path, JSON.stringify({ size: 2 + (k % 3) }))).text)
+      return out
+    }
+    const expected = await answers(generated)
+    expect(expected.some((text) => text.includes('系统繁忙'))).toBe(true)
+    expect(await answers(served)).toEqual(expected)
+  })
 
   it('refuses a changed world and a fixture world, naming the format that keeps them', async () => {
     const mock = await createMock({ seed: 'snap', customers: 50, now })
