@@ -1,17 +1,18 @@
 /**
  * npm run bench [-- --quick] [-- --soak <minutes>]
  *
- * For worlds of 1k, 100k and 1M customers (--quick: 1k and 100k): starts the fake (`node
+ * For worlds of 1k, 100k, 1M and 10M customers (--quick: 1k and 100k): starts the fake (`node
  * dist/mock/cli.js serve`, as `npm start` does), the floor (bench/floor.ts) and the limit
  * (bench/limit.ts) one after the other, drives each with autocannon over the same mix of size-100
  * pages (first pages, deep pages near the end, qwUserId- and type-filtered pages), and prints build
  * time, time to the first signed answer, RSS, req/s of each, the fake's ratios to the floor and to
- * the limit and p50/p99; then p99 of a deep filtered page at each size. Writes
+ * the limit and p50/p99; then p99 of a deep filtered page at each size, ready time, peak RSS and p99
+ * against the smallest size, the largest world served from a snapshot, and --workers 1 against 2. Writes
  * bench/results/<date>-<commit>.json.
  */
 import autocannon from 'autocannon'
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -33,7 +34,7 @@ const { values: args } = parseArgs({
     'soak-customers': { type: 'string', default: '1000000' },
   },
 })
-const sizes = args.sizes ? args.sizes.split(',').map(Number) : args.quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000]
+const sizes = args.sizes ? args.sizes.split(',').map(Number) : args.quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000, 10_000_000]
 const duration = Number(args.duration ?? (args.quick ? 4 : 8))
 const connections = Number(args.connections)
 
@@ -170,9 +171,9 @@ async function load(pid: number | number[], port: number, bodies: Record<string,
   }
 }
 
-async function timeToFirstAnswer(customers: number): Promise<{ started: Started; firstMs: number; buildMs: number; members: string[] }> {
+async function timeToFirstAnswer(customers: number, world = ['--customers', String(customers), '--seed', 'bench']): Promise<{ started: Started; firstMs: number; buildMs: number; members: string[] }> {
   const t0 = performance.now()
-  const started = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', '--customers', String(customers), '--seed', 'bench'], /listening\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*members\s+(.*)\n/)
+  const started = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', ...world], /listening\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*members\s+(.*)\n/)
   for (;;) {
     const answer = await signedPost(started.port, '{"size":1}').catch(() => undefined)
     if (answer?.code === 0) break
@@ -297,6 +298,34 @@ async function measureWorkers(customers: number) {
 }
 
 /**
+ * A world served from a snapshot (`export --format snapshot`, then `serve --snapshot`): the file's
+ * size, time to the first signed answer and peak RSS, against generating the same world (`generated`).
+ */
+async function snapshotLoad(customers: number, generated: { firstAnswerMs: number } | undefined) {
+  process.stderr.write(`\n— snapshot of ${customers.toLocaleString('en')} customers —\n`)
+  const file = join(tmpdir(), `tanma-bench-${process.pid}.snapshot`)
+  execSync(`${JSON.stringify(process.execPath)} dist/mock/cli.js export --customers ${customers} --seed bench --out ${JSON.stringify(file)}`, { stdio: ['ignore', 'ignore', 'inherit'] })
+  try {
+    const fileMiB = Math.round(statSync(file).size / 2 ** 20)
+    const { started, firstMs, buildMs } = await timeToFirstAnswer(customers, ['--snapshot', file])
+    const memory = rssMiB(started.child.pid!)
+    await stop(started.child)
+    return { customers, fileMiB, loadMs: buildMs, firstAnswerMs: Math.round(firstMs), peakRssMiB: memory.peak, generatedFirstAnswerMs: generated?.firstAnswerMs }
+  } finally {
+    rmSync(file, { force: true })
+  }
+}
+
+/** Ready time, peak RSS and the page mix's p99 at each size, the p99 as a ratio of the smallest size's in the same run. */
+function scaleLines(rows: { customers: number; firstAnswerMs: number; peakRssMiB: number; fake: Load }[]): { lines: string[]; scale: { customers: number; firstAnswerMs: number; peakRssMiB: number; p99: number; p99VsSmallest: number }[] } {
+  const base = Math.max(1, rows[0]!.fake.p99)
+  const scale = rows.map((r) => ({ customers: r.customers, firstAnswerMs: r.firstAnswerMs, peakRssMiB: r.peakRssMiB, p99: r.fake.p99, p99VsSmallest: +(r.fake.p99 / base).toFixed(2) }))
+  const lines = [`${pad('customers', 10)} ${pad('ready ms', 9)} ${pad('peak RSS MiB', 13)} ${pad('page p99', 9)} ${pad(`vs ${rows[0]!.customers.toLocaleString('en')}`, 9)}`]
+  for (const r of scale) lines.push(`${pad(r.customers.toLocaleString('en'), 10)} ${pad(r.firstAnswerMs, 9)} ${pad(r.peakRssMiB, 13)} ${pad(`${r.p99} ms`, 9)} ${pad(`${r.p99VsSmallest.toFixed(2)}×`, 9)}`)
+  return { lines, scale }
+}
+
+/**
  * Continuous paging with ever-new pages: each request pages from a random moment of the world,
  * with a random filter (seeded, so runs repeat), so the item cache fills, then keeps evicting.
  */
@@ -389,12 +418,16 @@ async function main() {
   const searchFlatness = +(largest.searchByMobile.p99 / Math.max(1, smallest.searchByMobile.p99)).toFixed(2)
   process.stdout.write(`deep lead page of 100 (clue/list-by-create-time-asc), p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.leadPage.p99} ms (${r.leadPage.rps} req/s)`).join(', ')} → ${leadFlatness}×\n`)
   process.stdout.write(`customer/search by mobile, p99: ${rows.map((r) => `${r.customers.toLocaleString('en')}: ${r.searchByMobile.p99} ms (${r.searchByMobile.rps} req/s)`).join(', ')} → ${searchFlatness}×\n`)
+  const { lines: scaleText, scale } = scaleLines(rows)
+  process.stdout.write(`ready (first signed answer), peak RSS and the page mix's p99 by world size:\n${scaleText.join('\n')}\n`)
+  const snapshot = await snapshotLoad(largest.customers, largest)
+  process.stdout.write(`snapshot of ${snapshot.customers.toLocaleString('en')} customers: ${snapshot.fileMiB} MiB, served from it → first signed answer ${snapshot.firstAnswerMs} ms (world loaded in ${snapshot.loadMs} ms; generated: ${largest.firstAnswerMs} ms), peak RSS ${snapshot.peakRssMiB} MiB\n`)
   const workers = await measureWorkers(sizes.includes(100_000) ? 100_000 : sizes[0]!)
   process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers: 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
   const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors + r.limit.errors + r.leadPage.errors + r.searchByMobile.errors, 0)
   if (errors) process.stdout.write(`! ${errors} failed requests during the runs\n`)
   const file = `bench/results/${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`
-  writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, workers, deepFilteredP99Flatness: flatness, leadPageP99Flatness: leadFlatness, searchByMobileP99Flatness: searchFlatness }, null, 2) + '\n')
+  writeFileSync(file, JSON.stringify({ ...meta, npmStartMs, rows, workers, deepFilteredP99Flatness: flatness, leadPageP99Flatness: leadFlatness, searchByMobileP99Flatness: searchFlatness, scale, snapshot }, null, 2) + '\n')
   process.stdout.write(`results: ${file}\n`)
 }
 

@@ -23,7 +23,8 @@ import { COMMANDS, configFileSchema, DEMO_CREDENTIALS, optionsFromSettings, reso
 import { PACKAGE_VERSION } from './package-files.js'
 import { signHeaders } from './protocol/signing.js'
 import { calibratedOptions, readCalibration, type Calibration, type TenantConfig } from './probe/calibration.js'
-import { WORLD_DEFAULTS } from './world/world.js'
+import { SnapshotRefused, WORLD_DEFAULTS } from './world/world.js'
+import { writeSnapshot } from './world/snapshot.js'
 
 const VERSION = PACKAGE_VERSION
 /** The endpoint `sign` prints a curl line for: the first of ENDPOINTS, the followed-customer list. */
@@ -247,7 +248,7 @@ async function mockFrom(resolved: ReturnType<typeof resolveSettings>, worker?: C
 
 /** What world a command runs on, in a few words. */
 const worldName = ({ mock, commandLine }: ReturnType<typeof resolveSettings>) =>
-  commandLine.config ? `tenants from ${commandLine.config}` : typeof mock.fixtures === 'string' ? `fixture ${mock.fixtures}` : `seed "${mock.seed ?? WORLD_DEFAULTS.seed}"`
+  commandLine.config ? `tenants from ${commandLine.config}` : mock.snapshot !== undefined ? `snapshot ${mock.snapshot}` : typeof mock.fixtures === 'string' ? `fixture ${mock.fixtures}` : `seed "${mock.seed ?? WORLD_DEFAULTS.seed}"`
 
 /** A word for a POSIX shell: as is when safe, else single-quoted. */
 const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
@@ -315,23 +316,25 @@ withSettings(program.command('serve', { isDefault: true }).description('serve th
 })
 
 /** The export format an --out name implies (`-`: JSON), or a UsageError naming the allowed extensions. */
-function formatOf(out: string): 'json' | 'ndjson' {
+function formatOf(out: string): 'json' | 'ndjson' | 'snapshot' {
   if (out === '-' || /\.json$/i.test(out)) return 'json'
   if (/\.(ndjson|jsonl)$/i.test(out)) return 'ndjson'
+  if (/\.snapshot$/i.test(out)) return 'snapshot'
   const ext = /\.[^./]*$/.exec(out)?.[0]
-  throw new UsageError(`--out ${out}: ${ext ? `cannot tell the format from "${ext}"` : 'no extension to tell the format from'}: name it .json, .ndjson or .jsonl, or give --format json|ndjson`)
+  throw new UsageError(`--out ${out}: ${ext ? `cannot tell the format from "${ext}"` : 'no extension to tell the format from'}: name it .json, .ndjson, .jsonl or .snapshot, or give --format json|ndjson|snapshot`)
 }
 
 withSettings(
   program
     .command('export')
     .description('write a generated world as a fixture (serving it gives the same responses as serving the seed)')
-    .requiredOption('--out <file>', 'where to write it (- for stdout); the format follows the extension: .json, .ndjson or .jsonl')
-    .addOption(new Option('--format <format>', 'one JSON document, or NDJSON (one record a line, for large worlds); default: from the --out extension').choices(['json', 'ndjson'])),
+    .requiredOption('--out <file>', 'where to write it (- for stdout); the format follows the extension: .json, .ndjson, .jsonl or .snapshot')
+    .addOption(new Option('--format <format>', 'one JSON document, NDJSON (one record a line, for large worlds), or a binary snapshot of a generated world (`serve --snapshot` maps it back in: docs/performance.md); default: from the --out extension').choices(['json', 'ndjson', 'snapshot'])),
   'export',
 ).action(async (flags, command: Command) => {
-  const format: 'json' | 'ndjson' = flags.format ?? formatOf(flags.out)
+  const format: 'json' | 'ndjson' | 'snapshot' = flags.format ?? formatOf(flags.out)
   const resolved = resolveSettings(command, 'export')
+  if (format === 'snapshot') return exportSnapshot(resolved, flags.out)
   let out: NodeJS.WritableStream
   if (flags.out === '-') out = process.stdout
   else {
@@ -363,6 +366,21 @@ withSettings(
     process.stderr.write(`wrote ${world.customerCount.toLocaleString('en')} customers and ${world.relations.length.toLocaleString('en')} relations to ${flags.out} (${format})\n`)
   }
 })
+
+/** export --format snapshot: the generated world's typed arrays in one file (mock/world/snapshot.ts). */
+async function exportSnapshot(resolved: ReturnType<typeof resolveSettings>, out: string): Promise<void> {
+  if (out === '-') throw new UsageError('--format snapshot writes a binary file: give --out <file>.snapshot')
+  if (resolved.commandLine.config) throw new UsageError('--format snapshot holds one generated world: export a tenant of --config on its own (--seed, --customers)')
+  const { context: { world } } = await mockFrom(resolved)
+  let bytes: number
+  try {
+    bytes = writeSnapshot(world, out, `tanma-mock ${VERSION}`)
+  } catch (error) {
+    if (error instanceof SnapshotRefused) throw new UsageError(error.message)
+    throw new UsageError(`--out ${out}: cannot write there (${(error as Error).message.replace(/, open .*$/, '')})`)
+  }
+  process.stderr.write(`wrote ${world.customerCount.toLocaleString('en')} customers and ${world.relations.length.toLocaleString('en')} relations to ${out} (snapshot, ${(bytes / 2 ** 20).toFixed(1)} MiB; serve it with --snapshot ${shellWord(out)})\n`)
+}
 
 withSettings(
   program

@@ -20,6 +20,7 @@ import { ErrorCatalog } from './protocol/errors.js'
 import { signHeaders, type BodyBytes, type Credentials } from './protocol/signing.js'
 import { World, type ProgressListener } from './world/world.js'
 import { worldQuery, type WorldQuery } from './world/query.js'
+import { readSnapshot } from './world/snapshot.js'
 import { isRecipe, parseFixture, readFixtureText, recipeSchema, type FixtureInput, type FixtureDocument, type Recipe } from './world/fixture.js'
 import { fixturePath } from './package-files.js'
 import { PushDelivery, type PushDeliveryOptions } from './push/delivery.js'
@@ -104,7 +105,13 @@ export async function createMock(options: MockOptions = {}, hooks: MockHooks = {
     const loaded = loadFixture(fixture)
     return 'generate' in loaded ? World.build({ from, until, tenant, ...loaded.generate }, hooks.onProgress) : World.fromFixture(loaded, { seed, from, until })
   }
-  const startingWorld = () => (resolved.fixtures === undefined ? World.build({ seed, customers, staff, from, until, tenant }, hooks.onProgress) : fromFixture(resolved.fixtures))
+  if (resolved.snapshot !== undefined && resolved.fixtures !== undefined) throw new Error('give a snapshot or fixtures, not both')
+  const startingWorld = () =>
+    resolved.snapshot !== undefined
+      ? readSnapshot(resolved.snapshot)
+      : resolved.fixtures === undefined
+        ? World.build({ seed, customers, staff, from, until, tenant }, hooks.onProgress)
+        : fromFixture(resolved.fixtures)
   const world = await startingWorld()
   const logger = createLogger(resolved.log)
   let pushes: PushDelivery | undefined
@@ -115,7 +122,8 @@ export async function createMock(options: MockOptions = {}, hooks: MockHooks = {
     logger,
     clock: new Clock(resolved.now),
     journal: new Journal(resolved.journalSize),
-    faults: new Faults(seed, resolved.faults ?? []),
+    // Fault draws follow the world's seed: a snapshot's own (as when its world was generated).
+    faults: new Faults(resolved.snapshot !== undefined ? (world.generatedFrom?.seed ?? seed) : seed, resolved.faults ?? []),
     events: new WorldEvents(logger),
     get pushes() {
       return pushes!

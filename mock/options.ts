@@ -132,6 +132,8 @@ export const mockOptionsSchema = z
     seed: setting(z.union([z.string(), z.number()]).default(WORLD_DEFAULTS.seed).describe('world seed: the same seed and options give the same bytes'), { commands: WORLD_COMMANDS, value: 'seed' }),
     customers: setting(z.number().int().min(0).max(WORLD_LIMITS.customers).default(WORLD_DEFAULTS.customers).describe('followed customers in the world; each has ≥ 1 follow relation, some several'), { commands: WORLD_COMMANDS }),
     staff: setting(z.number().int().min(1).max(WORLD_LIMITS.staff).default(WORLD_DEFAULTS.staff).describe('sales members in the world'), { commands: WORLD_COMMANDS }),
+    snapshot: setting(z.string().min(1).optional().describe('serve the generated world in this snapshot file (`export --format snapshot`), mapped in instead of built; its seed and size are the ones it was exported with'),
+      { commands: WORLD_COMMANDS, value: 'file', path: true }),
     from: z.string().default(WORLD_DEFAULTS.from).describe('earliest time in a generated world (Beijing time)'),
     until: z.string().default(WORLD_DEFAULTS.until).describe('latest time in a generated world (Beijing time)'),
     tenant: tenantConfigSchema.optional().describe("a tenant's field definitions and tag groups for a generated world, instead of its own (a calibration's `tenant`: `calibratedOptions` and `--calibration` set it)"),

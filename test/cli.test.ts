@@ -265,7 +265,7 @@ describe('CLI errors a new user meets', () => {
     expect(fixtures.stderr.trim().split('a pack: ')[1]!.split(', ')).toEqual(fixturePacks())
     expect(fixturePacks()).toEqual(expect.arrayContaining(['demo', 'documented-example', 'edge', 'small']))
     expect(out.stderr.trim()).toBe('tanma-mock: --out /nonexistent/dir/x.json: cannot write there (ENOENT: no such file or directory)')
-    expect(csv.stderr.trim()).toMatch(/--out \S+x\.csv: cannot tell the format from "\.csv": name it \.json, \.ndjson or \.jsonl, or give --format json\|ndjson$/)
+    expect(csv.stderr.trim()).toMatch(/--out \S+x\.csv: cannot tell the format from "\.csv": name it \.json, \.ndjson, \.jsonl or \.snapshot, or give --format json\|ndjson\|snapshot$/)
     for (const r of [size, token, serv, fixtures, out, csv]) {
       expect(r.status).toBe(1)
       expect(r.stderr).not.toMatch(NO_STACK)

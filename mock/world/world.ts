@@ -16,7 +16,7 @@ import { FieldAliases } from './field-aliases.js'
 import type { TenantConfig } from './tenant-config.js'
 import { HashIndex, hashId, hashText } from './hash-index.js'
 import {
-  companyMintMs, customerMintMs, customerSkeleton, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
+  companyMintMs, customerMintMs, customerSkeleton, mintFloorMs, SkeletonDraw, generateCustomer, generatedMobiles, generatedName, generatedWechat, generateRemark, memberWeights, type WorldShape,
 } from './generate/customers.js'
 import { hasSearchKey, LEADS_PER_CUSTOMER, LeadBook, searchKeyHashes, searchKeysOf, type FollowUp, type Lead, type SearchKeys } from './leads.js'
 import { generateMembers } from './generate/members.js'
@@ -44,6 +44,9 @@ export interface WorldOptions {
   readonly tenant?: TenantConfig
 }
 
+/** The options a generated world was made with: every one given (the tenant's configuration only when there is one). */
+export type GeneratedOptions = Required<Omit<WorldOptions, 'tenant'>> & Pick<WorldOptions, 'tenant'>
+
 export const WORLD_DEFAULTS = {
   seed: 'tanma',
   customers: 1000,
@@ -51,6 +54,25 @@ export const WORLD_DEFAULTS = {
   from: '2019-01-01 00:00:00',
   until: '2026-11-01 00:00:00',
 } as const satisfies Required<Omit<WorldOptions, 'tenant'>>
+
+/** A generated world's state as a snapshot holds it (World.snapshotParts, World.fromSnapshot). */
+export interface SnapshotParts {
+  readonly options: GeneratedOptions
+  readonly customerIds: Float64Array<ArrayBuffer>
+  readonly companyIds: Float64Array<ArrayBuffer>
+  /** The relation columns in slot order (key order: snapshots are of unchanged worlds). */
+  readonly relations: {
+    readonly sec: Float64Array<ArrayBuffer>
+    readonly nanos: Int32Array<ArrayBuffer>
+    readonly id: Float64Array<ArrayBuffer>
+    readonly customer: Int32Array<ArrayBuffer>
+    readonly member: Int32Array<ArrayBuffer>
+    readonly type: Uint8Array<ArrayBuffer>
+  }
+}
+
+/** A world a snapshot cannot hold. */
+export class SnapshotRefused extends Error {}
 
 export type ProgressListener = (done: number, total: number) => void
 
@@ -70,6 +92,8 @@ const TENANT_SETUP_SEC = 30 * 86_400
  */
 const YIELD_EVERY = 50_000
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+/** What a build of `count` relations pauses with between its steps: small builds run through in one go. */
+const pauseFor = (count: number) => (count >= YIELD_EVERY ? yieldToEventLoop : async () => {})
 
 /** A member as exported: the staff values only where they were given (derived ones are derived again on load). */
 function exportedMember(m: Member): Member {
@@ -87,6 +111,10 @@ export class World {
   readonly #members = new Collection({ schema: memberSchema })
   readonly #fieldDefinitions = new Collection({ schema: fieldDefinitionSchema })
   readonly #tags = new Collection({ schema: tagSchema })
+  /** The options a generated world was built with (undefined: loaded from a fixture). */
+  #generatedFrom: GeneratedOptions | undefined
+  /** Whether a change was made (atomically). */
+  #changed = false
   /** Members in index order (the index the relation table refers to). */
   memberList: Member[] = []
   readonly relations = new RelationTable()
@@ -148,6 +176,13 @@ export class World {
   }
 
   static async build(options: WorldOptions = {}, onProgress?: ProgressListener): Promise<World> {
+    const { world, minter } = await World.#prepare(options)
+    await world.#generateRelations(minter, onProgress)
+    return world
+  }
+
+  /** A generated world's definitions (catalog, members), its relations still to come: generated, or from a snapshot. */
+  static async #prepare(options: WorldOptions): Promise<{ world: World; minter: IdMinter }> {
     const o = { ...WORLD_DEFAULTS, ...options }
     const fromSec = parseBeijing(o.from)
     const untilSec = parseBeijing(o.until)
@@ -168,9 +203,50 @@ export class World {
     const minter = new IdMinter()
     // The tenant was set up a month before its first customer.
     const world = new World(shape, generateCatalog(seed, (fromSec - TENANT_SETUP_SEC) * 1000, minter, o.tenant))
+    world.#generatedFrom = { seed: o.seed, customers: o.customers, staff: o.staff, from: o.from, until: o.until, ...(o.tenant === undefined ? {} : { tenant: o.tenant }) }
     await world.#storeDefinitions(generateMembers(seed, o.staff), world.catalog.fields, world.catalog.tags)
-    await world.#generateRelations(minter, onProgress)
+    return { world, minter }
+  }
+
+  /** A generated world again from what snapshotParts gave: its relations and ids as they were, not drawn again. */
+  static async fromSnapshot(parts: SnapshotParts): Promise<World> {
+    const { world } = await World.#prepare(parts.options)
+    const n = world.shape.customers
+    const { relations: r } = parts
+    const count = r.sec.length
+    const columns = [parts.customerIds, parts.companyIds, r.nanos, r.id, r.customer, r.member, r.type]
+    if (parts.customerIds.length !== n || parts.companyIds.length !== n || columns.slice(2).some((c) => c.length !== count)) throw new RangeError('snapshot parts of different lengths')
+    world.#customerCount = n
+    world.#customerIds = parts.customerIds
+    world.#companyIds = parts.companyIds
+    const t = world.relations
+    Object.assign(t, { sec: r.sec, nanos: r.nanos, id: r.id, customer: r.customer, member: r.member, type: r.type, length: count })
+    world.#maxRelationId = count > 0 ? r.id[count - 1]! : 0
+    await world.#indexSlots(pauseFor(count))
     return world
+  }
+
+  /** The options a generated world was built with (a snapshot's own), or undefined for a fixture world. */
+  get generatedFrom(): GeneratedOptions | undefined {
+    return this.#generatedFrom
+  }
+
+  /**
+   * What a snapshot holds of this world (mock/world/snapshot.ts): the options it was generated with,
+   * its ids and its relation columns. Only a generated world as built has one: changes and fixtures
+   * live in records, which an NDJSON export keeps (SnapshotRefused says so).
+   */
+  snapshotParts(): SnapshotParts {
+    if (!this.#generatedFrom) throw new SnapshotRefused('this world was loaded from a fixture: export it as NDJSON instead (--format ndjson)')
+    if (this.#changed) throw new SnapshotRefused('this world has changes (writes, admin changes): a snapshot holds a generated world as built; export it as NDJSON to keep its changes')
+    const t = this.relations
+    const n = t.length
+    return {
+      options: this.#generatedFrom,
+      customerIds: this.#customerIds,
+      companyIds: this.#companyIds,
+      relations: { sec: t.sec.subarray(0, n), nanos: t.nanos.subarray(0, n), id: t.id.subarray(0, n), customer: t.customer.subarray(0, n), member: t.member.subarray(0, n), type: t.type.subarray(0, n) },
+    }
   }
 
   /** The world a fixture describes, exactly: its records, ids and relation times. */
@@ -253,50 +329,70 @@ export class World {
     this.#customerCount = n
     this.#customerIds = new Float64Array(n)
     this.#companyIds = new Float64Array(n)
-    // Follows in customer order first, then sorted into key order.
-    let count = 0
-    let sec = new Float64Array(Math.max(16, Math.ceil(n * 1.5)))
-    let micros = new Int32Array(sec.length)
-    let customer = new Int32Array(sec.length)
-    let member = new Int32Array(sec.length)
-    const type = new Uint8Array(n)
+    // Follows in customer order (a customer's by member) straight into the relation columns, then put
+    // into key order: (sec, nanos) with ties in that order, as the keyset lists need.
+    const t = this.relations
+    t.reserve(Math.max(16, Math.ceil(n * 1.5)))
+    const draw = new SkeletonDraw()
+    const { shape } = this
+    const memberCumulative = this.#memberCumulative
+    const customerIds = this.#customerIds
+    const companyIds = this.#companyIds
     const step = Math.max(1, Math.floor(n / 100))
     for (let i = 0; i < n; i++) {
-      const skeleton = customerSkeleton(this.shape, this.#memberCumulative, i)
-      const mintMs = customerMintMs(this.shape, i, skeleton)
-      this.#customerIds[i] = minter.mint(mintMs)
-      if (skeleton.type === 2) this.#companyIds[i] = minter.mint(companyMintMs(this.shape, i, mintMs))
-      type[i] = skeleton.type
-      for (const follow of skeleton.follows) {
-        if (count === sec.length) {
-          const grown = count * 2
-          ;[sec, micros, customer, member] = [grow(sec, grown), grow(micros, grown), grow(customer, grown), grow(member, grown)]
-        }
-        sec[count] = follow.sec
-        micros[count] = follow.micros
-        customer[count] = i
-        member[count] = follow.member
-        count++
+      const d = draw.draw(shape, memberCumulative, i)
+      minter.forgetBefore(mintFloorMs(d))
+      const mintMs = customerMintMs(shape, i, d)
+      customerIds[i] = minter.mint(mintMs)
+      if (d.type === 2) companyIds[i] = minter.mint(companyMintMs(shape, i, mintMs))
+      const first = t.length
+      for (let k = 0; k < d.count; k++) {
+        // Insertion by member (a customer has at most MAX_FOLLOWERS).
+        let at = t.push(d.sec[k]!, d.micros[k]! * 1000, 0, i, d.member[k]!, d.type)
+        for (; at > first && t.member[at - 1]! > t.member[at]!; at--) t.swap(at - 1, at)
       }
-      if (onProgress && (i % step === 0 || i === n - 1)) onProgress(i + 1, n)
+      // The last customer's progress is told when the world is ready.
+      if (onProgress && i % step === 0 && i < n - 1) onProgress(i + 1, n)
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
-
-    const order = new Int32Array(count)
-    for (let k = 0; k < count; k++) order[k] = k
-    order.sort((a, b) => sec[a]! - sec[b]! || micros[a]! - micros[b]! || customer[a]! - customer[b]! || member[a]! - member[b]!)
+    const pause = pauseFor(t.length)
+    await pause()
+    await t.sortByKey(this.shape.fromSec, this.shape.untilSec, pause)
 
     // Relation ids are global to the upstream (shared by all tenants): ascending, with gaps.
     const idGaps = new Rng(this.shape.seed ^ 0x5eed)
     let id = RELATION_ID_BASE + idGaps.int(1_000_000)
-    this.relations.reserve(count)
-    for (let p = 0; p < count; p++) {
-      const k = order[p]!
-      id += 1 + idGaps.int(40)
-      this.#appendRelation(sec[k]!, micros[k]! * 1000, id, customer[k]!, member[k]!, type[customer[k]!]!)
-      if (p % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
+    for (let slot = 0; slot < t.length; slot++) t.id[slot] = id += 1 + idGaps.int(40)
+    this.#maxRelationId = Math.max(this.#maxRelationId, t.length > 0 ? id : 0)
+    await this.#indexSlots(pause)
+    if (onProgress && n > 0) onProgress(n, n)
+  }
+
+  /** Fills the keyset lists with every slot, in slot order (the build's: key order), each list sized first; `pause` now and then. */
+  async #indexSlots(pause: () => Promise<void> = async () => {}): Promise<void> {
+    const t = this.relations
+    const staff = this.memberList.length
+    const typeCounts = new Int32Array(3)
+    const memberTypeCounts = new Int32Array(staff * 3)
+    for (let slot = 0; slot < t.length; slot++) {
+      typeCounts[t.type[slot]!]!++
+      memberTypeCounts[t.member[slot]! * 3 + t.type[slot]!]!++
     }
-    this.#trimLists()
+    this.#all.reserve(t.length)
+    for (let type = 0; type < 3; type++) this.#byType[type]!.reserve(typeCounts[type]!)
+    for (let m = 0; m < staff; m++) {
+      this.#byMember[m]!.reserve(memberTypeCounts[m * 3]! + memberTypeCounts[m * 3 + 1]! + memberTypeCounts[m * 3 + 2]!)
+      for (let type = 0; type < 3; type++) this.#byMemberType[m]![type]!.reserve(memberTypeCounts[m * 3 + type]!)
+    }
+    for (let slot = 0; slot < t.length; slot++) {
+      const member = t.member[slot]!
+      const type = t.type[slot]!
+      this.#all.append(slot)
+      this.#byType[type]!.append(slot)
+      this.#byMember[member]!.append(slot)
+      this.#byMemberType[member]![type]!.append(slot)
+      if (slot % YIELD_EVERY === YIELD_EVERY - 1) await pause()
+    }
   }
 
   /** Serialised items of this world's relations (the endpoint's cache; changes invalidate it). */
@@ -458,6 +554,7 @@ export class World {
     this.#mintedInChange = minted
     try {
       const result = change()
+      this.#changed = true
       outer?.push(...minted)
       return result
     } catch (error) {

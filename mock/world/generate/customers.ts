@@ -75,36 +75,79 @@ export function memberWeights(seed: number, staff: number): number[] {
   return cumulative(weights)
 }
 
-export function customerSkeleton(shape: WorldShape, memberCumulative: readonly number[], i: number): CustomerSkeleton {
-  const rng = stream(shape.seed, S.skeleton, i)
-  const days = Math.max(1, Math.floor((shape.untilSec - shape.fromSec) / DAY))
-  const q = (i + rng.next()) / shape.customers
-  const x = Math.log1p(q * Math.expm1(GROWTH)) / GROWTH
-  const day = Math.min(days - 1, Math.floor(x * days))
-  const createSec = Math.min(shape.untilSec - 1, shape.fromSec + day * DAY + rng.weighted(HOURS) * 3600 + rng.int(3600))
-  const type: CustomerType = rng.chance(ENTERPRISE_SHARE) ? 2 : 1
+/** Most followers a customer has (FOLLOWERS' last entry). */
+export const MAX_FOLLOWERS = FOLLOWERS.length
 
-  const count = Math.min(shape.staff, 1 + rng.weighted(FOLLOWERS))
-  const follows: Follow[] = []
-  const taken = new Set<number>()
-  while (follows.length < count) {
-    const member = rng.weighted(memberCumulative)
-    if (taken.has(member)) continue
-    taken.add(member)
-    const sec = follows.length === 0 ? createSec : Math.min(shape.untilSec - 1, createSec + 1 + Math.floor((shape.untilSec - createSec) * rng.next() ** 3))
-    follows.push({ member, sec, micros: rng.int(1_000_000) })
+/**
+ * A customer's skeleton drawn into reusable columns (the world's build draws millions into one, so
+ * it makes no objects per customer). customerSkeleton is the same draw as records.
+ */
+export class SkeletonDraw {
+  createSec = 0
+  /** The start of the customer's day: customers after it are created on this day or later. */
+  daySec = 0
+  type: CustomerType = 1
+  count = 0
+  readonly member = new Int32Array(MAX_FOLLOWERS)
+  readonly sec = new Float64Array(MAX_FOLLOWERS)
+  readonly micros = new Int32Array(MAX_FOLLOWERS)
+
+  /** Draws customer `i`'s skeleton into this (replacing the previous one). */
+  draw(shape: WorldShape, memberCumulative: readonly number[], i: number): this {
+    const rng = stream(shape.seed, S.skeleton, i)
+    const days = Math.max(1, Math.floor((shape.untilSec - shape.fromSec) / DAY))
+    const q = (i + rng.next()) / shape.customers
+    const x = Math.log1p(q * Math.expm1(GROWTH)) / GROWTH
+    const day = Math.min(days - 1, Math.floor(x * days))
+    const createSec = Math.min(shape.untilSec - 1, shape.fromSec + day * DAY + rng.weighted(HOURS) * 3600 + rng.int(3600))
+    this.createSec = createSec
+    this.daySec = shape.fromSec + day * DAY
+    this.type = rng.chance(ENTERPRISE_SHARE) ? 2 : 1
+    const count = Math.min(shape.staff, 1 + rng.weighted(FOLLOWERS))
+    let n = 0
+    while (n < count) {
+      const member = rng.weighted(memberCumulative)
+      let taken = false
+      for (let k = 0; k < n; k++) taken ||= this.member[k] === member
+      if (taken) continue
+      this.member[n] = member
+      this.sec[n] = n === 0 ? createSec : Math.min(shape.untilSec - 1, createSec + 1 + Math.floor((shape.untilSec - createSec) * rng.next() ** 3))
+      this.micros[n] = rng.int(1_000_000)
+      n++
+    }
+    this.count = n
+    return this
   }
-  return { createSec, type, follows }
 }
 
+export function customerSkeleton(shape: WorldShape, memberCumulative: readonly number[], i: number): CustomerSkeleton {
+  const d = new SkeletonDraw().draw(shape, memberCumulative, i)
+  const follows: Follow[] = []
+  for (let k = 0; k < d.count; k++) follows.push({ member: d.member[k]!, sec: d.sec[k]!, micros: d.micros[k]! })
+  return { createSec: d.createSec, type: d.type, follows }
+}
+
+/** How long before its creation a customer's id is minted, at most, and its company's before that. */
+const MAX_MINT_LEAD_MS = 30_000
+const MAX_COMPANY_LEAD_MS = 8_000
+
 /** When the customer's id was minted: shortly before its creation time (the documented one: 13 s). */
-export function customerMintMs(shape: WorldShape, i: number, skeleton: CustomerSkeleton): number {
-  return skeleton.createSec * 1000 - stream(shape.seed, S.id, i).between(1_000, 30_000)
+export function customerMintMs(shape: WorldShape, i: number, skeleton: Pick<CustomerSkeleton, 'createSec'>): number {
+  return skeleton.createSec * 1000 - stream(shape.seed, S.id, i).between(1_000, MAX_MINT_LEAD_MS)
+}
+
+/**
+ * No id of the customer drawn in `d`, nor of any customer after it, is minted before this: their
+ * days do not go back (a day more is kept, against rounding at a day's edge), and ids are minted at
+ * most 38 s before creation (customerMintMs, companyMintMs).
+ */
+export function mintFloorMs(d: Pick<SkeletonDraw, 'daySec'>): number {
+  return (d.daySec - DAY) * 1000 - MAX_MINT_LEAD_MS - MAX_COMPANY_LEAD_MS
 }
 
 /** The company of an enterprise customer is registered a few seconds before the customer. */
 export function companyMintMs(shape: WorldShape, i: number, customerMintMs: number): number {
-  return customerMintMs - stream(shape.seed, S.company, i).between(1_000, 8_000)
+  return customerMintMs - stream(shape.seed, S.company, i).between(1_000, MAX_COMPANY_LEAD_MS)
 }
 
 export function companyName(rng: Rng): string {
