@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string', default: '16' },
     soak: { type: 'string' },
+    only: { type: 'string' },
     'soak-customers': { type: 'string', default: '1000000' },
   },
 })
@@ -171,6 +172,57 @@ async function load(pid: number | number[], port: number, bodies: Record<string,
   }
 }
 
+/** Debian's wrk, when installed: a load generator in C, about a tenth of autocannon's CPU per request. */
+const WRK = (() => {
+  try {
+    return execSync('command -v wrk', { encoding: 'utf8' }).trim() || undefined
+  } catch {
+    return undefined
+  }
+})()
+
+/** wrk's latency figure (`812.00us`, `1.20ms`, `2.00s`) in ms. */
+function wrkMs(text: string, label: string): number {
+  const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)\\b`).exec(text)
+  if (!m) return NaN
+  return +(Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1)).toFixed(2)
+}
+
+/**
+ * The same load as `load`, driven by wrk (one thread, the same connections, the mix's bodies in
+ * turn, each signed when the run starts): where the load generator would otherwise take the cores
+ * the servers need (decisions/0015-wrk-for-worker-scaling.md). Falls back to autocannon without wrk.
+ */
+async function wrkLoad(pid: number | number[], port: number, bodies: Record<string, unknown>[], sign: boolean, seconds = duration, path = PATH): Promise<Load> {
+  if (!WRK) return load(pid, port, bodies, sign, seconds, path)
+  const lua = bodies.map((b, k) => {
+    const body = JSON.stringify(b)
+    const headers = { host: `127.0.0.1:${port}`, 'content-type': 'application/json', ...(sign ? signHeaders(DEMO_CREDENTIALS, body) : {}) }
+    return `reqs[${k + 1}] = wrk.format("POST", ${JSON.stringify(path)}, {${Object.entries(headers).map(([n, v]) => `[${JSON.stringify(n)}] = ${JSON.stringify(v)}`).join(', ')}}, ${JSON.stringify(body)})`
+  })
+  const script = join(tmpdir(), `tanma-bench-${process.pid}.lua`)
+  writeFileSync(script, `reqs = {}\n${lua.join('\n')}\nlocal i = 0\nrequest = function() i = i % #reqs + 1; return reqs[i] end\n`)
+  const cpuBefore = cpuSeconds(pid)
+  const text = await new Promise<string>((resolve, reject) => {
+    const child = spawn(WRK, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited with ${code}`))))
+  })
+  const cpu = cpuSeconds(pid) - cpuBefore
+  rmSync(script, { force: true })
+  const total = Number(/(\d+) requests in/.exec(text)?.[1] ?? 0)
+  const failed = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0) + [...text.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0)
+  return {
+    rps: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0)),
+    perCpuSecond: Math.round(total / Math.max(cpu, 0.01)),
+    p50: wrkMs(text, '50%'),
+    p99: wrkMs(text, '99%'),
+    errors: failed,
+    bytes: Math.round(Number(/Transfer\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0) * ({ KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30 }[/Transfer\/sec:\s+[\d.]+([KMG]B)/.exec(text)?.[1] ?? ''] ?? 1)),
+  }
+}
+
 async function timeToFirstAnswer(customers: number, world = ['--customers', String(customers), '--seed', 'bench']): Promise<{ started: Started; firstMs: number; buildMs: number; members: string[] }> {
   const t0 = performance.now()
   const started = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', ...world], /listening\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*members\s+(.*)\n/)
@@ -267,18 +319,23 @@ async function measureSize(customers: number) {
  */
 async function measureWorkers(customers: number) {
   process.stderr.write(`\n— workers: 1 and 2 at ${customers.toLocaleString('en')} customers —\n`)
-  const run = async (workers: number) => {
+  const start = async (workers: number) => {
     const started = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', '--customers', String(customers), '--seed', 'bench', '--workers', String(workers)], /listening\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*members\s+(.*)\n/)
     const pids = [started.child.pid!, ...(/\(pids ([\d, ]+)\)/.exec(started.banner)?.[1]!.split(', ').map(Number) ?? [])]
     const members = started.match[2]!.split('(')[0]!.split(',').map((m) => m.trim()).filter((m) => m && m !== '…')
     const { mix } = await buildMix(started.port, members)
-    await load(pids, started.port, mix, true, 2)
-    const result = await load(pids, started.port, mix, true)
-    await stop(started.child)
-    return { result, mix }
+    await wrkLoad(pids, started.port, mix, true, 2)
+    return { started, pids, mix }
   }
-  const one = await run(1)
-  const two = await run(2)
+  // Both set up at once (an idle one costs nothing) and loaded in turn, three rounds each, so a
+  // drift of the machine moves both sides: the median round of each is kept.
+  const servers = [await start(1), await start(2)]
+  const rounds: Load[][] = [[], []]
+  for (let round = 0; round < 3; round++) for (const [k, s] of servers.entries()) rounds[k]!.push(await wrkLoad(s.pids, s.started.port, s.mix, true, Math.max(3, Math.round(duration / 2))))
+  for (const s of servers) await stop(s.started.child)
+  const median = (loads: Load[]) => [...loads].sort((x, y) => x.rps - y.rps)[1]!
+  const one = { result: median(rounds[0]!), mix: servers[0]!.mix }
+  const two = { result: median(rounds[1]!), mix: servers[1]!.mix }
   const floorFile = join(tmpdir(), `tanma-floor-workers-${process.pid}.json`)
   const probe = await startProcess(['dist/mock/cli.js', 'serve', '--port', '0', '--customers', String(customers), '--seed', 'bench'], /listening\s+http:\/\/127\.0\.0\.1:(\d+)/)
   const items: Record<string, unknown[]> = {}
@@ -286,11 +343,11 @@ async function measureWorkers(customers: number) {
   await stop(probe.child)
   writeFileSync(floorFile, JSON.stringify({ items }))
   const floorProc = await startProcess(['--import', 'tsx', 'bench/floor.ts', floorFile], /^(\d+)\n/)
-  await load(floorProc.child.pid!, floorProc.port, one.mix, false, 2)
-  const floor = await load(floorProc.child.pid!, floorProc.port, one.mix, false)
+  await wrkLoad(floorProc.child.pid!, floorProc.port, one.mix, false, 2)
+  const floor = await wrkLoad(floorProc.child.pid!, floorProc.port, one.mix, false)
   await stop(floorProc.child)
   return {
-    customers, one: one.result, two: two.result, floor,
+    customers, loadGenerator: WRK ? 'wrk' : 'autocannon', one: one.result, two: two.result, floor,
     ratio: +(two.result.rps / one.result.rps).toFixed(2),
     twoVsFloor: +(two.result.rps / floor.rps).toFixed(2),
     cpuPerRequestRatio: +(one.result.perCpuSecond / two.result.perCpuSecond).toFixed(2),
@@ -399,6 +456,11 @@ async function main() {
     writeFileSync(`bench/results/soak-${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`, JSON.stringify({ ...meta, soak: result }, null, 2) + '\n')
     return
   }
+  if (args.only === 'workers') {
+    const workers = await measureWorkers(sizes.includes(100_000) ? 100_000 : sizes[0]!)
+    process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers (load by ${workers.loadGenerator}): 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
+    return
+  }
   const npmStartMs = await npmStartToFirstAnswer()
   process.stderr.write(`npm start → first signed answer: ${npmStartMs} ms\n`)
   const rows = []
@@ -423,7 +485,7 @@ async function main() {
   const snapshot = await snapshotLoad(largest.customers, largest)
   process.stdout.write(`snapshot of ${snapshot.customers.toLocaleString('en')} customers: ${snapshot.fileMiB} MiB, served from it → first signed answer ${snapshot.firstAnswerMs} ms (world loaded in ${snapshot.loadMs} ms; generated: ${largest.firstAnswerMs} ms), peak RSS ${snapshot.peakRssMiB} MiB\n`)
   const workers = await measureWorkers(sizes.includes(100_000) ? 100_000 : sizes[0]!)
-  process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers: 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
+  process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers (load by ${workers.loadGenerator}): 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
   const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors + r.limit.errors + r.leadPage.errors + r.searchByMobile.errors, 0)
   if (errors) process.stdout.write(`! ${errors} failed requests during the runs\n`)
   const file = `bench/results/${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`

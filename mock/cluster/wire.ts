@@ -60,7 +60,7 @@ export type ToPrimary =
   | { readonly t: 'chunk'; readonly id: number; readonly data: Uint8Array }
   | { readonly t: 'end'; readonly id: number }
   | { readonly t: 'cancel'; readonly id: number }
-  | { readonly t: 'journal'; readonly tenant: number; readonly entry: JournalEntry }
+  | { readonly t: 'journal'; readonly tenant: number; readonly entries: readonly JournalEntry[] }
 
 /**
  * Primary → worker. `apply`: a write, in sequence; `lead`: the lead applies it first with fault
@@ -75,7 +75,7 @@ export type ToWorker =
   | { readonly t: 'answer'; readonly id: number; readonly answer: WireAnswer }
   | { readonly t: 'chunk'; readonly id: number; readonly data: Uint8Array }
   | { readonly t: 'end'; readonly id: number }
-  | { readonly t: 'journal'; readonly tenant: number; readonly entry: JournalEntry }
+  | { readonly t: 'journal'; readonly tenant: number; readonly entries: readonly JournalEntry[] }
   | { readonly t: 'stop' }
 
 /** The environment variable that tells a forked worker its index (1 = the lead). */

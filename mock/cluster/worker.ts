@@ -10,6 +10,7 @@ import type { FaultPlan } from '../faults.js'
 import { hostRequest, hostResponse, requestBytes, respond, respondFault, respondStream, type HostResponse } from '../host-channel.js'
 import type { Mock, MockHooks, MockOptions } from '../index.js'
 import type { Intercept, RunningServer } from '../server.js'
+import type { JournalEntry } from '../journal.js'
 import { routeOf, WORKER_HEADER, WORKER_HEADER_ENV, WORKER_INDEX_ENV, type ToPrimary, type ToWorker, type WireAnswer, type WireRequest } from './wire.js'
 
 /** What a request replicated from the primary runs with. */
@@ -180,12 +181,29 @@ export function clusterWorker(): ClusterWorker {
         return entry.stream.close()
       }
       case 'journal': {
-        const { seq: _seq, ...entry } = message.entry
-        return scopes()[message.tenant]?.context.journal.record(entry)
+        const journal = scopes()[message.tenant]?.context.journal
+        for (const { seq: _seq, ...entry } of message.entries) journal?.record(entry)
+        return
       }
       case 'stop':
         return void server?.close().then(() => process.exit(0))
     }
+  }
+
+  /**
+   * Journal entries for the lead, sent once per turn of the event loop (the answers of that turn
+   * written already): one message for every request a busy worker served meanwhile, not one each.
+   */
+  const forwarding = new Map<number, JournalEntry[]>()
+  const flushJournal = () => {
+    for (const [tenant, entries] of forwarding) send({ t: 'journal', tenant, entries })
+    forwarding.clear()
+  }
+  const forward = (tenant: number, entry: JournalEntry) => {
+    if (forwarding.size === 0) setImmediate(flushJournal)
+    const entries = forwarding.get(tenant)
+    if (entries) entries.push(entry)
+    else forwarding.set(tenant, [entry])
   }
 
   let bannerText: string | undefined
@@ -211,7 +229,7 @@ export function clusterWorker(): ClusterWorker {
           return drawn
         }
         // The tenant's one journal is the lead's: the others send it what they serve themselves.
-        if (!lead) m.context.journal.onEntry((entry) => (replicated.getStore() ? undefined : send({ t: 'journal', tenant: k, entry })))
+        if (!lead) m.context.journal.onEntry((entry) => (replicated.getStore() ? undefined : forward(k, entry)))
       }
       process.on('message', onMessage)
       // The primary gone: nothing is left to sequence writes.
