@@ -297,12 +297,6 @@ export async function startServer(mock: Mock, { port = 20066, host = '127.0.0.1'
     })
   }
   const server = createServer({ requireHostHeader: false }, onRequest)
-  // A client that half-closes after its request (FIN once the body is sent: HTTP/1.0 tools, `nc`) still
-  // gets its answer: by default Node aborts the request and ends the socket at the client's FIN, so
-  // an answer that waited on the event loop (a world load) was lost. With half-open allowed, Node
-  // closes the connection after the last answer instead.
-  // (`httpAllowHalfOpen`: the switch Node's own socketOnEnd reads; not in its typings.)
-  ;(server as typeof server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
   // Expect: 100-continue: the interim answer goes out in turn, after the answers to the requests
   // before it on the connection, and not once its final answer has begun (Node's own writes it at
   // once: behind pipelined requests it landed inside the request's answer, between head and body).

@@ -92,6 +92,8 @@ const TENANT_SETUP_SEC = 30 * 86_400
  */
 const YIELD_EVERY = 50_000
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+/** What a build of `count` relations pauses with between its steps: small builds run through in one go. */
+const pauseFor = (count: number) => (count >= YIELD_EVERY ? yieldToEventLoop : async () => {})
 
 /** A member as exported: the staff values only where they were given (derived ones are derived again on load). */
 function exportedMember(m: Member): Member {
@@ -220,7 +222,7 @@ export class World {
     const t = world.relations
     Object.assign(t, { sec: r.sec, nanos: r.nanos, id: r.id, customer: r.customer, member: r.member, type: r.type, length: count })
     world.#maxRelationId = count > 0 ? r.id[count - 1]! : 0
-    await world.#indexSlots(yieldToEventLoop)
+    await world.#indexSlots(pauseFor(count))
     return world
   }
 
@@ -353,15 +355,16 @@ export class World {
       if (onProgress && i % step === 0 && i < n - 1) onProgress(i + 1, n)
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     }
-    await yieldToEventLoop()
-    await t.sortByKey(this.shape.fromSec, this.shape.untilSec, yieldToEventLoop)
+    const pause = pauseFor(t.length)
+    await pause()
+    await t.sortByKey(this.shape.fromSec, this.shape.untilSec, pause)
 
     // Relation ids are global to the upstream (shared by all tenants): ascending, with gaps.
     const idGaps = new Rng(this.shape.seed ^ 0x5eed)
     let id = RELATION_ID_BASE + idGaps.int(1_000_000)
     for (let slot = 0; slot < t.length; slot++) t.id[slot] = id += 1 + idGaps.int(40)
     this.#maxRelationId = Math.max(this.#maxRelationId, t.length > 0 ? id : 0)
-    await this.#indexSlots(yieldToEventLoop)
+    await this.#indexSlots(pause)
     if (onProgress && n > 0) onProgress(n, n)
   }
 
