@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --soak <minutes>]
+ * npm run bench [-- --quick] [-- --soak <minutes>] [-- --only workers]
  *
  * For worlds of 1k, 100k, 1M and 10M customers (--quick: 1k and 100k): starts the fake (`node
  * dist/mock/cli.js serve`, as `npm start` does), the floor (bench/floor.ts) and the limit
@@ -354,6 +354,11 @@ async function measureWorkers(customers: number) {
   }
 }
 
+/** The workers line of the report. */
+function printWorkers(workers: Awaited<ReturnType<typeof measureWorkers>>): void {
+  process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers (load by ${workers.loadGenerator}): 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
+}
+
 /**
  * A world served from a snapshot (`export --format snapshot`, then `serve --snapshot`): the file's
  * size, time to the first signed answer and peak RSS, against generating the same world (`generated`).
@@ -456,9 +461,10 @@ async function main() {
     writeFileSync(`bench/results/soak-${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`, JSON.stringify({ ...meta, soak: result }, null, 2) + '\n')
     return
   }
+  if (args.only !== undefined && args.only !== 'workers') throw new Error(`--only takes "workers", not ${JSON.stringify(args.only)}`)
   if (args.only === 'workers') {
     const workers = await measureWorkers(sizes.includes(100_000) ? 100_000 : sizes[0]!)
-    process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers (load by ${workers.loadGenerator}): 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
+    printWorkers(workers)
     return
   }
   const npmStartMs = await npmStartToFirstAnswer()
@@ -485,7 +491,7 @@ async function main() {
   const snapshot = await snapshotLoad(largest.customers, largest)
   process.stdout.write(`snapshot of ${snapshot.customers.toLocaleString('en')} customers: ${snapshot.fileMiB} MiB, served from it → first signed answer ${snapshot.firstAnswerMs} ms (world loaded in ${snapshot.loadMs} ms; generated: ${largest.firstAnswerMs} ms), peak RSS ${snapshot.peakRssMiB} MiB\n`)
   const workers = await measureWorkers(sizes.includes(100_000) ? 100_000 : sizes[0]!)
-  process.stdout.write(`--workers at ${workers.customers.toLocaleString('en')} customers (load by ${workers.loadGenerator}): 1 → ${workers.one.rps} req/s, 2 → ${workers.two.rps} req/s (${workers.ratio}×; floor ${workers.floor.rps} req/s, 2 workers ${workers.twoVsFloor}× it); CPU per request 2 vs 1 worker: ${workers.cpuPerRequestRatio}×\n`)
+  printWorkers(workers)
   const errors = rows.reduce((n, r) => n + r.fake.errors + r.floor.errors + r.limit.errors + r.leadPage.errors + r.searchByMobile.errors, 0)
   if (errors) process.stdout.write(`! ${errors} failed requests during the runs\n`)
   const file = `bench/results/${meta.date.slice(0, 19).replace(/:/g, '')}-${meta.commit}.json`
